@@ -10,7 +10,7 @@ PACKAGES=(
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
   libcpp-httplib-dev libhnswlib-dev zlib1g-dev
   redis-server mariadb-server mariadb-client
-  nghttp2-client python3 python3-grpcio python3-protobuf
+  tzdata nghttp2-client python3 python3-grpcio python3-protobuf
 )
 
 missing=()
