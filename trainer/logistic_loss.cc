@@ -1,0 +1,52 @@
+#include <cmath>
+
+#include "trainer/loss.h"
+#include "trainer/sgd_step.h"
+
+namespace vitrina::trainer {
+namespace {
+
+// -log(sigmoid(x)) without overflow.
+float SoftplusOfNegative(float x) { return std::log1p(std::exp(-std::fabs(x))) + std::max(-x, 0.0f); }
+
+// LightFM's fit_logistic: every interaction is a sample; its value's sign is the label (> 0 is
+// positive, anything else negative), the gradient is weight * (sigmoid(prediction) - label).
+template <class Schedule, bool kRegularized>
+class LogisticLoss final : public Loss {
+ public:
+  explicit LogisticLoss(const Schedule& schedule) : schedule_(schedule) {}
+
+  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+                    Worker& worker) const override {
+    SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
+    const Interactions& interactions = context.interactions;
+    for (const int32_t sample : order) {
+      const int32_t user = interactions.users[sample];
+      const int32_t item = interactions.items[sample];
+      const float weight = interactions.weights[sample];
+      const bool positive = interactions.values[sample] > 0;
+
+      step.RepresentUser(user);
+      step.RepresentItem(item, worker.positive.data());
+      const float logit = step.Predict(worker.positive.data());
+      const float loss = weight * (Sigmoid(logit) - (positive ? 1.0f : 0.0f));
+      step.Pointwise(loss, user, item, worker.positive.data());
+
+      worker.figure_sum += weight * SoftplusOfNegative(positive ? logit : -logit);
+      ++worker.figure_count;
+    }
+  }
+
+  std::string_view FigureName() const override { return "log_loss"; }
+
+ private:
+  const Schedule schedule_;
+};
+
+}  // namespace
+
+std::unique_ptr<Loss> MakeLogisticLoss(const Hyperparameters& hyperparameters) {
+  return InstantiateLoss<LogisticLoss>(hyperparameters);
+}
+
+}  // namespace vitrina::trainer

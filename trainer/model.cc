@@ -1,0 +1,232 @@
+#include "trainer/model.h"
+
+#include <string>
+#include <vector>
+
+#include "common/status_macros.h"
+#include "fmt/format.h"
+#include "spdlog/spdlog.h"
+#include "trainer/epoch_runner.h"
+#include "trainer/loss.h"
+#include "trainer/regularization_scales.h"
+#include "trainer/training_context.h"
+#include "trainer/worker.h"
+
+namespace vitrina::trainer {
+namespace {
+
+// The model's own random stream (initialisation and shuffling); workers use streams 0..threads-1
+// seeded per epoch from it.
+constexpr uint64_t kModelStream = 0x5eed;
+constexpr int kMaxThreads = 256;
+
+absl::Status CheckOptions(const FitOptions& options) {
+  if (options.epochs < 0) {
+    return absl::InvalidArgumentError(fmt::format("epochs must be >= 0 (got {})", options.epochs));
+  }
+  if (options.threads < 1 || options.threads > kMaxThreads) {
+    return absl::InvalidArgumentError(
+        fmt::format("threads must be in [1, {}] (got {})", kMaxThreads, options.threads));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTable(const EmbeddingTable& table, int32_t n_features, int components,
+                        LearningSchedule schedule, std::string_view side) {
+  const size_t size = static_cast<size_t>(n_features) * table.stride;
+  const bool adadelta = schedule == LearningSchedule::kAdadelta;
+  if (table.n_features != n_features || table.no_components != components ||
+      table.stride != PaddedStride(components + 1) || table.weights.size() != size ||
+      table.gradient_accumulators.size() != size ||
+      table.update_accumulators.size() != (adadelta ? size : 0)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} parameters do not match the model: {} features x {} components expected", side,
+        n_features, components));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Model> Model::Create(const Hyperparameters& hyperparameters) {
+  RETURN_IF_ERROR(hyperparameters.Validate());
+  ModelState state;
+  state.hyperparameters = hyperparameters;
+  state.rng = Pcg32(hyperparameters.random_state, kModelStream);
+  return Model(std::move(state));
+}
+
+absl::StatusOr<Model> Model::FromState(ModelState state) {
+  RETURN_IF_ERROR(state.hyperparameters.Validate());
+  const Hyperparameters& hp = state.hyperparameters;
+  const bool fitted = state.users.n_features > 0 || state.items.n_features > 0;
+  if (!fitted && !(state.users.weights.empty() && state.items.weights.empty())) {
+    return absl::InvalidArgumentError("parameters of an unfitted model must be empty");
+  }
+  if (fitted) {
+    RETURN_IF_ERROR(CheckTable(state.users, state.dataset.users().n_features(), hp.no_components,
+                               hp.learning_schedule, "user"));
+    RETURN_IF_ERROR(CheckTable(state.items, state.dataset.items().n_features(), hp.no_components,
+                               hp.learning_schedule, "item"));
+  }
+  if (state.consumed.rows > 0) {
+    RETURN_IF_ERROR(state.consumed.Validate());
+  }
+  Model model(std::move(state));
+  if (model.state_.consumed.rows > 0 &&
+      (model.state_.consumed.rows != model.n_users() || model.state_.consumed.cols != model.n_items())) {
+    return absl::InvalidArgumentError("consumed items matrix does not match the model's users x items");
+  }
+  RETURN_IF_ERROR(model.Refresh());
+  return model;
+}
+
+absl::Status Model::Fit(const Dataset& dataset, const Interactions& train, const FitOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  state_.users = EmbeddingTable();
+  state_.items = EmbeddingTable();
+  state_.rng = Pcg32(state_.hyperparameters.random_state, kModelStream);
+  return FitPartial(dataset, train, options);
+}
+
+absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train, const FitOptions& options) {
+  const Hyperparameters& hp = state_.hyperparameters;
+  RETURN_IF_ERROR(CheckOptions(options));
+  RETURN_IF_ERROR(train.Validate());
+  if (train.n_users != dataset.users().n_entities() || train.n_items != dataset.items().n_entities()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "interactions are {}x{} but the dataset has {} users and {} items", train.n_users,
+        train.n_items, dataset.users().n_entities(), dataset.items().n_entities()));
+  }
+  if (dataset.items().n_entities() == 0) return absl::InvalidArgumentError("the dataset has no items");
+  if (fitted() && !dataset.Extends(state_.dataset)) {
+    return absl::InvalidArgumentError(
+        "fit_partial: the dataset does not extend the model's (an existing user, item or feature "
+        "changed index, or the identity/normalisation settings differ)");
+  }
+  if (hp.loss == LossKind::kWarpKos) {
+    for (float weight : train.weights) {
+      if (weight != 1.0f) {
+        return absl::InvalidArgumentError("warp-kos does not support sample weights (as in LightFM)");
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(CsrMatrix user_features, dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(CsrMatrix item_features, dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
+
+  // LightFM initialises item parameters before user parameters.
+  state_.items.Grow(dataset.items().n_features(), hp.no_components, hp.learning_schedule, state_.rng);
+  state_.users.Grow(dataset.users().n_features(), hp.no_components, hp.learning_schedule, state_.rng);
+  state_.dataset = dataset;
+  user_features_ = std::move(user_features);
+  item_features_ = std::move(item_features);
+  ExtendConsumedToDataset();
+
+  const CsrMatrix positives = hp.loss == LossKind::kLogistic ? CsrMatrix() : train.ToCsr();
+  RegularizationScales scales(state_.users, state_.items);
+  const TrainingContext context{hp,        user_features_, item_features_, train,
+                                positives, state_.users,   state_.items,   scales};
+  const std::unique_ptr<Loss> loss = MakeLoss(hp);
+  std::vector<Worker> workers(options.threads, Worker(state_.users.stride));
+
+  absl::Status status = absl::OkStatus();
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    const EpochResult result = RunEpoch(*loss, context, state_.rng, workers);
+    if (!state_.users.AllFinite() || !state_.items.AllFinite()) {
+      status = absl::FailedPreconditionError(fmt::format(
+          "epoch {} of {}: parameters are no longer finite (NaN or Inf), the model diverged; lower "
+          "learning_rate or normalise feature values and sample weights",
+          epoch + 1, options.epochs));
+      break;
+    }
+    const EpochReport report{epoch, options.epochs, result.seconds, loss->FigureName(), result.figure};
+    spdlog::info("epoch {}/{}: {:.3f} s, {} {:.4f}", epoch + 1, options.epochs, result.seconds,
+                 report.figure_name, result.figure);
+    if (options.on_epoch && !options.on_epoch(report)) {
+      status = absl::CancelledError(fmt::format("fit cancelled after epoch {} of {}", epoch + 1, options.epochs));
+      break;
+    }
+  }
+  serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
+  return status;
+}
+
+absl::Status Model::Refresh() {
+  const Dataset& dataset = state_.dataset;
+  ASSIGN_OR_RETURN(user_features_, dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(item_features_, dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
+  if (fitted()) serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
+  return absl::OkStatus();
+}
+
+void Model::ExtendConsumedToDataset() {
+  CsrMatrix& consumed = state_.consumed;
+  if (consumed.rows == 0) return;
+  consumed.offsets.resize(static_cast<size_t>(n_users()) + 1, consumed.offsets.back());
+  consumed.rows = n_users();
+  consumed.cols = n_items();
+}
+
+std::optional<int64_t> Model::UserId(int32_t user) const {
+  if (user < 0 || user >= n_users()) return std::nullopt;
+  return dataset().users().ids().IdAt(user);
+}
+
+std::optional<int64_t> Model::ItemId(int32_t item) const {
+  if (item < 0 || item >= n_items()) return std::nullopt;
+  return dataset().items().ids().IdAt(item);
+}
+
+absl::StatusOr<float> Model::Predict(int32_t user, int32_t item) const {
+  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
+  if (user < 0 || user >= n_users() || item < 0 || item >= n_items()) {
+    return absl::InvalidArgumentError(fmt::format("no (user {}, item {}) in a {}x{} model", user, item,
+                                                  n_users(), n_items()));
+  }
+  return serving_.users().row(user).dot(serving_.items().row(item));
+}
+
+absl::Status Model::ScoreItems(int32_t user, std::span<float> scores) const {
+  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
+  if (user < 0 || user >= n_users()) {
+    return absl::InvalidArgumentError(fmt::format("user index {} out of range [0, {})", user, n_users()));
+  }
+  if (scores.size() != static_cast<size_t>(n_items())) {
+    return absl::InvalidArgumentError(
+        fmt::format("scores has {} entries, the model {} items", scores.size(), n_items()));
+  }
+  Eigen::Map<Eigen::VectorXf>(scores.data(), n_items()).noalias() =
+      serving_.items() * serving_.users().row(user).transpose();
+  return absl::OkStatus();
+}
+
+absl::Status Model::ItemSimilarities(int32_t item, std::span<float> similarities) const {
+  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
+  if (item < 0 || item >= n_items()) {
+    return absl::InvalidArgumentError(fmt::format("item index {} out of range [0, {})", item, n_items()));
+  }
+  if (similarities.size() != static_cast<size_t>(n_items())) {
+    return absl::InvalidArgumentError(
+        fmt::format("similarities has {} entries, the model {} items", similarities.size(), n_items()));
+  }
+  Eigen::Map<Eigen::VectorXf>(similarities.data(), n_items()).noalias() =
+      serving_.unit_items() * serving_.unit_items().row(item).transpose();
+  return absl::OkStatus();
+}
+
+absl::Status Model::SetConsumedItems(CsrMatrix consumed) {
+  RETURN_IF_ERROR(consumed.Validate());
+  if (consumed.rows != n_users() || consumed.cols != n_items()) {
+    return absl::InvalidArgumentError(fmt::format("consumed items are {}x{}, the model {}x{}",
+                                                  consumed.rows, consumed.cols, n_users(), n_items()));
+  }
+  state_.consumed = std::move(consumed);
+  return absl::OkStatus();
+}
+
+std::span<const int32_t> Model::ConsumedItems(int32_t user) const {
+  if (user < 0 || user >= state_.consumed.rows) return {};
+  return state_.consumed.RowIndices(user);
+}
+
+}  // namespace vitrina::trainer

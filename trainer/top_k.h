@@ -1,0 +1,54 @@
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace vitrina::trainer {
+
+struct ScoredIndex {
+  int32_t index = 0;
+  float score = 0;
+  friend bool operator==(const ScoredIndex&, const ScoredIndex&) = default;
+};
+
+// Higher score first; equal scores by lower index, so results are deterministic.
+inline bool RanksBefore(const ScoredIndex& a, const ScoredIndex& b) {
+  return a.score > b.score || (a.score == b.score && a.index < b.index);
+}
+
+// The k best of `scores` for which excluded(index) is false, best first. One pass with a heap of
+// at most k entries whose top is the worst kept; `excluded` is called only for a candidate that
+// would enter the heap, so a costly filter (blacklists, seen titles) runs on few indices. NaN
+// scores never enter.
+template <class Excluded>
+std::vector<ScoredIndex> TopK(std::span<const float> scores, int k, Excluded&& excluded) {
+  std::vector<ScoredIndex> heap;
+  if (k <= 0) return heap;
+  heap.reserve(std::min<size_t>(static_cast<size_t>(k), scores.size()));
+  const auto n = static_cast<int32_t>(scores.size());
+  for (int32_t i = 0; i < n; ++i) {
+    const ScoredIndex candidate{i, scores[i]};
+    if (std::isnan(candidate.score)) continue;
+    if (heap.size() < static_cast<size_t>(k)) {
+      if (excluded(i)) continue;
+      heap.push_back(candidate);
+      std::push_heap(heap.begin(), heap.end(), RanksBefore);
+    } else if (RanksBefore(candidate, heap.front())) {
+      if (excluded(i)) continue;
+      std::pop_heap(heap.begin(), heap.end(), RanksBefore);
+      heap.back() = candidate;
+      std::push_heap(heap.begin(), heap.end(), RanksBefore);
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), RanksBefore);
+  return heap;
+}
+
+inline std::vector<ScoredIndex> TopK(std::span<const float> scores, int k) {
+  return TopK(scores, k, [](int32_t) { return false; });
+}
+
+}  // namespace vitrina::trainer

@@ -1,0 +1,70 @@
+#include <algorithm>
+#include <functional>
+
+#include "trainer/loss.h"
+#include "trainer/sgd_step.h"
+#include "trainer/warp_sampler.h"
+
+namespace vitrina::trainer {
+namespace {
+
+// LightFM's fit_warp_kos (k-th order statistic): for each interaction, sample n of the user's
+// positives (with replacement), take the one the model ranks k-th, and make the WARP step with it.
+// As in LightFM every interaction is a sample whatever its value, the positives are every stored
+// entry of the user's row, and there are no sample weights.
+template <class Schedule, bool kRegularized>
+class WarpKosLoss final : public Loss {
+ public:
+  explicit WarpKosLoss(const Schedule& schedule) : schedule_(schedule) {}
+
+  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+                    Worker& worker) const override {
+    SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
+    const Hyperparameters& hp = context.hyperparameters;
+    const CsrMatrix& positives = context.positives;
+    // LightFM's k-OS takes log(floor((n_items - 1) / sampled)) without WARP's max(1, ...), which is
+    // log(0) = -inf with fewer items than draws; the shared table keeps the guard.
+    const std::vector<float> loss_by_sampled = WarpLossBySampled(context.item_features.rows, hp.max_sampled);
+    for (const int32_t sample : order) {
+      const int32_t user = context.interactions.users[sample];
+      const int64_t begin = positives.offsets[user];
+      const auto row_size = static_cast<uint32_t>(positives.offsets[user + 1] - begin);
+      if (row_size == 0) continue;
+
+      step.RepresentUser(user);
+      const int n_sampled = std::min<int>(hp.n, static_cast<int>(row_size));
+      worker.kos_candidates.clear();
+      for (int j = 0; j < n_sampled; ++j) {
+        const int32_t item = positives.indices[begin + worker.rng.Below(row_size)];
+        step.RepresentItem(item, worker.positive.data());
+        worker.kos_candidates.emplace_back(step.Predict(worker.positive.data()), item);
+      }
+      const auto kth = worker.kos_candidates.begin() + (std::min(hp.k, n_sampled) - 1);
+      std::nth_element(worker.kos_candidates.begin(), kth, worker.kos_candidates.end(),
+                       std::greater<>());
+      const auto [positive_prediction, positive] = *kth;
+      step.RepresentItem(positive, worker.positive.data());
+
+      const NegativeSearch search = FindViolatingNegative(step, context, worker, user, positive_prediction);
+      if (search.negative >= 0) {
+        const float loss = std::min(loss_by_sampled[search.sampled], kMaxWarpLoss);
+        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(), worker.negative.data());
+      }
+      worker.figure_sum += search.sampled;
+      ++worker.figure_count;
+    }
+  }
+
+  std::string_view FigureName() const override { return "sampled_negatives"; }
+
+ private:
+  const Schedule schedule_;
+};
+
+}  // namespace
+
+std::unique_ptr<Loss> MakeWarpKosLoss(const Hyperparameters& hyperparameters) {
+  return InstantiateLoss<WarpKosLoss>(hyperparameters);
+}
+
+}  // namespace vitrina::trainer

@@ -1,0 +1,55 @@
+#include <algorithm>
+
+#include "trainer/loss.h"
+#include "trainer/sgd_step.h"
+#include "trainer/warp_sampler.h"
+
+namespace vitrina::trainer {
+namespace {
+
+// LightFM's fit_warp: for each positive (value > 0), search a violating negative; the update's
+// size estimates the positive's rank from the number of draws it took, times the sample weight,
+// clipped at kMaxWarpLoss.
+template <class Schedule, bool kRegularized>
+class WarpLoss final : public Loss {
+ public:
+  explicit WarpLoss(const Schedule& schedule) : schedule_(schedule) {}
+
+  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+                    Worker& worker) const override {
+    SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
+    const Interactions& interactions = context.interactions;
+    const std::vector<float> loss_by_sampled =
+        WarpLossBySampled(context.item_features.rows, context.hyperparameters.max_sampled);
+    for (const int32_t sample : order) {
+      if (!(interactions.values[sample] > 0)) continue;
+      const int32_t user = interactions.users[sample];
+      const int32_t positive = interactions.items[sample];
+
+      step.RepresentUser(user);
+      step.RepresentItem(positive, worker.positive.data());
+      const float positive_prediction = step.Predict(worker.positive.data());
+      const NegativeSearch search = FindViolatingNegative(step, context, worker, user, positive_prediction);
+      if (search.negative >= 0) {
+        const float loss =
+            std::min(interactions.weights[sample] * loss_by_sampled[search.sampled], kMaxWarpLoss);
+        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(), worker.negative.data());
+      }
+      worker.figure_sum += search.sampled;
+      ++worker.figure_count;
+    }
+  }
+
+  std::string_view FigureName() const override { return "sampled_negatives"; }
+
+ private:
+  const Schedule schedule_;
+};
+
+}  // namespace
+
+std::unique_ptr<Loss> MakeWarpLoss(const Hyperparameters& hyperparameters) {
+  return InstantiateLoss<WarpLoss>(hyperparameters);
+}
+
+}  // namespace vitrina::trainer

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "trainer/training_context.h"
+#include "trainer/worker.h"
+
+// The negative search WARP and k-OS WARP share (the loop of LightFM's fit_warp).
+namespace vitrina::trainer {
+
+struct NegativeSearch {
+  int32_t negative = -1;  // -1: no violating negative within max_sampled draws
+  int sampled = 0;        // draws made, including the one found
+};
+
+// Draws items uniformly until one scores above positive_prediction - 1 and is not a positive of
+// the user, at most max_sampled times. As in LightFM 1.17 the positives lookup is only consulted
+// for a violating draw, and a draw that hits a positive is skipped but still counted. When found,
+// worker.negative holds the negative's representation.
+template <class Step>
+NegativeSearch FindViolatingNegative(Step& step, const TrainingContext& context, Worker& worker,
+                                     int32_t user, float positive_prediction) {
+  const auto n_items = static_cast<uint32_t>(context.item_features.rows);
+  const int max_sampled = context.hyperparameters.max_sampled;
+  NegativeSearch search;
+  while (search.sampled < max_sampled) {
+    ++search.sampled;
+    const auto negative = static_cast<int32_t>(worker.rng.Below(n_items));
+    float prediction;
+    const bool represented = step.PredictItem(negative, worker.negative.data(), &prediction);
+    if (prediction > positive_prediction - 1.0f) {
+      if (context.positives.Contains(user, negative)) continue;
+      if (!represented) step.RepresentItem(negative, worker.negative.data());
+      search.negative = negative;
+      return search;
+    }
+  }
+  return search;
+}
+
+// The WARP rank estimate's loss for each number of draws: log(max(1, floor((n_items - 1) / s))),
+// with LightFM's integer division. Index 0 is unused.
+inline std::vector<float> WarpLossBySampled(int32_t n_items, int max_sampled) {
+  std::vector<float> losses(static_cast<size_t>(max_sampled) + 1, 0.0f);
+  for (int s = 1; s <= max_sampled; ++s) {
+    losses[s] = static_cast<float>(std::log(std::max(1, (n_items - 1) / s)));
+  }
+  return losses;
+}
+
+}  // namespace vitrina::trainer
