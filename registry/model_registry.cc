@@ -1,0 +1,226 @@
+#include "registry/model_registry.h"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "common/status_macros.h"
+#include "fmt/format.h"
+#include "registry/sqlite_values.h"
+
+namespace vitrina::registry {
+namespace {
+
+std::string SelectModels(std::string_view condition) {
+  return fmt::format(
+      "SELECT id, created_at, status, active, params_json, metrics_json, dataset_json, "
+      "file_path, checksum, size_bytes, n_users, n_titles, job_id, parent_model_id, watermark "
+      "FROM models {}",
+      condition);
+}
+
+// Reads a row of SelectModels().
+absl::StatusOr<ModelRecord> ReadModel(const SQLite::Statement& row) {
+  ModelRecord model;
+  model.id = row.getColumn(0).getInt64();
+  model.created_at = row.getColumn(1).getInt64();
+  const std::string status_text = row.getColumn(2).getString();
+  std::optional<ModelStatus> status = ParseModelStatus(status_text);
+  if (!status.has_value()) {
+    return absl::DataLossError(
+        fmt::format("model {} has an unknown status '{}'", model.id, status_text));
+  }
+  model.status = *status;
+  model.active = row.getColumn(3).getInt() != 0;
+  ModelArtifact& artifact = model.artifact;
+  artifact.params_json = row.getColumn(4).getString();
+  artifact.metrics_json = row.getColumn(5).getString();
+  artifact.dataset_json = row.getColumn(6).getString();
+  artifact.file_path = row.getColumn(7).getString();
+  artifact.checksum = row.getColumn(8).getString();
+  artifact.size_bytes = row.getColumn(9).getInt64();
+  artifact.n_users = row.getColumn(10).getInt64();
+  artifact.n_titles = row.getColumn(11).getInt64();
+  artifact.job_id = OptionalInt64(row.getColumn(12));
+  artifact.parent_model_id = OptionalInt64(row.getColumn(13));
+  artifact.watermark = row.getColumn(14).getInt64();
+  return model;
+}
+
+absl::Status ValidateArtifact(const ModelArtifact& artifact) {
+  if (artifact.file_path.empty()) return absl::InvalidArgumentError("file_path is empty");
+  for (auto [name, value] :
+       {std::pair<std::string_view, int64_t>{"size_bytes", artifact.size_bytes},
+        {"n_users", artifact.n_users},
+        {"n_titles", artifact.n_titles},
+        {"watermark", artifact.watermark}}) {
+    if (value < 0) {
+      return absl::InvalidArgumentError(
+          fmt::format("{} must not be negative, got {}", name, value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReferenceExists(Connection& connection, const std::string& sql,
+                                  std::string_view field, int64_t id) {
+  CachedStatement query = connection.Prepare(sql);
+  query->bind(1, id);
+  if (query->executeStep()) return absl::OkStatus();
+  return absl::InvalidArgumentError(fmt::format("{} {} names nothing", field, id));
+}
+
+struct LiveModel {
+  bool active;
+  std::string file_path;
+};
+
+// A model that is not deleted; NotFound otherwise.
+absl::StatusOr<LiveModel> FindLiveModel(Connection& connection, int64_t model_id) {
+  CachedStatement query =
+      connection.Prepare("SELECT status, active, file_path FROM models WHERE id = ?");
+  query->bind(1, model_id);
+  if (!query->executeStep()) {
+    return absl::NotFoundError(fmt::format("model {} does not exist", model_id));
+  }
+  if (query->getColumn(0).getString() != ToString(ModelStatus::kReady)) {
+    return absl::NotFoundError(fmt::format("model {} is deleted", model_id));
+  }
+  return LiveModel{query->getColumn(1).getInt() != 0, query->getColumn(2).getString()};
+}
+
+std::optional<int64_t> ActiveModelId(Connection& connection) {
+  CachedStatement query = connection.Prepare("SELECT id FROM models WHERE active = 1");
+  if (!query->executeStep()) return std::nullopt;
+  return query->getColumn(0).getInt64();
+}
+
+}  // namespace
+
+absl::StatusOr<ModelRecord> ModelRegistry::Insert(const ModelArtifact& artifact) {
+  RETURN_IF_ERROR(ValidateArtifact(artifact));
+  return database_.Write(
+      "inserting a model", [&](Connection& connection) -> absl::StatusOr<ModelRecord> {
+        SQLite::Transaction transaction(connection.database(),
+                                        SQLite::TransactionBehavior::IMMEDIATE);
+        if (artifact.job_id.has_value()) {
+          RETURN_IF_ERROR(CheckReferenceExists(connection, "SELECT 1 FROM jobs WHERE id = ?",
+                                               "job_id", *artifact.job_id));
+        }
+        if (artifact.parent_model_id.has_value()) {
+          RETURN_IF_ERROR(CheckReferenceExists(connection, "SELECT 1 FROM models WHERE id = ?",
+                                               "parent_model_id", *artifact.parent_model_id));
+        }
+        ModelRecord model{.id = 0,
+                          .created_at = UnixNow(),
+                          .status = ModelStatus::kReady,
+                          .active = false,
+                          .artifact = artifact};
+        {
+          CachedStatement insert = connection.Prepare(
+              "INSERT INTO models (created_at, status, active, params_json, metrics_json, "
+              "dataset_json, file_path, checksum, size_bytes, n_users, n_titles, job_id, "
+              "parent_model_id, watermark) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          insert->bind(1, model.created_at);
+          insert->bind(2, std::string(ToString(model.status)));
+          insert->bind(3, artifact.params_json);
+          insert->bind(4, artifact.metrics_json);
+          insert->bind(5, artifact.dataset_json);
+          insert->bind(6, artifact.file_path);
+          insert->bind(7, artifact.checksum);
+          insert->bind(8, artifact.size_bytes);
+          insert->bind(9, artifact.n_users);
+          insert->bind(10, artifact.n_titles);
+          BindOptional(*insert, 11, artifact.job_id);
+          BindOptional(*insert, 12, artifact.parent_model_id);
+          insert->bind(13, artifact.watermark);
+          insert->exec();
+        }
+        model.id = connection.database().getLastInsertRowid();
+        transaction.commit();
+        return model;
+      });
+}
+
+absl::StatusOr<ModelRecord> ModelRegistry::Get(int64_t model_id) const {
+  return database_.Read(
+      fmt::format("reading model {}", model_id),
+      [&](Connection& connection) -> absl::StatusOr<ModelRecord> {
+        CachedStatement query = connection.Prepare(SelectModels("WHERE id = ?"));
+        query->bind(1, model_id);
+        if (!query->executeStep()) {
+          return absl::NotFoundError(fmt::format("model {} does not exist", model_id));
+        }
+        return ReadModel(*query);
+      });
+}
+
+absl::StatusOr<std::vector<ModelRecord>> ModelRegistry::List(int limit) const {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(fmt::format("limit must be positive, got {}", limit));
+  }
+  return database_.Read(
+      "listing models", [&](Connection& connection) -> absl::StatusOr<std::vector<ModelRecord>> {
+        CachedStatement query =
+            connection.Prepare(SelectModels("WHERE status = 'ready' ORDER BY id DESC LIMIT ?"));
+        query->bind(1, limit);
+        std::vector<ModelRecord> models;
+        while (query->executeStep()) {
+          ASSIGN_OR_RETURN(ModelRecord model, ReadModel(*query));
+          models.push_back(std::move(model));
+        }
+        return models;
+      });
+}
+
+absl::StatusOr<std::optional<ModelRecord>> ModelRegistry::Active() const {
+  return database_.Read("reading the active model",
+                        [&](Connection& connection) -> absl::StatusOr<std::optional<ModelRecord>> {
+                          CachedStatement query =
+                              connection.Prepare(SelectModels("WHERE active = 1"));
+                          if (!query->executeStep()) return std::nullopt;
+                          ASSIGN_OR_RETURN(ModelRecord model, ReadModel(*query));
+                          return model;
+                        });
+}
+
+absl::StatusOr<std::optional<int64_t>> ModelRegistry::Activate(int64_t model_id) {
+  return database_.Write(
+      fmt::format("activating model {}", model_id),
+      [&](Connection& connection) -> absl::StatusOr<std::optional<int64_t>> {
+        SQLite::Transaction transaction(connection.database(),
+                                        SQLite::TransactionBehavior::IMMEDIATE);
+        RETURN_IF_ERROR(FindLiveModel(connection, model_id).status());
+        const std::optional<int64_t> previous = ActiveModelId(connection);
+        if (previous == model_id) return previous;
+        connection.Prepare("UPDATE models SET active = 0 WHERE active = 1")->exec();
+        CachedStatement activate = connection.Prepare("UPDATE models SET active = 1 WHERE id = ?");
+        activate->bind(1, model_id);
+        activate->exec();
+        transaction.commit();
+        return previous;
+      });
+}
+
+absl::StatusOr<std::string> ModelRegistry::Delete(int64_t model_id) {
+  return database_.Write(
+      fmt::format("deleting model {}", model_id),
+      [&](Connection& connection) -> absl::StatusOr<std::string> {
+        SQLite::Transaction transaction(connection.database(),
+                                        SQLite::TransactionBehavior::IMMEDIATE);
+        ASSIGN_OR_RETURN(LiveModel model, FindLiveModel(connection, model_id));
+        if (model.active) {
+          return absl::FailedPreconditionError(fmt::format(
+              "model {} is the active model: activate another one before deleting it", model_id));
+        }
+        CachedStatement mark = connection.Prepare("UPDATE models SET status = ? WHERE id = ?");
+        mark->bind(1, std::string(ToString(ModelStatus::kDeleted)));
+        mark->bind(2, model_id);
+        mark->exec();
+        transaction.commit();
+        return model.file_path;
+      });
+}
+
+}  // namespace vitrina::registry

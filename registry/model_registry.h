@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "registry/model.h"
+#include "registry/registry_database.h"
+
+namespace vitrina::registry {
+
+// The trained models and which one is served. At most one model is active: a partial unique
+// index enforces it for every writer of the file, and Activate() swaps in one IMMEDIATE
+// transaction. Thread-safe; `database` must outlive it.
+class ModelRegistry {
+ public:
+  explicit ModelRegistry(RegistryDatabase& database) : database_(database) {}
+
+  // Records a ready, inactive model. InvalidArgument for negative sizes or counts, an empty
+  // file path, invalid JSON, or a job_id / parent_model_id that names nothing.
+  absl::StatusOr<ModelRecord> Insert(const ModelArtifact& artifact);
+
+  // Any model, deleted ones included (their status says so). NotFound for an unknown id.
+  absl::StatusOr<ModelRecord> Get(int64_t model_id) const;
+
+  // The `limit` newest models that are not deleted. InvalidArgument when limit <= 0.
+  absl::StatusOr<std::vector<ModelRecord>> List(int limit) const;
+
+  // The served model, if any.
+  absl::StatusOr<std::optional<ModelRecord>> Active() const;
+
+  // Makes `model_id` the active model and returns the previously active one (the same id when
+  // it was already active; none when nothing was). NotFound for an unknown or deleted model.
+  // The caller loads and checks the model file before, so the registry never points at a model
+  // the server cannot serve.
+  absl::StatusOr<std::optional<int64_t>> Activate(int64_t model_id);
+
+  // Marks the model deleted and returns its file path for the caller to remove. The row stays
+  // (jobs and child models refer to it). NotFound for an unknown or already deleted model,
+  // FailedPrecondition for the active one.
+  absl::StatusOr<std::string> Delete(int64_t model_id);
+
+ private:
+  RegistryDatabase& database_;
+};
+
+}  // namespace vitrina::registry

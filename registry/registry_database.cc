@@ -1,0 +1,70 @@
+#include "registry/registry_database.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "absl/status/status.h"
+#include "common/status_macros.h"
+#include "fmt/format.h"
+#include "registry/schema_migrations.h"
+#include "spdlog/spdlog.h"
+
+namespace vitrina::registry {
+namespace {
+
+int UserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+absl::Status CheckNotFromTheFuture(int version, const std::string& path) {
+  if (version <= LatestSchemaVersion()) return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "registry {} has schema version {}, newer than the {} this build knows: run a newer "
+      "Vitrina on it",
+      path, version, LatestSchemaVersion()));
+}
+
+absl::Status EnableWal(SQLite::Database& db, const std::string& path) {
+  const std::string mode = db.execAndGet("PRAGMA journal_mode=WAL").getString();
+  if (mode == "wal") return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "registry {} cannot use a write-ahead log (journal mode stays '{}'): it must be a file on "
+      "a local disk",
+      path, mode));
+}
+
+absl::Status Migrate(SQLite::Database& db, const std::string& path) {
+  for (const Migration& migration : SchemaMigrations()) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Read inside the transaction: another process may have migrated since we last looked.
+    const int version = UserVersion(db);
+    RETURN_IF_ERROR(CheckNotFromTheFuture(version, path));
+    if (version >= migration.version) continue;
+    db.exec(migration.sql);
+    db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
+    transaction.commit();
+    spdlog::info("registry {}: applied migration {} ({})", path, migration.version,
+                 migration.description);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RegistryDatabase>> RegistryDatabase::Open(const std::string& path) {
+  try {
+    SQLite::Database writer(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+    // Refuse a newer file before changing anything in it, even its journal mode.
+    RETURN_IF_ERROR(CheckNotFromTheFuture(UserVersion(writer), path));
+    RETURN_IF_ERROR(EnableWal(writer, path));
+    writer.exec("PRAGMA synchronous=NORMAL");
+    writer.exec("PRAGMA foreign_keys=ON");
+    if (UserVersion(writer) < LatestSchemaVersion()) RETURN_IF_ERROR(Migrate(writer, path));
+
+    SQLite::Database reader(path, SQLite::OPEN_READONLY, kBusyTimeoutMs);
+    return std::unique_ptr<RegistryDatabase>(
+        new RegistryDatabase(path, Connection(std::move(writer)), Connection(std::move(reader))));
+  } catch (const SQLite::Exception& error) {
+    return SqliteErrorToStatus(error, fmt::format("opening registry {}", path));
+  }
+}
+
+}  // namespace vitrina::registry

@@ -1,0 +1,92 @@
+#include "registry/schema_migrations.h"
+
+#include <array>
+
+namespace vitrina::registry {
+namespace {
+
+// Enumerations are stored as text, readable with the sqlite3 shell; CHECK constraints keep
+// out what the code could not read back, JSON columns included.
+constexpr char kModelsAndJobs[] = R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')),
+  triggered_by TEXT NOT NULL CHECK (triggered_by IN ('api', 'schedule', 'nightly')),
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  activate_policy TEXT NOT NULL CHECK (activate_policy IN ('never', 'always', 'if_better')),
+  created_at INTEGER NOT NULL,
+  scheduled_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  epoch INTEGER NOT NULL DEFAULT 0,
+  epochs INTEGER NOT NULL DEFAULT 0,
+  model_id INTEGER REFERENCES models(id),
+  metrics_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metrics_json)),
+  activated INTEGER NOT NULL DEFAULT 0 CHECK (activated IN (0, 1)),
+  error TEXT NOT NULL DEFAULT '',
+  cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1))
+);
+-- What a worker polls: the runnable queued jobs, earliest first.
+CREATE INDEX jobs_queued_by_schedule ON jobs(scheduled_at, id) WHERE status = 'queued';
+CREATE INDEX jobs_by_status ON jobs(status, id);
+
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('ready', 'deleted')),
+  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  metrics_json TEXT NOT NULL CHECK (json_valid(metrics_json)),
+  dataset_json TEXT NOT NULL CHECK (json_valid(dataset_json)),
+  file_path TEXT NOT NULL CHECK (file_path <> ''),
+  checksum TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL CHECK (size_bytes >= 0),
+  n_users INTEGER NOT NULL CHECK (n_users >= 0),
+  n_titles INTEGER NOT NULL CHECK (n_titles >= 0),
+  job_id INTEGER REFERENCES jobs(id),
+  parent_model_id INTEGER REFERENCES models(id),
+  watermark INTEGER NOT NULL,
+  CHECK (active = 0 OR status = 'ready')
+);
+-- At most one active model, whoever writes the file.
+CREATE UNIQUE INDEX models_single_active ON models(active) WHERE active = 1;
+)sql";
+
+constexpr char kHotInteractions[] = R"sql(
+CREATE TABLE hot_interactions (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL CHECK (user_id > 0),
+  title_id INTEGER NOT NULL CHECK (title_id > 0),
+  type TEXT NOT NULL CHECK (type <> ''),
+  value REAL NOT NULL,
+  timestamp INTEGER NOT NULL CHECK (timestamp >= 0)
+);
+CREATE INDEX hot_interactions_by_time ON hot_interactions(timestamp, id);
+)sql";
+
+// user_id 0 stands for the global list: a NULL inside a primary key would let duplicates in.
+constexpr char kBlacklist[] = R"sql(
+CREATE TABLE blacklist (
+  user_id INTEGER NOT NULL CHECK (user_id >= 0),
+  title_id INTEGER NOT NULL CHECK (title_id > 0),
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, title_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
+    {1, "models and training jobs", kModelsAndJobs},
+    {2, "hot interactions", kHotInteractions},
+    {3, "blacklist", kBlacklist},
+}};
+
+}  // namespace
+
+absl::Span<const Migration> SchemaMigrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+}  // namespace vitrina::registry

@@ -1,0 +1,245 @@
+#include "registry/model_registry.h"
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "registry/job_store.h"
+#include "tests/registry/temp_directory.h"
+
+namespace vitrina::registry {
+namespace {
+
+using registry_test::TempDirectory;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+ModelArtifact Artifact(const std::string& file_path) {
+  ModelArtifact artifact;
+  artifact.params_json = R"({"epochs":10})";
+  artifact.metrics_json = R"({"precisionAtK":0.25})";
+  artifact.dataset_json = R"({"nUsers":"3"})";
+  artifact.file_path = file_path;
+  artifact.checksum = "abc123";
+  artifact.size_bytes = 4096;
+  artifact.n_users = 3;
+  artifact.n_titles = 7;
+  artifact.watermark = 1700000000;
+  return artifact;
+}
+
+std::vector<int64_t> Ids(const std::vector<ModelRecord>& models) {
+  std::vector<int64_t> ids;
+  for (const ModelRecord& model : models) ids.push_back(model.id);
+  return ids;
+}
+
+class ModelRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = RegistryDatabase::Open(dir_.File("registry.db"));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    database_ = std::move(opened).value();
+    registry_ = std::make_unique<ModelRegistry>(*database_);
+  }
+
+  int64_t InsertModel(const std::string& file_path) {
+    absl::StatusOr<ModelRecord> model = registry_->Insert(Artifact(file_path));
+    EXPECT_TRUE(model.ok()) << model.status();
+    return model.ok() ? model->id : 0;
+  }
+
+  TempDirectory dir_;
+  std::unique_ptr<RegistryDatabase> database_;
+  std::unique_ptr<ModelRegistry> registry_;
+};
+
+TEST_F(ModelRegistryTest, InsertedModelReadsBackWhole) {
+  absl::StatusOr<JobRecord> job =
+      JobStore(*database_)
+          .Create(JobSpec{JobKind::kFull, JobTrigger::kApi, "{}", ActivatePolicy::kNever, 1});
+  ASSERT_TRUE(job.ok()) << job.status();
+  const int64_t parent = InsertModel("/models/parent.bin");
+  ModelArtifact artifact = Artifact("/models/child.bin");
+  artifact.job_id = job->id;
+  artifact.parent_model_id = parent;
+
+  const int64_t before = UnixNow();
+  absl::StatusOr<ModelRecord> inserted = registry_->Insert(artifact);
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  absl::StatusOr<ModelRecord> model = registry_->Get(inserted->id);
+  ASSERT_TRUE(model.ok()) << model.status();
+
+  EXPECT_GT(model->id, parent);
+  EXPECT_GE(model->created_at, before);
+  EXPECT_LE(model->created_at, UnixNow());
+  EXPECT_EQ(model->created_at, inserted->created_at);
+  EXPECT_EQ(model->status, ModelStatus::kReady);
+  EXPECT_FALSE(model->active);
+  EXPECT_EQ(model->artifact.params_json, artifact.params_json);
+  EXPECT_EQ(model->artifact.metrics_json, artifact.metrics_json);
+  EXPECT_EQ(model->artifact.dataset_json, artifact.dataset_json);
+  EXPECT_EQ(model->artifact.file_path, "/models/child.bin");
+  EXPECT_EQ(model->artifact.checksum, "abc123");
+  EXPECT_EQ(model->artifact.size_bytes, 4096);
+  EXPECT_EQ(model->artifact.n_users, 3);
+  EXPECT_EQ(model->artifact.n_titles, 7);
+  EXPECT_EQ(model->artifact.job_id, job->id);
+  EXPECT_EQ(model->artifact.parent_model_id, parent);
+  EXPECT_EQ(model->artifact.watermark, 1700000000);
+  EXPECT_EQ(registry_->Get(parent)->artifact.job_id, std::nullopt);
+}
+
+TEST_F(ModelRegistryTest, GetOfAnUnknownModelIsNotFound) {
+  EXPECT_EQ(registry_->Get(42).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ModelRegistryTest, InsertRejectsBadArtifacts) {
+  auto code_of = [&](auto mutate) {
+    ModelArtifact artifact = Artifact("/models/m.bin");
+    mutate(artifact);
+    return registry_->Insert(artifact).status().code();
+  };
+  constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.file_path.clear(); }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.size_bytes = -1; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.n_users = -1; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.n_titles = -1; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.watermark = -1; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.metrics_json = "{precision:"; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.params_json = ""; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.job_id = 99; }), kInvalid);
+  EXPECT_EQ(code_of([](ModelArtifact& a) { a.parent_model_id = 99; }), kInvalid);
+
+  ModelArtifact orphan = Artifact("/models/m.bin");
+  orphan.parent_model_id = 99;
+  EXPECT_THAT(std::string(registry_->Insert(orphan).status().message()),
+              HasSubstr("parent_model_id 99"));
+  EXPECT_TRUE(registry_->List(10)->empty());
+}
+
+TEST_F(ModelRegistryTest, ListsReadyModelsNewestFirst) {
+  const int64_t first = InsertModel("/m/1");
+  const int64_t second = InsertModel("/m/2");
+  const int64_t third = InsertModel("/m/3");
+  const int64_t fourth = InsertModel("/m/4");
+  ASSERT_TRUE(registry_->Delete(third).ok());
+
+  EXPECT_THAT(Ids(*registry_->List(10)), ElementsAre(fourth, second, first));
+  EXPECT_THAT(Ids(*registry_->List(2)), ElementsAre(fourth, second));
+  EXPECT_EQ(registry_->List(0).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModelRegistryTest, ActivationSwapsTheActiveModelAndReportsThePreviousOne) {
+  const int64_t first = InsertModel("/m/1");
+  const int64_t second = InsertModel("/m/2");
+  EXPECT_EQ(*registry_->Active(), std::nullopt);
+
+  EXPECT_EQ(*registry_->Activate(first), std::nullopt);
+  EXPECT_EQ((*registry_->Active())->id, first);
+  EXPECT_EQ(*registry_->Activate(second), first);
+  EXPECT_EQ(*registry_->Activate(second), second);  // already active: nothing changes
+  EXPECT_EQ(*registry_->Activate(first), second);   // rollback
+
+  EXPECT_TRUE(registry_->Get(first)->active);
+  EXPECT_FALSE(registry_->Get(second)->active);
+  EXPECT_EQ((*registry_->Active())->artifact.file_path, "/m/1");
+}
+
+TEST_F(ModelRegistryTest, ActivatingAnUnknownOrDeletedModelIsNotFound) {
+  const int64_t active = InsertModel("/m/1");
+  const int64_t deleted = InsertModel("/m/2");
+  ASSERT_TRUE(registry_->Activate(active).ok());
+  ASSERT_TRUE(registry_->Delete(deleted).ok());
+
+  EXPECT_EQ(registry_->Activate(77).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->Activate(deleted).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*registry_->Active())->id, active);
+}
+
+TEST_F(ModelRegistryTest, DeleteMarksTheModelDeletedAndHandsBackItsFile) {
+  const int64_t active = InsertModel("/m/active");
+  const int64_t old = InsertModel("/m/old");
+  ASSERT_TRUE(registry_->Activate(active).ok());
+
+  absl::StatusOr<std::string> refused = registry_->Delete(active);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(registry_->Get(active)->active);
+
+  EXPECT_EQ(*registry_->Delete(old), "/m/old");
+  EXPECT_EQ(registry_->Get(old)->status, ModelStatus::kDeleted);
+  EXPECT_EQ(registry_->Delete(old).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(registry_->Delete(404).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ModelRegistryTest, TheSchemaAllowsOneActiveModelWhoeverWrites) {
+  InsertModel("/m/1");
+  InsertModel("/m/2");
+  absl::Status status = database_->Write("activating everything", [](Connection& connection) {
+    connection.database().exec("UPDATE models SET active = 1");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_EQ(*registry_->Active(), std::nullopt);
+}
+
+// Several threads, half of them through their own connection (as another process would), activate
+// models at random. Every activation must see the one before it: the previous ids returned form a
+// single chain, so no two activations ever replaced the same model.
+TEST_F(ModelRegistryTest, ConcurrentActivationsFormOneChain) {
+  constexpr int kModels = 8;
+  constexpr int kThreads = 4;
+  constexpr int kActivationsPerThread = 40;
+  std::vector<int64_t> models;
+  for (int i = 0; i < kModels; ++i) models.push_back(InsertModel("/m/" + std::to_string(i)));
+  std::unique_ptr<RegistryDatabase> other_connection =
+      std::move(RegistryDatabase::Open(dir_.File("registry.db"))).value();
+  ModelRegistry other_registry(*other_connection);
+
+  struct Activation {
+    int64_t model;
+    std::optional<int64_t> previous;
+  };
+  std::vector<std::vector<Activation>> done(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ModelRegistry& registry = t % 2 == 0 ? *registry_ : other_registry;
+      for (int i = 0; i < kActivationsPerThread; ++i) {
+        const int64_t model = models[(t * 7 + i * 3) % kModels];
+        absl::StatusOr<std::optional<int64_t>> previous = registry.Activate(model);
+        ASSERT_TRUE(previous.ok()) << previous.status();
+        done[t].push_back({model, *previous});
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  // Real swaps only (activating the active model changes nothing): each model became active as
+  // many times as it was reported replaced, except the final one, active once more.
+  std::map<int64_t, int> became_active;
+  std::map<int64_t, int> replaced;
+  int nothing_before = 0;
+  for (const auto& activations : done) {
+    for (const Activation& activation : activations) {
+      if (activation.previous == activation.model) continue;
+      ++became_active[activation.model];
+      if (activation.previous.has_value()) {
+        ++replaced[*activation.previous];
+      } else {
+        ++nothing_before;
+      }
+    }
+  }
+  EXPECT_EQ(nothing_before, 1);
+  absl::StatusOr<std::optional<ModelRecord>> active = registry_->Active();
+  ASSERT_TRUE(active.ok() && active->has_value());
+  --became_active[(*active)->id];
+  std::erase_if(became_active, [](const auto& entry) { return entry.second == 0; });
+  EXPECT_EQ(became_active, replaced);
+}
+
+}  // namespace
+}  // namespace vitrina::registry
