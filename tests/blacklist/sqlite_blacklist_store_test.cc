@@ -1,0 +1,55 @@
+#include "blacklist/sqlite_blacklist_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/registry/temp_directory.h"
+
+namespace vitrina::blacklist {
+namespace {
+
+using registry_test::TempDirectory;
+using ::testing::UnorderedElementsAre;
+
+std::unique_ptr<registry::RegistryDatabase> OpenRegistry(const std::string& path) {
+  auto database = registry::RegistryDatabase::Open(path);
+  EXPECT_TRUE(database.ok()) << database.status();
+  return database.ok() ? std::move(database).value() : nullptr;
+}
+
+TEST(SqliteBlacklistStoreTest, EntriesSurviveReopening) {
+  TempDirectory dir;
+  const std::string path = dir.File("registry.db");
+  const std::vector<int64_t> titles = {3, 4};
+  const std::vector<int64_t> user_titles = {5};
+  {
+    auto database = OpenRegistry(path);
+    ASSERT_NE(database, nullptr);
+    SqliteBlacklistStore store(*database);
+    ASSERT_EQ(*store.Add(std::nullopt, titles, "licence expired", 111), 2);
+    ASSERT_EQ(*store.Add(9, user_titles, "user asked", 222), 1);
+  }
+  auto database = OpenRegistry(path);
+  ASSERT_NE(database, nullptr);
+  absl::StatusOr<std::vector<BlacklistEntry>> entries = SqliteBlacklistStore(*database).LoadAll();
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_THAT(*entries,
+              UnorderedElementsAre(BlacklistEntry{3, std::nullopt, "licence expired", 111},
+                                   BlacklistEntry{4, std::nullopt, "licence expired", 111},
+                                   BlacklistEntry{5, 9, "user asked", 222}));
+}
+
+TEST(SqliteBlacklistStoreTest, AddIsAllOrNothing) {
+  TempDirectory dir;
+  auto database = OpenRegistry(dir.File("registry.db"));
+  ASSERT_NE(database, nullptr);
+  SqliteBlacklistStore store(*database);
+  // The store leaves validation to its callers; the table's CHECK still refuses title 0, and
+  // the valid title before it must not stay behind.
+  const std::vector<int64_t> titles = {1, 0};
+  EXPECT_EQ(store.Add(std::nullopt, titles, "", 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store.LoadAll()->empty());
+}
+
+}  // namespace
+}  // namespace vitrina::blacklist
