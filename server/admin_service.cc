@@ -1,0 +1,186 @@
+#include "server/admin_service.h"
+
+#include <cmath>
+
+#include "common/status_macros.h"
+#include "fmt/format.h"
+#include "server/proto_conversion.h"
+#include "server/recommender_service.h"
+
+namespace vitrina::server {
+namespace {
+
+absl::StatusOr<int> ValidLimit(int32_t limit) {
+  if (limit == 0) return 100;
+  if (limit < 0 || limit > 1000) return absl::InvalidArgumentError(fmt::format("limit must be in 1..1000, got {}", limit));
+  return limit;
+}
+
+absl::Status PositiveId(std::string_view field, int64_t id) {
+  if (id > 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(fmt::format("{} must be a positive id, got {}", field, id));
+}
+
+std::optional<int64_t> OptionalUser(const v1::BlacklistRequest& request) {
+  return request.has_user_id() ? std::optional<int64_t>(request.user_id()) : std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<JobManager*> AdminService::Jobs() const {
+  if (p_.jobs == nullptr) return absl::FailedPreconditionError("this instance does not train (jobs.enabled is false)");
+  return p_.jobs;
+}
+
+absl::StatusOr<v1::ListModelsResponse> AdminService::ListModels(const v1::ListModelsRequest& request) {
+  ASSIGN_OR_RETURN(int limit, ValidLimit(request.limit()));
+  ASSIGN_OR_RETURN(std::vector<registry::ModelRecord> records, p_.registry.List(limit));
+  v1::ListModelsResponse response;
+  for (const registry::ModelRecord& record : records) *response.add_models() = ToProto(record);
+  if (std::shared_ptr<const ServedModel> served = p_.holder.Current()) response.set_active_model_id(served->model_id);
+  return response;
+}
+
+absl::StatusOr<v1::Model> AdminService::GetModel(const v1::GetModelRequest& request) {
+  RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
+  ASSIGN_OR_RETURN(registry::ModelRecord record, p_.registry.Get(request.model_id()));
+  return ToProto(record);
+}
+
+absl::StatusOr<v1::ActivateModelResponse> AdminService::ActivateModel(const v1::ActivateModelRequest& request) {
+  RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
+  ASSIGN_OR_RETURN(int64_t previous, p_.models.Activate(request.model_id()));
+  ASSIGN_OR_RETURN(registry::ModelRecord record, p_.registry.Get(request.model_id()));
+  v1::ActivateModelResponse response;
+  *response.mutable_model() = ToProto(record);
+  response.set_previous_model_id(previous);
+  return response;
+}
+
+absl::StatusOr<v1::DeleteModelResponse> AdminService::DeleteModel(const v1::DeleteModelRequest& request) {
+  RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
+  RETURN_IF_ERROR(p_.models.Delete(request.model_id()));
+  return v1::DeleteModelResponse();
+}
+
+absl::StatusOr<v1::ListJobsResponse> AdminService::ListJobs(const v1::ListJobsRequest& request) {
+  ASSIGN_OR_RETURN(int limit, ValidLimit(request.limit()));
+  std::optional<registry::JobStatus> status;
+  if (request.status() != v1::JOB_STATUS_UNSPECIFIED) {
+    status = FromProto(request.status());
+    if (!status) return absl::InvalidArgumentError("status is not a job status");
+  }
+  ASSIGN_OR_RETURN(std::vector<registry::JobRecord> records, p_.job_store.List(limit, status));
+  v1::ListJobsResponse response;
+  for (const registry::JobRecord& record : records) *response.add_jobs() = ToProto(record);
+  return response;
+}
+
+absl::StatusOr<v1::Job> AdminService::GetJob(const v1::GetJobRequest& request) {
+  RETURN_IF_ERROR(PositiveId("job_id", request.job_id()));
+  ASSIGN_OR_RETURN(registry::JobRecord record, p_.job_store.Get(request.job_id()));
+  return ToProto(record);
+}
+
+absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainingRequest& request) {
+  ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
+  if (!request.has_at() || request.at().seconds() <= 0) {
+    return absl::InvalidArgumentError("at is required: when to train, RFC 3339 (e.g. \"2026-11-23T03:00:00Z\")");
+  }
+  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder));
+  registry::JobSpec spec;
+  spec.kind = FromProto(request.params().kind());
+  spec.trigger = registry::JobTrigger::kSchedule;
+  spec.params_json = ToJson(request.params());
+  spec.activate = FromProto(request.activate());
+  spec.scheduled_at = request.at().seconds();
+  ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(spec));
+  return ToProto(job);
+}
+
+absl::StatusOr<v1::Job> AdminService::CancelJob(const v1::CancelJobRequest& request) {
+  RETURN_IF_ERROR(PositiveId("job_id", request.job_id()));
+  ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
+  ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Cancel(request.job_id()));
+  return ToProto(job);
+}
+
+absl::StatusOr<v1::InvalidateCacheResponse> AdminService::InvalidateCache(const v1::InvalidateCacheRequest& request) {
+  v1::InvalidateCacheResponse response;
+  if (request.has_user_id()) {
+    RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
+    p_.cache.InvalidateUser(request.user_id());
+    response.set_scope(fmt::format("user {}", request.user_id()));
+  } else {
+    p_.cache.InvalidateAll();
+    response.set_scope("all");
+  }
+  return response;
+}
+
+absl::StatusOr<v1::BlacklistResponse> AdminService::AddToBlacklist(const v1::BlacklistRequest& request) {
+  // Cached answers are filtered on every read, so an addition needs no invalidation.
+  ASSIGN_OR_RETURN(int changed, p_.blacklist.Add(OptionalUser(request),
+                                                 absl::MakeConstSpan(request.title_ids().data(), request.title_ids().size()),
+                                                 request.reason()));
+  v1::BlacklistResponse response;
+  response.set_changed(changed);
+  return response;
+}
+
+absl::StatusOr<v1::BlacklistResponse> AdminService::RemoveFromBlacklist(const v1::BlacklistRequest& request) {
+  std::optional<int64_t> user = OptionalUser(request);
+  ASSIGN_OR_RETURN(int changed, p_.blacklist.Remove(user, absl::MakeConstSpan(request.title_ids().data(),
+                                                                              request.title_ids().size())));
+  // Cached answers were computed without the titles: drop them so the titles can come back.
+  if (changed > 0) {
+    if (user) {
+      p_.cache.InvalidateUser(*user);
+    } else {
+      p_.cache.InvalidateAll();
+    }
+  }
+  v1::BlacklistResponse response;
+  response.set_changed(changed);
+  return response;
+}
+
+absl::StatusOr<v1::ListBlacklistResponse> AdminService::ListBlacklist(const v1::ListBlacklistRequest& request) {
+  std::optional<int64_t> user = request.has_user_id() ? std::optional<int64_t>(request.user_id()) : std::nullopt;
+  ASSIGN_OR_RETURN(std::vector<blacklist::BlacklistEntry> entries, p_.blacklist.List(user));
+  v1::ListBlacklistResponse response;
+  for (const blacklist::BlacklistEntry& entry : entries) {
+    v1::BlacklistEntry* out = response.add_entries();
+    out->set_title_id(entry.title_id);
+    if (entry.user_id) out->set_user_id(*entry.user_id);
+    out->set_reason(entry.reason);
+    *out->mutable_created_at() = ToTimestamp(entry.created_at);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
+    const v1::RecordInteractionRequest& request) {
+  RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
+  RETURN_IF_ERROR(PositiveId("title_id", request.title_id()));
+  if (request.type().empty()) return absl::InvalidArgumentError("type is required (e.g. \"rating\", \"view\")");
+  const auto& rules = p_.preparation.interaction_rules;
+  if (!rules.empty() && !rules.contains(request.type())) {
+    std::string known;
+    for (const auto& [name, rule] : rules) known += (known.empty() ? "" : ", ") + name;
+    return absl::InvalidArgumentError(fmt::format("type '{}' is not configured (known: {})", request.type(), known));
+  }
+  if (!std::isfinite(request.value())) return absl::InvalidArgumentError("value must be a finite number");
+  registry::HotInteraction interaction;
+  interaction.user_id = request.user_id();
+  interaction.title_id = request.title_id();
+  interaction.type = request.type();
+  interaction.value = request.value();
+  interaction.timestamp = request.has_at() ? request.at().seconds() : registry::UnixNow();
+  RETURN_IF_ERROR(p_.hot_interactions.Append(interaction));
+  p_.recent.Add(interaction.user_id, interaction.title_id, interaction.timestamp);
+  p_.cache.InvalidateUser(interaction.user_id);
+  return v1::RecordInteractionResponse();
+}
+
+}  // namespace vitrina::server

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "blacklist/blacklist_manager.h"
+#include "cache/result_cache.h"
+#include "data/preparation_config.h"
+#include "registry/hot_interaction_store.h"
+#include "registry/job_store.h"
+#include "registry/model_registry.h"
+#include "server/admin_core.h"
+#include "server/job_manager.h"
+#include "server/model_manager.h"
+#include "server/recent_consumption.h"
+
+namespace vitrina::server {
+
+// The Admin API: models (list, inspect, activate/rollback, delete), jobs, cache, blacklist and
+// hot interactions, over the components that own them.
+class AdminService final : public AdminCore {
+ public:
+  struct Parts {
+    registry::ModelRegistry& registry;
+    registry::JobStore& job_store;
+    registry::HotInteractionStore& hot_interactions;
+    ModelManager& models;
+    const ModelHolder& holder;
+    JobManager* jobs;  // null on a read replica
+    cache::ResultCache& cache;
+    blacklist::BlacklistManager& blacklist;
+    RecentConsumption& recent;
+    const data::PreparationConfig& preparation;
+  };
+  explicit AdminService(Parts parts) : p_(parts) {}
+
+  absl::StatusOr<v1::ListModelsResponse> ListModels(const v1::ListModelsRequest& request) override;
+  absl::StatusOr<v1::Model> GetModel(const v1::GetModelRequest& request) override;
+  absl::StatusOr<v1::ActivateModelResponse> ActivateModel(const v1::ActivateModelRequest& request) override;
+  absl::StatusOr<v1::DeleteModelResponse> DeleteModel(const v1::DeleteModelRequest& request) override;
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const v1::ListJobsRequest& request) override;
+  absl::StatusOr<v1::Job> GetJob(const v1::GetJobRequest& request) override;
+  absl::StatusOr<v1::Job> ScheduleTraining(const v1::ScheduleTrainingRequest& request) override;
+  absl::StatusOr<v1::Job> CancelJob(const v1::CancelJobRequest& request) override;
+  absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) override;
+  absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) override;
+  absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;
+  absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& request) override;
+  absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
+
+ private:
+  absl::StatusOr<JobManager*> Jobs() const;
+
+  Parts p_;
+};
+
+}  // namespace vitrina::server

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/server_config.h"
+
+namespace vitrina::server {
+
+// The whole server wired from its config: stores, model, cache, blacklist, job worker, schedules
+// and the gRPC (and HTTP) listeners. main() and the end-to-end tests both run it.
+class Application {
+ public:
+  // Opens the stores (creating the demo catalog on first start when configured) and loads the
+  // active model. Nothing listens yet.
+  static absl::StatusOr<std::unique_ptr<Application>> Create(ServerConfig config);
+  ~Application();
+
+  // Binds the listeners (port 0 picks a free one), starts the job worker and the schedules, and
+  // queues a first training when there is no model and training.train_at_start is set.
+  absl::Status Start();
+  // Graceful: stops taking calls, lets in-flight ones finish (up to `grace`), ends the running
+  // job cleanly (failed: "the server shut down"), closes the stores.
+  void Shutdown(absl::Duration grace = absl::Seconds(10));
+  // Blocks until Shutdown() has completed.
+  void Wait();
+
+  int grpc_port() const;
+  int http_port() const;  // 0 when no HTTP listener
+  // SERVING once a model (or its popularity fallback) is loaded.
+  bool serving() const;
+  const ServerConfig& config() const;
+
+ private:
+  struct Parts;
+  explicit Application(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace vitrina::server

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "cache/result_cache.h"
+#include "registry/model_registry.h"
+#include "server/recent_consumption.h"
+#include "server/served_model.h"
+
+namespace vitrina::server {
+
+// Which model serves: loading a registered model, checking it against the registry, publishing it
+// (activation and rollback), deleting models. Activations are serialized; readers never wait.
+class ModelManager {
+ public:
+  ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent)
+      : registry_(registry), holder_(holder), recent_(recent) {}
+
+  // Serves the registry's active model, if there is one. A missing or corrupted file fails with
+  // its reason and nothing is served (the caller decides whether to retrain).
+  absl::Status LoadActive();
+
+  // Loads a registered model fully: file checksum equal to the registry's, model file valid,
+  // popularity snapshot present. Nothing is published.
+  absl::StatusOr<std::shared_ptr<const ServedModel>> Load(const registry::ModelRecord& record) const;
+
+  // Makes a model the served one (also a rollback): load and check it first, then mark it active
+  // in the registry, then swap. Returns the previously active model id (0 when none).
+  absl::StatusOr<int64_t> Activate(int64_t model_id);
+  // The same for a model the caller has just loaded (a finished training).
+  absl::StatusOr<int64_t> Activate(const registry::ModelRecord& record, std::shared_ptr<const ServedModel> loaded);
+
+  // Marks the model deleted and removes its files. FailedPrecondition for the active one.
+  absl::Status Delete(int64_t model_id);
+
+  // Runs after every publication (health reporting); set before concurrent use.
+  void set_on_published(std::function<void()> callback) { on_published_ = std::move(callback); }
+
+  // Where a model's popularity snapshot lives, beside the model file.
+  static std::string PopularityPath(const std::string& model_path) { return model_path + ".popular.tsv"; }
+
+ private:
+  registry::ModelRegistry& registry_;
+  ModelHolder& holder_;
+  RecentConsumption& recent_;
+  std::mutex activation_mutex_;
+  std::function<void()> on_published_;
+};
+
+}  // namespace vitrina::server

@@ -1,0 +1,129 @@
+#include "server/proto_conversion.h"
+
+#include <google/protobuf/util/json_util.h>
+
+namespace vitrina::server {
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  // Default printing: fields left unset stay absent, so stored params merge over the defaults
+  // exactly as the request did. Serialising a message we built cannot fail (it holds no Any).
+  (void)google::protobuf::util::MessageToJsonString(message, &json);
+  return json;
+}
+
+absl::Status FromJson(const std::string& json, google::protobuf::Message* message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // rows written by a newer version stay readable
+  auto status = google::protobuf::util::JsonStringToMessage(json, message, options);
+  if (!status.ok()) return absl::DataLossError("stored JSON does not parse: " + status.ToString());
+  return absl::OkStatus();
+}
+
+google::protobuf::Timestamp ToTimestamp(registry::UnixSeconds seconds) {
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(seconds);
+  return timestamp;
+}
+
+v1::Model ToProto(const registry::ModelRecord& record) {
+  v1::Model model;
+  const registry::ModelArtifact& a = record.artifact;
+  model.set_id(record.id);
+  *model.mutable_created_at() = ToTimestamp(record.created_at);
+  // A row that does not parse still lists with its other fields; the registry validated it on insert.
+  (void)FromJson(a.params_json, model.mutable_params());
+  (void)FromJson(a.metrics_json, model.mutable_metrics());
+  (void)FromJson(a.dataset_json, model.mutable_dataset());
+  model.set_file_path(a.file_path);
+  model.set_checksum(a.checksum);
+  model.set_size_bytes(a.size_bytes);
+  model.set_active(record.active);
+  model.set_job_id(a.job_id.value_or(0));
+  model.set_parent_model_id(a.parent_model_id.value_or(0));
+  model.set_n_users(a.n_users);
+  model.set_n_titles(a.n_titles);
+  return model;
+}
+
+v1::JobStatus ToProto(registry::JobStatus status) {
+  switch (status) {
+    case registry::JobStatus::kQueued: return v1::QUEUED;
+    case registry::JobStatus::kRunning: return v1::RUNNING;
+    case registry::JobStatus::kSucceeded: return v1::SUCCEEDED;
+    case registry::JobStatus::kFailed: return v1::FAILED;
+    case registry::JobStatus::kCancelled: return v1::CANCELLED;
+  }
+  return v1::JOB_STATUS_UNSPECIFIED;
+}
+
+std::optional<registry::JobStatus> FromProto(v1::JobStatus status) {
+  switch (status) {
+    case v1::QUEUED: return registry::JobStatus::kQueued;
+    case v1::RUNNING: return registry::JobStatus::kRunning;
+    case v1::SUCCEEDED: return registry::JobStatus::kSucceeded;
+    case v1::FAILED: return registry::JobStatus::kFailed;
+    case v1::CANCELLED: return registry::JobStatus::kCancelled;
+    default: return std::nullopt;
+  }
+}
+
+registry::ActivatePolicy FromProto(v1::Activation activation) {
+  switch (activation) {
+    case v1::NEVER: return registry::ActivatePolicy::kNever;
+    case v1::ALWAYS: return registry::ActivatePolicy::kAlways;
+    default: return registry::ActivatePolicy::kIfBetter;
+  }
+}
+
+v1::Activation ToProto(registry::ActivatePolicy policy) {
+  switch (policy) {
+    case registry::ActivatePolicy::kNever: return v1::NEVER;
+    case registry::ActivatePolicy::kAlways: return v1::ALWAYS;
+    case registry::ActivatePolicy::kIfBetter: return v1::IF_BETTER;
+  }
+  return v1::IF_BETTER;
+}
+
+registry::JobKind FromProto(v1::TrainingKind kind) {
+  return kind == v1::INCREMENTAL ? registry::JobKind::kIncremental : registry::JobKind::kFull;
+}
+
+v1::Job ToProto(const registry::JobRecord& record) {
+  v1::Job job;
+  job.set_id(record.id);
+  switch (record.spec.trigger) {
+    case registry::JobTrigger::kApi: job.set_trigger(v1::API); break;
+    case registry::JobTrigger::kSchedule: job.set_trigger(v1::SCHEDULE); break;
+    case registry::JobTrigger::kNightly: job.set_trigger(v1::NIGHTLY); break;
+  }
+  job.set_status(ToProto(record.status));
+  (void)FromJson(record.spec.params_json, job.mutable_params());
+  job.mutable_params()->set_kind(record.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+  job.set_activate(ToProto(record.spec.activate));
+  *job.mutable_created_at() = ToTimestamp(record.created_at);
+  *job.mutable_scheduled_at() = ToTimestamp(record.spec.scheduled_at);
+  if (record.started_at) *job.mutable_started_at() = ToTimestamp(*record.started_at);
+  if (record.finished_at) *job.mutable_finished_at() = ToTimestamp(*record.finished_at);
+  job.set_epoch(record.epoch);
+  job.set_epochs(record.epochs);
+  job.set_model_id(record.model_id.value_or(0));
+  job.set_error(record.error);
+  (void)FromJson(record.metrics_json, job.mutable_metrics());
+  job.set_activated(record.activated);
+  return job;
+}
+
+v1::DatasetStats ToProto(const data::DatasetStats& stats) {
+  v1::DatasetStats out;
+  out.set_interactions_read(stats.interactions_read);
+  out.set_interactions_kept(stats.interactions_kept);
+  for (const auto& [rule, count] : stats.dropped) (*out.mutable_dropped())[rule] = count;
+  out.set_n_users(stats.users);
+  out.set_n_titles(stats.titles);
+  out.set_n_pairs(stats.pairs);
+  out.mutable_watermark()->set_seconds(stats.watermark);
+  return out;
+}
+
+}  // namespace vitrina::server

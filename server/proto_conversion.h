@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "data/prepared_dataset.h"
+#include "google/protobuf/message.h"
+#include "registry/job.h"
+#include "registry/model.h"
+#include "vitrina/v1/admin.pb.h"
+
+namespace vitrina::server {
+
+// The registry stores params, metrics and dataset stats as protobuf JSON: readable with sqlite3,
+// and the same text grpcurl shows.
+std::string ToJson(const google::protobuf::Message& message);
+absl::Status FromJson(const std::string& json, google::protobuf::Message* message);
+
+v1::Model ToProto(const registry::ModelRecord& record);
+v1::Job ToProto(const registry::JobRecord& record);
+v1::DatasetStats ToProto(const data::DatasetStats& stats);
+
+v1::JobStatus ToProto(registry::JobStatus status);
+std::optional<registry::JobStatus> FromProto(v1::JobStatus status);
+registry::ActivatePolicy FromProto(v1::Activation activation);
+v1::Activation ToProto(registry::ActivatePolicy policy);
+registry::JobKind FromProto(v1::TrainingKind kind);
+
+google::protobuf::Timestamp ToTimestamp(registry::UnixSeconds seconds);
+
+}  // namespace vitrina::server

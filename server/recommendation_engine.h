@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+
+#include "blacklist/blacklist_manager.h"
+#include "cache/result_cache.h"
+#include "server/recent_consumption.h"
+#include "server/served_model.h"
+#include "vitrina/v1/recommender.pb.h"
+
+namespace vitrina::server {
+
+struct AnswerLimits {
+  int default_k = 10;
+  int max_k = 1000;
+  // Answers are computed and cached this many titles longer than asked, so that titles
+  // blacklisted after caching can be dropped on read and the answer still has k titles.
+  int overfetch = 20;
+};
+
+// The answer path: candidate source (the model's scores, or popularity) -> filters (seen,
+// request exclusions, blacklist) -> ranking (top k by partial selection) -> cache. The blacklist
+// runs again on every cache read, so a change to it takes effect at once.
+class RecommendationEngine {
+ public:
+  RecommendationEngine(const ModelHolder& models, cache::ResultCache& cache,
+                       const blacklist::BlacklistManager& blacklist, const RecentConsumption& recent,
+                       AnswerLimits limits)
+      : models_(models), cache_(cache), blacklist_(blacklist), recent_(recent), limits_(limits) {}
+
+  absl::StatusOr<v1::RecommendationsResponse> RecommendForUser(const v1::GetUserRecommendationsRequest& request) const;
+  absl::StatusOr<v1::RecommendationsResponse> SimilarTitles(const v1::GetTitleRelevantRequest& request) const;
+
+ private:
+  absl::StatusOr<int> ValidK(int requested) const;
+
+  const ModelHolder& models_;
+  cache::ResultCache& cache_;
+  const blacklist::BlacklistManager& blacklist_;
+  const RecentConsumption& recent_;
+  AnswerLimits limits_;
+};
+
+}  // namespace vitrina::server

@@ -1,0 +1,247 @@
+#include "server/server_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <limits>
+
+#include "common/atomic_file.h"
+#include "common/status_macros.h"
+#include "data/yaml_section.h"
+#include "fmt/format.h"
+#include "server/cron_schedule.h"
+#include "server/training_params.h"
+
+namespace vitrina::server {
+namespace {
+
+using data::YamlSection;
+
+// An environment variable that overrides config keys: `value` goes to `path`, and each of
+// `implied` is set as well (VITRINA_REDIS_URL also switches the cache to Redis).
+struct EnvironmentOverride {
+  const char* variable;
+  std::vector<const char*> path;
+  std::vector<std::pair<std::vector<const char*>, const char*>> implied;
+};
+
+const std::vector<EnvironmentOverride>& EnvironmentOverrides() {
+  static const std::vector<EnvironmentOverride> overrides = {
+      {"VITRINA_LISTEN", {"listen"}, {}},
+      {"VITRINA_HTTP_LISTEN", {"http_listen"}, {}},
+      {"VITRINA_DATA_DIR", {"data_dir"}, {}},
+      {"VITRINA_ADMIN_TOKEN", {"admin_token"}, {}},
+      {"VITRINA_LOG_LEVEL", {"log_level"}, {}},
+      {"VITRINA_JOBS_ENABLED", {"jobs", "enabled"}, {}},
+      {"VITRINA_REDIS_URL", {"cache", "url"}, {{{"cache", "backend"}, "redis"}}},
+      {"VITRINA_CACHE_TTL_SECONDS", {"cache", "ttl_seconds"}, {}},
+      {"VITRINA_MYSQL_URL", {"data_source", "mysql", "url"}, {{{"data_source", "kind"}, "mysql"}}},
+      {"VITRINA_NIGHTLY_CRON", {"schedule", "nightly"}, {}},
+      {"VITRINA_INCREMENTAL_CRON", {"schedule", "incremental"}, {}},
+      {"VITRINA_TIME_ZONE", {"schedule", "time_zone"}, {}},
+  };
+  return overrides;
+}
+
+void SetPath(YAML::Node root, const std::vector<const char*>& path, const std::string& value) {
+  // yaml-cpp nodes are handles: assigning through a copy edits the shared tree, while a
+  // reassigned handle would rebind, so walk with fresh handles.
+  std::vector<YAML::Node> chain{root};
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    YAML::Node child = chain.back()[path[i]];
+    if (!child.IsMap()) {
+      chain.back()[path[i]] = YAML::Node(YAML::NodeType::Map);
+      child = chain.back()[path[i]];
+    }
+    chain.push_back(child);
+  }
+  chain.back()[path.back()] = value;
+}
+
+absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys(
+      {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
+       "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
+       "use_title_features", "train_at_start"}));
+  v1::TrainingParams& p = training.defaults;
+  std::string text;
+  if (section.Has("loss")) {
+    RETURN_IF_ERROR(section.ReadString("loss", &text));
+    auto loss = LossFromName(text);
+    if (!loss.ok()) return section.Invalid("loss", std::string(loss.status().message()));
+    p.set_loss(*loss);
+  }
+  if (section.Has("learning_schedule")) {
+    RETURN_IF_ERROR(section.ReadString("learning_schedule", &text));
+    auto schedule = LearningScheduleFromName(text);
+    if (!schedule.ok()) return section.Invalid("learning_schedule", std::string(schedule.status().message()));
+    p.set_learning_schedule(*schedule);
+  }
+  constexpr int kMaxInt = std::numeric_limits<int>::max();
+  auto read_int = [&](std::string_view key, int min, int max, auto setter) -> absl::Status {
+    if (!section.Has(key)) return absl::OkStatus();
+    int value = 0;
+    RETURN_IF_ERROR(section.ReadInt(key, min, max, &value));
+    setter(value);
+    return absl::OkStatus();
+  };
+  auto read_double = [&](std::string_view key, auto setter) -> absl::Status {
+    if (!section.Has(key)) return absl::OkStatus();
+    double value = 0;
+    RETURN_IF_ERROR(section.ReadDouble(key, &value));
+    setter(value);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(read_int("no_components", 1, 4096, [&](int v) { p.set_no_components(v); }));
+  RETURN_IF_ERROR(read_int("epochs", 1, 100000, [&](int v) { p.set_epochs(v); }));
+  RETURN_IF_ERROR(read_int("max_sampled", 1, 100000, [&](int v) { p.set_max_sampled(v); }));
+  RETURN_IF_ERROR(read_int("threads", 1, 1024, [&](int v) { p.set_threads(v); }));
+  RETURN_IF_ERROR(read_int("seed", 0, kMaxInt, [&](int v) { p.set_seed(static_cast<uint64_t>(v)); }));
+  RETURN_IF_ERROR(read_int("kos_k", 1, 100000, [&](int v) { p.set_kos_k(v); }));
+  RETURN_IF_ERROR(read_int("kos_n", 1, 100000, [&](int v) { p.set_kos_n(v); }));
+  RETURN_IF_ERROR(read_int("eval_k", 1, 1000, [&](int v) { training.eval_k = v; }));
+  RETURN_IF_ERROR(read_double("learning_rate", [&](double v) { p.set_learning_rate(static_cast<float>(v)); }));
+  RETURN_IF_ERROR(read_double("item_alpha", [&](double v) { p.set_item_alpha(static_cast<float>(v)); }));
+  RETURN_IF_ERROR(read_double("user_alpha", [&](double v) { p.set_user_alpha(static_cast<float>(v)); }));
+  RETURN_IF_ERROR(read_double("rho", [&](double v) { p.set_rho(static_cast<float>(v)); }));
+  RETURN_IF_ERROR(read_double("epsilon", [&](double v) { p.set_epsilon(static_cast<float>(v)); }));
+  RETURN_IF_ERROR(read_double("test_fraction", [&](double v) { training.test_fraction = v; }));
+  if (!(training.test_fraction > 0 && training.test_fraction < 1)) {
+    return section.Invalid("test_fraction", "must be in (0, 1)");
+  }
+  RETURN_IF_ERROR(section.ReadBool("use_title_features", &training.use_title_features));
+  RETURN_IF_ERROR(section.ReadBool("train_at_start", &training.train_at_start));
+  RETURN_IF_ERROR(ValidateTrainingParams(p));
+  return absl::OkStatus();
+}
+
+absl::Status ReadDemo(const YamlSection& section, DemoCatalogConfig& demo) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"generate_if_missing", "users", "titles", "interactions", "seed"}));
+  RETURN_IF_ERROR(section.ReadBool("generate_if_missing", &demo.generate_if_missing));
+  RETURN_IF_ERROR(section.ReadInt("users", 1, 10'000'000, &demo.users));
+  RETURN_IF_ERROR(section.ReadInt("titles", 1, 10'000'000, &demo.titles));
+  RETURN_IF_ERROR(section.ReadInt("interactions", 1, 100'000'000, &demo.interactions));
+  int seed = static_cast<int>(demo.seed);
+  RETURN_IF_ERROR(section.ReadInt("seed", 0, std::numeric_limits<int>::max(), &seed));
+  demo.seed = static_cast<uint64_t>(seed);
+  return absl::OkStatus();
+}
+
+absl::Status ReadSchedule(const YamlSection& section, ScheduleConfig& schedule) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"nightly", "incremental", "time_zone"}));
+  RETURN_IF_ERROR(section.ReadString("nightly", &schedule.nightly));
+  RETURN_IF_ERROR(section.ReadString("incremental", &schedule.incremental));
+  RETURN_IF_ERROR(section.ReadString("time_zone", &schedule.time_zone));
+  for (auto [key, expression] : {std::pair{"nightly", &schedule.nightly}, {"incremental", &schedule.incremental}}) {
+    if (expression->empty()) continue;
+    auto cron = CronSchedule::Parse(*expression, schedule.time_zone);
+    if (!cron.ok()) return section.Invalid(key, std::string(cron.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+v1::TrainingParams DefaultTrainingParams() {
+  v1::TrainingParams p;
+  p.set_loss(v1::WARP);
+  p.set_no_components(32);
+  p.set_epochs(20);
+  p.set_learning_rate(0.05f);
+  p.set_learning_schedule(v1::ADAGRAD);
+  p.set_item_alpha(0.0f);
+  p.set_user_alpha(0.0f);
+  p.set_max_sampled(10);
+  p.set_threads(2);
+  p.set_seed(42);
+  p.set_rho(0.95f);
+  p.set_epsilon(1e-6f);
+  p.set_kos_k(5);
+  p.set_kos_n(10);
+  p.set_kind(v1::FULL);
+  return p;
+}
+
+absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
+                                                 const std::function<const char*(const char*)>& environment) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& error) {
+    return absl::InvalidArgumentError(fmt::format("config is not valid YAML: {}", error.what()));
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) return absl::InvalidArgumentError("config must be a YAML map");
+  for (const EnvironmentOverride& o : EnvironmentOverrides()) {
+    const char* value = environment(o.variable);
+    if (value == nullptr) continue;
+    SetPath(root, o.path, value);
+    for (const auto& [path, implied] : o.implied) SetPath(root, path, implied);
+  }
+
+  ServerConfig config;
+  ASSIGN_OR_RETURN(YamlSection top, YamlSection::Open(root, "config"));
+  RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
+                                         "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
+                                         "preparation", "cache", "training", "schedule"}));
+  RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
+  RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
+  RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
+  RETURN_IF_ERROR(top.ReadString("registry_path", &config.registry_path));
+  RETURN_IF_ERROR(top.ReadString("models_dir", &config.models_dir));
+  RETURN_IF_ERROR(top.ReadString("admin_token", &config.admin_token));
+  RETURN_IF_ERROR(top.ReadString("log_level", &config.log_level));
+
+  ASSIGN_OR_RETURN(std::optional<YamlSection> jobs, top.Child("jobs"));
+  if (jobs) {
+    RETURN_IF_ERROR(jobs->RejectUnknownKeys({"enabled"}));
+    RETURN_IF_ERROR(jobs->ReadBool("enabled", &config.jobs_enabled));
+  }
+  ASSIGN_OR_RETURN(std::optional<YamlSection> serving, top.Child("serving"));
+  if (serving) {
+    RETURN_IF_ERROR(serving->RejectUnknownKeys({"max_k", "default_k"}));
+    RETURN_IF_ERROR(serving->ReadInt("max_k", 1, 100'000, &config.max_k));
+    RETURN_IF_ERROR(serving->ReadInt("default_k", 1, 100'000, &config.default_k));
+  }
+  bool embedded_path_given = root["data_source"] && root["data_source"]["embedded"] &&
+                             root["data_source"]["embedded"]["path"];
+  ASSIGN_OR_RETURN(config.data_source, data::DataSourceConfig::FromYaml(root["data_source"]));
+  if (!embedded_path_given) config.data_source.embedded_path.clear();  // derived from data_dir
+  ASSIGN_OR_RETURN(std::optional<YamlSection> demo, top.Child("demo"));
+  if (demo) RETURN_IF_ERROR(ReadDemo(*demo, config.demo));
+  if (root["preparation"]) {
+    ASSIGN_OR_RETURN(config.preparation, data::PreparationConfig::FromYaml(root["preparation"]));
+  }
+  ASSIGN_OR_RETURN(config.cache, cache::CacheConfig::FromYaml(root["cache"]));
+  config.training.defaults = DefaultTrainingParams();
+  ASSIGN_OR_RETURN(std::optional<YamlSection> training, top.Child("training"));
+  if (training) RETURN_IF_ERROR(ReadTraining(*training, config.training));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> schedule, top.Child("schedule"));
+  if (schedule) RETURN_IF_ERROR(ReadSchedule(*schedule, config.schedule));
+  return config;
+}
+
+absl::StatusOr<ServerConfig> ServerConfig::Load(const std::string& path,
+                                                const std::function<const char*(const char*)>& environment) {
+  ASSIGN_OR_RETURN(std::string text, common::ReadFile(path));
+  auto config = Parse(text, environment);
+  if (!config.ok()) {
+    return absl::Status(config.status().code(), fmt::format("{}: {}", path, std::string(config.status().message())));
+  }
+  return config;
+}
+
+absl::Status ServerConfig::Finalize() {
+  if (data_dir.empty()) return absl::InvalidArgumentError("data_dir must not be empty");
+  std::filesystem::path dir(data_dir);
+  if (registry_path.empty()) registry_path = (dir / "registry.db").string();
+  if (models_dir.empty()) models_dir = (dir / "models").string();
+  if (data_source.embedded_path.empty()) data_source.embedded_path = (dir / "catalog.db").string();
+  if (listen.empty()) return absl::InvalidArgumentError("listen must not be empty");
+  if (default_k > max_k) {
+    return absl::InvalidArgumentError(fmt::format("serving.default_k {} exceeds serving.max_k {}", default_k, max_k));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vitrina::server

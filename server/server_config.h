@@ -1,0 +1,77 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cache/cache_config.h"
+#include "data/data_source_config.h"
+#include "data/preparation_config.h"
+#include "vitrina/v1/common.pb.h"
+
+namespace vitrina::server {
+
+// The demo catalog generated at first start when the embedded catalog file does not exist.
+struct DemoCatalogConfig {
+  bool generate_if_missing = true;
+  int users = 2000;
+  int titles = 1000;
+  int interactions = 100'000;
+  uint64_t seed = 42;
+};
+
+struct TrainingConfig {
+  // Defaults for every field of a training request; each field is set.
+  v1::TrainingParams defaults;
+  int eval_k = 10;
+  double test_fraction = 0.2;   // held out to evaluate every new model
+  bool use_title_features = true;  // genres and creators as side features
+  bool train_at_start = true;   // train a first model when the registry has none
+};
+
+struct ScheduleConfig {
+  std::string nightly = "0 3 * * *";  // full retraining; empty = off
+  std::string incremental;            // fit_partial between nightly runs; empty = off
+  std::string time_zone = "UTC";
+};
+
+// The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment
+// overrides applied on top, then command-line overrides.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:50051";
+  std::string http_listen = "127.0.0.1:8080";  // empty = no HTTP listener
+  std::string data_dir = "./data";
+  std::string registry_path;  // default <data_dir>/registry.db
+  std::string models_dir;     // default <data_dir>/models
+  std::string admin_token;    // empty = admin calls need no token
+  std::string log_level = "info";
+  bool jobs_enabled = true;   // a read replica serves only: no job worker, no schedules
+  int max_k = 1000;
+  int default_k = 10;
+
+  data::DataSourceConfig data_source;
+  DemoCatalogConfig demo;
+  data::PreparationConfig preparation = data::PreparationConfig::Defaults();
+  cache::CacheConfig cache;
+  TrainingConfig training;
+  ScheduleConfig schedule;
+
+  // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
+  // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,
+  // VITRINA_REDIS_URL (cache backend redis at that URL), VITRINA_CACHE_TTL_SECONDS,
+  // VITRINA_MYSQL_URL (data source mysql at that URL), VITRINA_NIGHTLY_CRON,
+  // VITRINA_INCREMENTAL_CRON, VITRINA_TIME_ZONE, VITRINA_JOBS_ENABLED.
+  // Relative paths stay relative to the working directory. InvalidArgument names the key.
+  static absl::StatusOr<ServerConfig> Parse(const std::string& yaml_text,
+                                            const std::function<const char*(const char*)>& environment);
+  // The same for a file; NotFound when it does not exist.
+  static absl::StatusOr<ServerConfig> Load(const std::string& path,
+                                           const std::function<const char*(const char*)>& environment);
+
+  // Fills the paths derived from data_dir and checks the whole (schedules, k bounds).
+  absl::Status Finalize();
+};
+
+// The training defaults when the config says nothing (LightFM's knobs; WARP, as it ranks best).
+v1::TrainingParams DefaultTrainingParams();
+
+}  // namespace vitrina::server

@@ -1,0 +1,213 @@
+#include "server/training_runner.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "common/status_macros.h"
+#include "data/open_data_source.h"
+#include "data/prepare_dataset.h"
+#include "fmt/format.h"
+#include "server/proto_conversion.h"
+#include "server/training_params.h"
+#include "spdlog/spdlog.h"
+#include "trainer/evaluation.h"
+#include "trainer/model_file.h"
+
+namespace vitrina::server {
+namespace {
+
+// What fit and evaluation consume, built from a prepared dataset in catalog ids.
+struct TrainingInput {
+  trainer::Dataset dataset;
+  trainer::Interactions positives;
+  trainer::Interactions consumed;
+};
+
+// Adds the prepared users, titles (with their genre/creator features) and interactions to
+// `dataset` (fresh, or a copy of the parent model's for an incremental fit) and translates them.
+absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::PreparedDataset& prepared,
+                                         bool use_title_features) {
+  const data::FeatureTriples& features = prepared.title_features;
+  for (size_t begin = 0; begin < features.size();) {
+    size_t end = begin;
+    std::vector<trainer::WeightedFeature> own;
+    while (end < features.size() && features.owner_ids[end] == features.owner_ids[begin]) {
+      own.push_back({features.features[end], features.weights[end]});
+      ++end;
+    }
+    if (use_title_features) {
+      RETURN_IF_ERROR(dataset.items().SetFeatures(features.owner_ids[begin], own));
+    } else {
+      dataset.items().AddEntity(features.owner_ids[begin]);
+    }
+    begin = end;
+  }
+  std::vector<trainer::Interaction> positives;
+  positives.reserve(prepared.positives.size());
+  for (size_t i = 0; i < prepared.positives.size(); ++i) {
+    dataset.users().AddEntity(prepared.positives.user_ids[i]);
+    dataset.items().AddEntity(prepared.positives.title_ids[i]);
+    positives.push_back({prepared.positives.user_ids[i], prepared.positives.title_ids[i], 1.0f,
+                         prepared.positives.weights[i]});
+  }
+  // Consumed pairs of users the model will not know cannot steer its answers: those users get the
+  // popularity answer, filtered by what they recorded since.
+  std::vector<trainer::Interaction> consumed;
+  consumed.reserve(prepared.consumed.size());
+  for (size_t i = 0; i < prepared.consumed.size(); ++i) {
+    if (dataset.users().ids().Find(prepared.consumed.user_ids[i]) && dataset.items().ids().Find(prepared.consumed.title_ids[i])) {
+      consumed.push_back({prepared.consumed.user_ids[i], prepared.consumed.title_ids[i], 1.0f, 1.0f});
+    }
+  }
+  ASSIGN_OR_RETURN(trainer::Interactions positive_matrix, dataset.BuildInteractions(positives));
+  ASSIGN_OR_RETURN(trainer::Interactions consumed_matrix, dataset.BuildInteractions(consumed));
+  return TrainingInput{std::move(dataset), std::move(positive_matrix), std::move(consumed_matrix)};
+}
+
+// The parent's consumed sets grown to the new shape, plus the increment's.
+trainer::CsrMatrix MergeConsumed(const trainer::Model& parent, const trainer::Interactions& increment) {
+  std::vector<trainer::MatrixEntry> entries;
+  for (int32_t user = 0; user < parent.n_users(); ++user) {
+    for (int32_t item : parent.ConsumedItems(user)) entries.push_back({user, item, 1.0f});
+  }
+  for (size_t i = 0; i < increment.size(); ++i) entries.push_back({increment.users[i], increment.items[i], 1.0f});
+  trainer::CsrMatrix merged = trainer::CsrMatrix::FromEntries(increment.n_users, increment.n_items, std::move(entries));
+  // Duplicates were summed; a consumed set is a set.
+  std::fill(merged.values.begin(), merged.values.end(), 1.0f);
+  return merged;
+}
+
+v1::Metrics ToProto(const trainer::EvaluationSummary& summary, int k) {
+  v1::Metrics metrics;
+  metrics.set_precision_at_k(summary.precision_at_k);
+  metrics.set_recall_at_k(summary.recall_at_k);
+  metrics.set_auc(summary.auc);
+  metrics.set_reciprocal_rank(summary.reciprocal_rank);
+  metrics.set_k(k);
+  return metrics;
+}
+
+}  // namespace
+
+absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& job, const Progress& on_epoch) const {
+  v1::TrainingParams requested;
+  RETURN_IF_ERROR(FromJson(job.spec.params_json, &requested));
+  v1::TrainingParams params = MergeTrainingParams(config_.training.defaults, requested);
+  params.set_kind(job.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+  RETURN_IF_ERROR(ValidateTrainingParams(params));
+  const bool incremental = job.spec.kind == registry::JobKind::kIncremental;
+
+  std::shared_ptr<const ServedModel> parent = holder_.Current();
+  if (incremental && parent == nullptr) {
+    return absl::FailedPreconditionError("an incremental training needs an active model to continue");
+  }
+  const int64_t since = incremental ? parent->watermark : 0;
+
+  auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(config_.data_source));
+  std::vector<data::InteractionRecord> hot;
+  RETURN_IF_ERROR(hot_interactions_.ReadSince(since + (incremental ? 1 : 0), [&](const registry::HotInteraction& h) {
+    hot.push_back({h.user_id, h.title_id, h.type, h.value, h.timestamp});
+  }));
+  std::shared_ptr<const blacklist::BlacklistSnapshot> blacklisted = blacklist_.Snapshot();
+  data::TitlePredicate is_blacklisted = [&](int64_t title) { return blacklisted->Contains(std::nullopt, title); };
+  absl::StatusOr<data::PreparedDataset> prepared =
+      incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since)
+                  : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted);
+  if (!prepared.ok()) {
+    return absl::Status(prepared.status().code(), fmt::format("reading {}: {}", source->Name(),
+                                                              std::string(prepared.status().message())));
+  }
+  if (prepared->positives.size() == 0) {
+    return absl::FailedPreconditionError(incremental ? fmt::format("no new interactions since {}", since)
+                                                     : "the data source has no positive interactions to train on");
+  }
+
+  trainer::Dataset base = incremental ? parent->model->dataset() : trainer::Dataset();
+  ASSIGN_OR_RETURN(TrainingInput input, BuildInput(std::move(base), *prepared, config_.training.use_title_features));
+  ASSIGN_OR_RETURN(auto split, trainer::RandomTrainTestSplit(input.positives, config_.training.test_fraction, params.seed()));
+  auto& [train, test] = split;
+  double prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("job {}: {} positives ({} train, {} test), {} users, {} titles, prepared in {:.2f}s", job.id,
+               input.positives.size(), train.size(), test.size(), input.dataset.users().n_entities(),
+               input.dataset.items().n_entities(), prepare_seconds);
+
+  trainer::FitOptions options;
+  options.epochs = params.epochs();
+  options.threads = params.threads();
+  options.on_epoch = [&](const trainer::EpochReport& report) {
+    spdlog::info("job {}: epoch {}/{} in {:.3f}s, {} {:.4f}", job.id, report.epoch + 1, report.epochs, report.seconds,
+                 report.figure_name, report.figure);
+    return on_epoch(report.epoch + 1, report.epochs);
+  };
+  absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");
+  if (incremental) {
+    model = *parent->model;
+    RETURN_IF_ERROR(model->FitPartial(input.dataset, train, options));
+    RETURN_IF_ERROR(model->SetConsumedItems(MergeConsumed(*parent->model, input.consumed)));
+  } else {
+    ASSIGN_OR_RETURN(model, trainer::Model::Create(ToHyperparameters(params)));
+    RETURN_IF_ERROR(model->Fit(input.dataset, train, options));
+    RETURN_IF_ERROR(model->SetConsumedItems(input.consumed.ToCsr()));
+  }
+
+  trainer::CsrMatrix train_matrix = train.ToCsr();
+  trainer::EvaluationOptions evaluation;
+  evaluation.k = config_.training.eval_k;
+  evaluation.train = &train_matrix;
+  evaluation.threads = params.threads();
+  ASSIGN_OR_RETURN(trainer::EvaluationSummary summary, trainer::Evaluate(*model, test.ToCsr(), evaluation));
+  v1::Metrics metrics = ToProto(summary, evaluation.k);
+
+  std::error_code ignored;
+  std::filesystem::create_directories(config_.models_dir, ignored);
+  std::string path = (std::filesystem::path(config_.models_dir) /
+                      fmt::format("model-job{}-{}.vtm", job.id, absl::ToUnixMillis(absl::Now())))
+                         .string();
+  ASSIGN_OR_RETURN(trainer::ModelFileInfo file, trainer::SaveModel(*model, path));
+  const PopularTitles& popular = incremental ? *parent->popular : PopularTitles(prepared->popularity);
+  RETURN_IF_ERROR(popular.Save(ModelManager::PopularityPath(path)));
+
+  v1::DatasetStats stats = ToProto(prepared->stats);
+  stats.set_n_train(static_cast<int64_t>(train.size()));
+  stats.set_n_test(static_cast<int64_t>(test.size()));
+  registry::ModelArtifact artifact;
+  artifact.params_json = ToJson(params);
+  artifact.metrics_json = ToJson(metrics);
+  artifact.dataset_json = ToJson(stats);
+  artifact.file_path = path;
+  artifact.checksum = file.checksum_hex;
+  artifact.size_bytes = static_cast<int64_t>(file.size_bytes);
+  artifact.n_users = model->n_users();
+  artifact.n_titles = model->n_items();
+  artifact.job_id = job.id;
+  if (incremental) artifact.parent_model_id = parent->model_id;
+  artifact.watermark = std::max(prepared->stats.watermark, since);
+  ASSIGN_OR_RETURN(registry::ModelRecord record, registry_.Insert(artifact));
+
+  TrainingOutcome outcome{record, metrics, false};
+  bool activate = job.spec.activate == registry::ActivatePolicy::kAlways;
+  if (job.spec.activate == registry::ActivatePolicy::kIfBetter) {
+    activate = true;
+    if (std::shared_ptr<const ServedModel> active = holder_.Current()) {
+      ASSIGN_OR_RETURN(registry::ModelRecord active_record, registry_.Get(active->model_id));
+      v1::Metrics active_metrics;
+      RETURN_IF_ERROR(FromJson(active_record.artifact.metrics_json, &active_metrics));
+      activate = metrics.precision_at_k() >= active_metrics.precision_at_k();
+      spdlog::info("job {}: quality gate: precision@{} {:.4f} vs active model {}'s {:.4f}: {}", job.id, evaluation.k,
+                   metrics.precision_at_k(), active->model_id, active_metrics.precision_at_k(),
+                   activate ? "activate" : "keep the active model");
+    }
+  }
+  if (activate) {
+    // Load the file back and check it, as any activation does: what serves is what was written.
+    ASSIGN_OR_RETURN(std::shared_ptr<const ServedModel> loaded, models_.Load(record));
+    ASSIGN_OR_RETURN(int64_t previous, models_.Activate(record, std::move(loaded)));
+    (void)previous;
+    outcome.activated = true;
+    outcome.model.active = true;
+  }
+  return outcome;
+}
+
+}  // namespace vitrina::server

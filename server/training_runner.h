@@ -1,0 +1,47 @@
+#pragma once
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "blacklist/blacklist_manager.h"
+#include "registry/hot_interaction_store.h"
+#include "registry/job.h"
+#include "registry/model_registry.h"
+#include "server/model_manager.h"
+#include "server/server_config.h"
+#include "vitrina/v1/common.pb.h"
+
+namespace vitrina::server {
+
+struct TrainingOutcome {
+  registry::ModelRecord model;
+  v1::Metrics metrics;
+  bool activated = false;
+};
+
+// Runs one training job end to end: read and prepare the data, fit (fresh, or fit_partial of the
+// active model for incremental jobs), evaluate on a held-out split, write the model file
+// atomically, register it, and apply the activation policy (IF_BETTER: only when its precision@k
+// is not below the active model's). Any failure leaves the served model as it was.
+class TrainingRunner {
+ public:
+  TrainingRunner(const ServerConfig& config, registry::ModelRegistry& registry,
+                 registry::HotInteractionStore& hot_interactions, ModelManager& models, const ModelHolder& holder,
+                 const blacklist::BlacklistManager& blacklist)
+      : config_(config), registry_(registry), hot_interactions_(hot_interactions), models_(models), holder_(holder),
+        blacklist_(blacklist) {}
+
+  // `on_epoch(done, epochs)` reports progress; returning false cancels (CancelledError).
+  using Progress = std::function<bool(int epochs_done, int epochs)>;
+  absl::StatusOr<TrainingOutcome> Run(const registry::JobRecord& job, const Progress& on_epoch) const;
+
+ private:
+  const ServerConfig& config_;
+  registry::ModelRegistry& registry_;
+  registry::HotInteractionStore& hot_interactions_;
+  ModelManager& models_;
+  const ModelHolder& holder_;
+  const blacklist::BlacklistManager& blacklist_;
+};
+
+}  // namespace vitrina::server
