@@ -1,0 +1,221 @@
+#include "tests/testing/redis_server.h"
+
+#include <arpa/inet.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "fmt/format.h"
+
+namespace vitrina::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kReadyTimeout{10};
+constexpr std::chrono::seconds kStopTimeout{5};
+constexpr std::chrono::milliseconds kPollInterval{10};
+// Another process may take the port between FreeLoopbackPort() and the server's bind.
+constexpr int kStartAttempts = 3;
+
+absl::Status ErrnoError(std::string_view what) {
+  return absl::InternalError(fmt::format("{}: {}", what, std::strerror(errno)));
+}
+
+// Asks the kernel for a port that is free right now on 127.0.0.1.
+absl::StatusOr<int> FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return ErrnoError("socket");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  absl::Status status;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    status = ErrnoError("bind 127.0.0.1:0");
+  } else if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    status = ErrnoError("getsockname");
+  }
+  ::close(fd);
+  if (!status.ok()) return status;
+  return ntohs(address.sin_port);
+}
+
+absl::StatusOr<std::string> FindOnPath(std::string_view program) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::filesystem::path candidate = std::filesystem::path(dir) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return absl::NotFoundError(
+      fmt::format("{} is not on PATH (scripts/install-deps.sh installs redis-server)", program));
+}
+
+absl::StatusOr<std::filesystem::path> MakeTempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-redis-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("mkdtemp");
+  return std::filesystem::path(pattern);
+}
+
+std::string LogTail(const std::filesystem::path& log) {
+  constexpr std::size_t kTailChars = 2000;
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.size() > kTailChars ? text.substr(text.size() - kTailChars) : text;
+}
+
+// True once the server answers anything to PING: "+PONG", or "-NOAUTH" when it wants a password.
+bool AnswersPing(int port) {
+  redisContext* context = redisConnectWithTimeout("127.0.0.1", port, timeval{0, 100'000});
+  bool answered = false;
+  if (context != nullptr && context->err == 0 &&
+      redisSetTimeout(context, timeval{0, 100'000}) == REDIS_OK) {
+    auto* reply = static_cast<redisReply*>(redisCommand(context, "PING"));
+    answered = reply != nullptr;
+    if (reply != nullptr) freeReplyObject(reply);
+  }
+  if (context != nullptr) redisFree(context);
+  return answered;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(Options options) {
+  absl::Status last_error;
+  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
+    auto dir = MakeTempDir();
+    if (!dir.ok()) return dir.status();
+    auto port = FreeLoopbackPort();
+    if (!port.ok()) return port.status();
+    std::unique_ptr<RedisServer> server(new RedisServer(options, *std::move(dir), *port));
+    last_error = server->Launch();
+    if (last_error.ok()) return server;
+  }
+  return last_error;
+}
+
+RedisServer::RedisServer(Options options, std::filesystem::path dir, int port)
+    : options_(std::move(options)), dir_(std::move(dir)), port_(port) {}
+
+RedisServer::~RedisServer() {
+  Terminate();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string RedisServer::Url(int db) const {
+  const std::string auth = options_.password.empty() ? "" : fmt::format(":{}@", options_.password);
+  return fmt::format("redis://{}127.0.0.1:{}/{}", auth, port_, db);
+}
+
+absl::Status RedisServer::Launch() {
+  auto executable = FindOnPath("redis-server");
+  if (!executable.ok()) return executable.status();
+  const std::string port = std::to_string(port_);
+  const std::string dir = dir_.string();
+  const std::string log = (dir_ / "redis.log").string();
+  std::vector<std::string> args = {
+      *executable, "--port", port, "--bind",    "127.0.0.1", "--save",      "",  "--appendonly",
+      "no",        "--dir",  dir,  "--logfile", log,         "--daemonize", "no"};
+  if (!options_.password.empty()) {
+    args.push_back("--requirepass");
+    args.push_back(options_.password);
+  }
+  // Built before fork(): the child of a multi-threaded process may only call async-signal-safe
+  // functions until it execs.
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) return ErrnoError("fork");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  pid_ = pid;
+  return WaitUntilReady();
+}
+
+absl::Status RedisServer::WaitUntilReady() {
+  const auto deadline = Clock::now() + kReadyTimeout;
+  while (Clock::now() < deadline) {
+    int wait_status = 0;
+    if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return absl::UnavailableError(
+          fmt::format("redis-server on port {} exited at start-up (wait status {}); log tail:\n{}",
+                      port_, wait_status, LogTail(dir_ / "redis.log")));
+    }
+    if (AnswersPing(port_)) return absl::OkStatus();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  Terminate();
+  return absl::DeadlineExceededError(
+      fmt::format("redis-server on port {} did not answer PING within {} s; log tail:\n{}", port_,
+                  kReadyTimeout.count(), LogTail(dir_ / "redis.log")));
+}
+
+absl::Status RedisServer::Kill() {
+  if (pid_ < 0) return absl::FailedPreconditionError("redis-server is not running");
+  if (::kill(pid_, SIGKILL) != 0) return ErrnoError("kill(SIGKILL)");
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  return absl::OkStatus();
+}
+
+absl::Status RedisServer::Restart() {
+  if (pid_ >= 0) return absl::FailedPreconditionError("redis-server is still running");
+  return Launch();
+}
+
+absl::Status RedisServer::Pause() { return Signal(SIGSTOP); }
+
+absl::Status RedisServer::Resume() { return Signal(SIGCONT); }
+
+absl::Status RedisServer::Signal(int signal) {
+  if (pid_ < 0) return absl::FailedPreconditionError("redis-server is not running");
+  if (::kill(pid_, signal) != 0) return ErrnoError(fmt::format("kill({})", signal));
+  return absl::OkStatus();
+}
+
+void RedisServer::Terminate() {
+  if (pid_ < 0) return;
+  ::kill(pid_, SIGTERM);
+  ::kill(pid_, SIGCONT);  // a paused server only handles SIGTERM once it runs again
+  const auto deadline = Clock::now() + kStopTimeout;
+  while (Clock::now() < deadline) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace vitrina::testing
