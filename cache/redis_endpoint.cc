@@ -1,0 +1,89 @@
+#include "cache/redis_endpoint.h"
+
+#include <charconv>
+#include <limits>
+#include <optional>
+
+#include "fmt/format.h"
+
+namespace vitrina::cache {
+namespace {
+
+constexpr std::string_view kScheme = "redis://";
+
+absl::Status UrlError(std::string_view problem) {
+  return absl::InvalidArgumentError(
+      fmt::format("redis url: {} (expected redis://[:password@]host[:port][/db])", problem));
+}
+
+// The whole text as a number in [min, max], or nullopt.
+std::optional<int> ParseNumber(std::string_view text, int min, int max) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+absl::StatusOr<RedisEndpoint> ParseRedisUrl(std::string_view url) {
+  if (!url.starts_with(kScheme)) return UrlError("the scheme must be redis://");
+  std::string_view rest = url.substr(kScheme.size());
+  RedisEndpoint endpoint;
+
+  // The last '@' ends the credentials, so a password may contain '@', ':' or '/'.
+  if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    const std::string_view credentials = rest.substr(0, at);
+    if (!credentials.starts_with(':')) {
+      return UrlError("credentials must be ':password@' (user names are not supported)");
+    }
+    if (credentials.size() == 1) return UrlError("the password after ':' is empty");
+    endpoint.password = std::string(credentials.substr(1));
+    rest = rest.substr(at + 1);
+  }
+
+  const std::size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  const std::string_view path =
+      slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+
+  std::string_view port;
+  bool has_port = false;
+  if (authority.starts_with('[')) {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return UrlError("'[' of an IPv6 host is not closed");
+    endpoint.host = std::string(authority.substr(1, close - 1));
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && !after.starts_with(':')) {
+      return UrlError(fmt::format("unexpected '{}' after the IPv6 host", after));
+    }
+    has_port = !after.empty();
+    if (has_port) port = after.substr(1);
+  } else {
+    const std::size_t colon = authority.find(':');
+    endpoint.host = std::string(authority.substr(0, colon));
+    has_port = colon != std::string_view::npos;
+    if (has_port) port = authority.substr(colon + 1);
+  }
+  if (endpoint.host.empty()) return UrlError("the host is empty");
+  if (has_port) {
+    const std::optional<int> number = ParseNumber(port, 1, 65535);
+    if (!number.has_value()) {
+      return UrlError(fmt::format("port '{}' is not a number in 1..65535", port));
+    }
+    endpoint.port = *number;
+  }
+  if (!path.empty()) {
+    const std::optional<int> number = ParseNumber(path, 0, std::numeric_limits<int>::max());
+    if (!number.has_value()) {
+      return UrlError(fmt::format("database '{}' is not a non-negative number", path));
+    }
+    endpoint.db = *number;
+  }
+  return endpoint;
+}
+
+}  // namespace vitrina::cache
