@@ -31,7 +31,7 @@ struct FitOptions {
   int epochs = 1;
   int threads = 1;
   // Called after each epoch; returning false stops the fit, which then returns CancelledError.
-  std::function<bool(const EpochReport&)> on_epoch;
+  std::function<bool(const EpochReport&)> on_epoch = nullptr;
 };
 
 // Everything a model file holds (see MODEL_FORMAT.md).

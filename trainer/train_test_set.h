@@ -13,7 +13,7 @@ namespace vitrina::trainer {
 struct TrainTestOptions {
   // Keep only rows with value >= min_rating, storing the value (LightFM's fetch_movielens); without
   // it every row is a positive of value 1.
-  std::optional<float> min_rating;
+  std::optional<float> min_rating = std::nullopt;
   // Use each row's value as its sample weight (value 1) instead.
   bool value_is_weight = false;
 };
