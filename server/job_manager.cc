@@ -143,4 +143,17 @@ void JobManager::AppendPrometheus(std::string& out) const {
   }
 }
 
+void JobManager::NotifyFinished(int64_t job_id) {
+  std::vector<Finished> callbacks;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = waiters_.find(job_id);
+    if (it == waiters_.end()) return;
+    callbacks = std::move(it->second);
+    waiters_.erase(it);
+  }
+  absl::StatusOr<registry::JobRecord> job = jobs_.Get(job_id);
+  for (Finished& callback : callbacks) callback(job);
+}
+
 }  // namespace vitrina::server

@@ -1,0 +1,67 @@
+#include "tests/server/test_server.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+namespace vitrina::server::testing {
+
+ServerConfig TestServer::SmallConfig(const std::filesystem::path& data_dir) {
+  auto config = ServerConfig::Parse("", [](const char*) -> const char* { return nullptr; });
+  EXPECT_TRUE(config.ok()) << config.status();
+  config->listen = "127.0.0.1:0";
+  config->http_listen = "";
+  config->data_dir = data_dir.string();
+  config->demo.users = 300;
+  config->demo.titles = 120;
+  config->demo.interactions = 12000;
+  config->training.defaults.set_epochs(8);
+  config->training.defaults.set_no_components(16);
+  config->training.defaults.set_threads(1);
+  config->schedule.nightly = "";
+  return *config;
+}
+
+std::unique_ptr<TestServer> TestServer::Start(ServerConfig config) {
+  auto server = std::unique_ptr<TestServer>(new TestServer());
+  auto app = Application::Create(std::move(config));
+  EXPECT_TRUE(app.ok()) << app.status();
+  if (!app.ok()) return nullptr;
+  server->app_ = std::move(app).value();
+  absl::Status started = server->app_->Start();
+  EXPECT_TRUE(started.ok()) << started;
+  if (!started.ok()) return nullptr;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!server->app_->serving() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(server->app_->serving()) << "the first model did not come up within 120 s";
+  server->channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server->app_->grpc_port()),
+                                         grpc::InsecureChannelCredentials());
+  server->recommender_ = v1::Recommender::NewStub(server->channel_);
+  server->admin_ = v1::Admin::NewStub(server->channel_);
+  return server;
+}
+
+void TestServer::Stop() {
+  if (app_) {
+    app_->Shutdown(absl::Seconds(2));
+    app_.reset();
+  }
+}
+
+TestServer::~TestServer() { Stop(); }
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-test-XXXXXX").string();
+  path_ = mkdtemp(pattern.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+}  // namespace vitrina::server::testing
