@@ -15,12 +15,16 @@ struct TitleRecord {
   // feature names ("creator:<value>").
   std::vector<std::string> creators;
   bool available = true;
+
+  bool operator==(const TitleRecord&) const = default;
 };
 
 struct UserRecord {
   int64_t id = 0;
   // Free-form side features ("country:de", "signup_genre:drama"), each with weight 1.
   std::vector<std::string> features;
+
+  bool operator==(const UserRecord&) const = default;
 };
 
 // One event of a user on a title. `value` means what its type says: a rating 1-5, the completion
@@ -31,12 +35,16 @@ struct InteractionRecord {
   std::string type;
   double value = 0;
   int64_t timestamp = 0;  // unix seconds
+
+  bool operator==(const InteractionRecord&) const = default;
 };
 
 // The catalog's own list of interaction types and the weight it gives each one.
 struct InteractionTypeRecord {
   std::string name;
   double weight = 1;
+
+  bool operator==(const InteractionTypeRecord&) const = default;
 };
 
 }  // namespace vitrina::data

@@ -1,0 +1,287 @@
+#include "tests/testing/mariadb_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <vector>
+
+#include "fmt/format.h"
+
+namespace vitrina::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kReadyTimeout{30};
+constexpr std::chrono::seconds kStopTimeout{20};
+constexpr std::chrono::milliseconds kPollInterval{20};
+// Another process may take the port between picking it and the server's bind.
+constexpr int kStartAttempts = 3;
+
+absl::Status ErrnoError(std::string_view what) {
+  return absl::InternalError(fmt::format("{}: {}", what, std::strerror(errno)));
+}
+
+absl::StatusOr<int> PickFreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ErrnoError("socket");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  absl::Status status;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    status = ErrnoError("bind 127.0.0.1:0");
+  } else if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    status = ErrnoError("getsockname");
+  }
+  ::close(fd);
+  if (!status.ok()) return status;
+  return static_cast<int>(ntohs(address.sin_port));
+}
+
+bool AcceptsConnections(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return connected;
+}
+
+std::string ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string Tail(const std::string& text) {
+  constexpr std::size_t kTailChars = 2000;
+  return text.size() > kTailChars ? text.substr(text.size() - kTailChars) : text;
+}
+
+// Runs `args` with stdin from `input` (or /dev/null) and stdout+stderr into `output`; returns the
+// child's pid. The child dies with the calling thread.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::filesystem::path& input,
+                            const std::filesystem::path& output) {
+  // Everything the child needs is built before fork(): the child of a multi-threaded process may
+  // only call async-signal-safe functions until it execs.
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const std::string input_path = input.empty() ? "/dev/null" : input.string();
+  const std::string output_path = output.string();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) return ErrnoError("fork");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);
+    int in = ::open(input_path.c_str(), O_RDONLY);
+    int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in < 0 || out < 0) ::_exit(126);
+    ::dup2(in, STDIN_FILENO);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(out, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Runs a short-lived program to its end; Internal error with its output when it fails.
+absl::StatusOr<std::string> RunToEnd(std::vector<std::string> args,
+                                     const std::filesystem::path& input,
+                                     const std::filesystem::path& output) {
+  std::filesystem::remove(output);
+  const std::string program = args.front();
+  auto pid = Spawn(std::move(args), input, output);
+  if (!pid.ok()) return pid.status();
+  int wait_status = 0;
+  while (::waitpid(*pid, &wait_status, 0) < 0) {
+    if (errno != EINTR) return ErrnoError("waitpid");
+  }
+  std::string printed = ReadText(output);
+  if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
+    return absl::InternalError(
+        fmt::format("{} failed (wait status {}):\n{}", program, wait_status, Tail(printed)));
+  }
+  return printed;
+}
+
+// mariadbd lives in /usr/sbin, which a non-login PATH may lack.
+absl::StatusOr<std::string> FindProgram(std::string_view program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = fmt::format("{}:/usr/sbin:/usr/local/sbin", path != nullptr ? path : "/usr/bin");
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::filesystem::path candidate =
+        std::filesystem::path(dirs.substr(start, end - start)) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    start = end + 1;
+  }
+  return absl::NotFoundError(
+      fmt::format("{} not found (scripts/install-deps.sh installs mariadb-server)", program));
+}
+
+absl::StatusOr<std::filesystem::path> MakeTempDir() {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "vitrina-mariadb-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("mkdtemp");
+  return std::filesystem::path(pattern);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MariadbServer>> MariadbServer::Start() {
+  absl::Status last_error;
+  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
+    auto dir = MakeTempDir();
+    if (!dir.ok()) return dir.status();
+    auto port = PickFreeLoopbackPort();
+    if (!port.ok()) return port.status();
+    std::unique_ptr<MariadbServer> server(new MariadbServer(*std::move(dir), *port));
+    last_error = server->Install();
+    if (!last_error.ok()) return last_error;
+    last_error = server->Launch();
+    if (last_error.ok()) return server;
+  }
+  return last_error;
+}
+
+MariadbServer::MariadbServer(std::filesystem::path dir, int port)
+    : dir_(std::move(dir)), port_(port) {}
+
+MariadbServer::~MariadbServer() {
+  Terminate();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string MariadbServer::Url(std::string_view user, std::string_view password,
+                               std::string_view database) const {
+  return fmt::format("mysql://{}:{}@127.0.0.1:{}/{}", user, password, port_, database);
+}
+
+absl::Status MariadbServer::Install() const {
+  auto program = FindProgram("mariadb-install-db");
+  if (!program.ok()) return program.status();
+  auto installed = RunToEnd({*program, "--no-defaults",
+                             fmt::format("--datadir={}", (dir_ / "data").string()),
+                             "--auth-root-authentication-method=normal", "--user=root",
+                             "--skip-test-db"},
+                            {}, dir_ / "install.log");
+  return installed.ok() ? absl::OkStatus() : installed.status();
+}
+
+absl::Status MariadbServer::Launch() {
+  auto program = FindProgram("mariadbd");
+  if (!program.ok()) return program.status();
+  auto pid = Spawn({*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
+                    fmt::format("--port={}", port_), "--bind-address=127.0.0.1",
+                    fmt::format("--socket={}", (dir_ / "mariadb.sock").string()),
+                    fmt::format("--pid-file={}", (dir_ / "mariadb.pid").string()), "--user=root",
+                    "--skip-name-resolve", "--innodb-buffer-pool-size=256M"},
+                   {}, dir_ / "server.log");
+  if (!pid.ok()) return pid.status();
+  pid_ = *pid;
+  return WaitUntilReady();
+}
+
+absl::Status MariadbServer::WaitUntilReady() {
+  const auto deadline = Clock::now() + kReadyTimeout;
+  while (Clock::now() < deadline) {
+    int wait_status = 0;
+    if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return absl::UnavailableError(
+          fmt::format("mariadbd on port {} exited at start-up (wait status {}); log tail:\n{}",
+                      port_, wait_status, Tail(ReadText(dir_ / "server.log"))));
+    }
+    if (AcceptsConnections(port_)) return absl::OkStatus();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  Terminate();
+  return absl::DeadlineExceededError(
+      fmt::format("mariadbd on port {} did not accept connections within {} s; log tail:\n{}",
+                  port_, kReadyTimeout.count(), Tail(ReadText(dir_ / "server.log"))));
+}
+
+absl::StatusOr<std::string> MariadbServer::RunSql(std::string_view sql) const {
+  const std::filesystem::path input = dir_ / "statements.sql";
+  {
+    std::ofstream out(input, std::ios::trunc);
+    out << sql;
+    if (!out) return absl::InternalError(fmt::format("cannot write {}", input.string()));
+  }
+  return RunSqlFile(input);
+}
+
+absl::StatusOr<std::string> MariadbServer::RunSqlFile(const std::filesystem::path& path) const {
+  auto program = FindProgram("mariadb");
+  if (!program.ok()) return program.status();
+  return RunToEnd({*program, "--no-defaults", "--protocol=TCP", "-h127.0.0.1",
+                   fmt::format("-P{}", port_), "-uroot", "--batch", "--skip-column-names"},
+                  path, dir_ / "client.log");
+}
+
+absl::Status MariadbServer::Stop() {
+  if (pid_ < 0) return absl::FailedPreconditionError("mariadbd is not running");
+  Terminate();
+  return absl::OkStatus();
+}
+
+absl::Status MariadbServer::Pause() {
+  absl::Status status = Signal(SIGSTOP);
+  if (status.ok()) paused_ = true;
+  return status;
+}
+
+absl::Status MariadbServer::Resume() {
+  absl::Status status = Signal(SIGCONT);
+  if (status.ok()) paused_ = false;
+  return status;
+}
+
+absl::Status MariadbServer::Signal(int signal) {
+  if (pid_ < 0) return absl::FailedPreconditionError("mariadbd is not running");
+  if (::kill(pid_, signal) != 0) return ErrnoError(fmt::format("kill({})", signal));
+  return absl::OkStatus();
+}
+
+void MariadbServer::Terminate() {
+  if (pid_ < 0) return;
+  // A stopped process cannot act on SIGTERM.
+  if (paused_) ::kill(pid_, SIGCONT);
+  paused_ = false;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = Clock::now() + kStopTimeout;
+  while (Clock::now() < deadline) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace vitrina::testing
