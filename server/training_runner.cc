@@ -135,11 +135,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   trainer::FitOptions options;
   options.epochs = params.epochs();
   options.threads = params.threads();
-  options.on_epoch = [&](const trainer::EpochReport& report) {
-    spdlog::info("job {}: epoch {}/{} in {:.3f}s, {} {:.4f}", job.id, report.epoch + 1, report.epochs, report.seconds,
-                 report.figure_name, report.figure);
-    return on_epoch(report.epoch + 1, report.epochs);
-  };
+  // The trainer logs each epoch itself; the job records its progress.
+  options.on_epoch = [&](const trainer::EpochReport& report) { return on_epoch(report.epoch + 1, report.epochs); };
   absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");
   if (incremental) {
     model = *parent->model;
