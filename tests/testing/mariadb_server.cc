@@ -179,13 +179,17 @@ std::string MariadbServer::Url(std::string_view user, std::string_view password,
   return fmt::format("mysql://{}:{}@127.0.0.1:{}/{}", user, password, port_, database);
 }
 
+// A server deletes leftover '#sql*' files in its tmpdir at start-up: servers sharing /tmp delete
+// each other's live temporary tables.
+std::string MariadbServer::TmpdirOption() const { return fmt::format("--tmpdir={}", dir_.string()); }
+
 absl::Status MariadbServer::Install() const {
   auto program = FindProgram("mariadb-install-db");
   if (!program.ok()) return program.status();
   auto installed = RunToEnd({*program, "--no-defaults",
                              fmt::format("--datadir={}", (dir_ / "data").string()),
                              "--auth-root-authentication-method=normal", "--user=root",
-                             "--skip-test-db"},
+                             "--skip-test-db", TmpdirOption()},
                             {}, dir_ / "install.log");
   return installed.ok() ? absl::OkStatus() : installed.status();
 }
@@ -197,7 +201,7 @@ absl::Status MariadbServer::Launch() {
                     fmt::format("--port={}", port_), "--bind-address=127.0.0.1",
                     fmt::format("--socket={}", (dir_ / "mariadb.sock").string()),
                     fmt::format("--pid-file={}", (dir_ / "mariadb.pid").string()), "--user=root",
-                    "--skip-name-resolve", "--innodb-buffer-pool-size=256M"},
+                    "--skip-name-resolve", "--innodb-buffer-pool-size=256M", TmpdirOption()},
                    {}, dir_ / "server.log");
   if (!pid.ok()) return pid.status();
   pid_ = *pid;

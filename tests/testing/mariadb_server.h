@@ -48,6 +48,7 @@ class MariadbServer {
  private:
   MariadbServer(std::filesystem::path dir, int port);
 
+  std::string TmpdirOption() const;
   absl::Status Install() const;
   absl::Status Launch();
   absl::Status WaitUntilReady();
