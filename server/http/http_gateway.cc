@@ -1,12 +1,12 @@
 #include "server/http/http_gateway.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 
 #include "fmt/format.h"
 #include "server/http/api_routes.h"
-#include "server/http/json_codec.h"
 #include "server/http/legacy_routes.h"
 #include "server/http/operations_routes.h"
 #include "spdlog/spdlog.h"
@@ -44,19 +44,20 @@ void Write(const HttpReply& reply, httplib::Response& response) {
 // httplib's own refusals (malformed request, body over the limit, URI too long, bad Range)
 // reach no handler; they get the same JSON error shape, with their HTTP status kept.
 HttpReply LibraryRefusal(int http_status) {
-  absl::StatusCode code = http_status == 413 ? absl::StatusCode::kResourceExhausted
+  absl::StatusCode code = http_status == 413   ? absl::StatusCode::kResourceExhausted
                           : http_status >= 500 ? absl::StatusCode::kInternal
                                                : absl::StatusCode::kInvalidArgument;
-  HttpReply reply = ErrorReply(absl::Status(code, fmt::format("HTTP {}: the request was refused before routing", http_status)));
+  HttpReply reply =
+      ErrorReply(absl::Status(code, fmt::format("HTTP {}: the request was refused before routing", http_status)));
   reply.http_status = http_status;
   return reply;
 }
 
 }  // namespace
 
-HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth,
-                         RequestMetrics& metrics, std::function<std::string()> render_more_metrics,
-                         std::function<bool()> is_serving, HttpGatewayOptions options)
+HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
+                         std::function<std::string()> render_more_metrics, std::function<bool()> is_serving,
+                         HttpGatewayOptions options)
     : auth_(auth), metrics_(metrics), trainings_(recommender), server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
@@ -65,6 +66,13 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
   size_t threads = std::max<size_t>(options.threads, 1);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(options.max_body_bytes);
+  // httplib's default sets SO_REUSEPORT: a second server (say, an old instance still running)
+  // would bind the same port without error and take a share of its connections. SO_REUSEADDR
+  // alone still allows a restart while old connections sit in TIME_WAIT.
+  server_->set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   auto serve = [this](const httplib::Request& request, httplib::Response& response) { Serve(request, response); };
   server_->Get(kAnyPath, serve);
   server_->Post(kAnyPath, serve);
@@ -111,7 +119,6 @@ absl::Status HttpGateway::Start(const std::string& host, int port) {
     listener_.join();
     return absl::UnavailableError(fmt::format("HTTP gateway on {}:{} stopped at once", host, port_));
   }
-  spdlog::info("HTTP gateway listening on {}:{}", host, port_);
   return absl::OkStatus();
 }
 

@@ -52,12 +52,11 @@ absl::StatusOr<std::string> MessageToJson(const google::protobuf::Message& messa
 
 absl::Status ParseJson(std::string_view json, google::protobuf::Message& message) {
   google::protobuf::util::JsonParseOptions options;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &message, options);
+  auto status = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(json.data(), json.size()),
+                                                            &message, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(fmt::format("the request body is not a valid {} in JSON: {}",
-                                                  message.GetDescriptor()->full_name(),
-                                                  status.message().ToString()));
+                                                  message.GetDescriptor()->full_name(), status.message().ToString()));
   }
   return absl::OkStatus();
 }

@@ -1,26 +1,34 @@
 #include "server/http/operations_routes.h"
 
 namespace vitrina::server::http {
+namespace {
+
+RouteHandler HealthHandler(std::function<bool()> is_serving) {
+  return [is_serving = std::move(is_serving)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+    if (is_serving()) return JsonReply(R"({"status":"SERVING"})");
+    HttpReply reply = JsonReply(R"({"status":"NOT_SERVING"})");
+    reply.code = absl::StatusCode::kUnavailable;
+    reply.http_status = 503;
+    return reply;
+  };
+}
+
+RouteHandler MetricsHandler(const RequestMetrics& metrics, std::function<std::string()> render_more_metrics) {
+  return [&metrics, render_more = std::move(render_more_metrics)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+    HttpReply reply;
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    metrics.AppendPrometheus(reply.body);
+    reply.body += render_more();
+    return reply;
+  };
+}
+
+}  // namespace
 
 void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics,
                          std::function<std::string()> render_more_metrics, std::function<bool()> is_serving) {
-  routes.Add({"GET", "/health", "Health", Access::kPublic,
-              [is_serving = std::move(is_serving)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
-                if (is_serving()) return JsonReply(R"({"status":"SERVING"})");
-                HttpReply reply = JsonReply(R"({"status":"NOT_SERVING"})");
-                reply.code = absl::StatusCode::kUnavailable;
-                reply.http_status = 503;
-                return reply;
-              }});
-  routes.Add({"GET", "/metrics", "Metrics", Access::kPublic,
-              [&metrics, render_more_metrics = std::move(render_more_metrics)](
-                  const RouteRequest&) -> absl::StatusOr<HttpReply> {
-                HttpReply reply;
-                reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                metrics.AppendPrometheus(reply.body);
-                reply.body += render_more_metrics();
-                return reply;
-              }});
+  routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(is_serving))});
+  routes.Add({"GET", "/metrics", "Metrics", Access::kPublic, MetricsHandler(metrics, std::move(render_more_metrics))});
 }
 
 }  // namespace vitrina::server::http

@@ -10,8 +10,7 @@ namespace vitrina::server::http {
 namespace {
 
 absl::Status Malformed(std::string_view name, std::string_view expected, std::string_view value) {
-  return absl::InvalidArgumentError(
-      fmt::format("query parameter '{}' must be {}, got '{}'", name, expected, value));
+  return absl::InvalidArgumentError(fmt::format("query parameter '{}' must be {}, got '{}'", name, expected, value));
 }
 
 absl::Status Missing(std::string_view name) {

@@ -47,8 +47,9 @@ void RouteTable::Add(Route route) {
 }
 
 RouteTable::Lookup RouteTable::Find(std::string_view method, std::string_view path) const {
-  std::vector<std::string> segments = Segments(path);
   Lookup lookup;
+  if (!path.starts_with('/')) return lookup;
+  std::vector<std::string> segments = Segments(path);
   for (const Entry& entry : entries_) {
     std::optional<PathParams> params = Match(entry.segments, segments);
     if (!params) continue;

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "server/admin_auth.h"
+#include "server/http/http_gateway.h"
+#include "server/request_metrics.h"
+#include "tests/server/http/mock_cores.h"
+
+namespace vitrina::server::http {
+
+// A gateway on 127.0.0.1 and a free port over strict mocks (a call the test did not expect
+// fails it), with the admin token kToken, and a client for it.
+class GatewayTest : public ::testing::Test {
+ protected:
+  static constexpr char kToken[] = "s3cret";
+
+  explicit GatewayTest(std::string token = kToken) : auth_(std::move(token)) {}
+
+  void SetUp() override {
+    gateway_ = std::make_unique<HttpGateway>(
+        recommender_, admin_, auth_, metrics_, [] { return std::string("vitrina_model_age_seconds 12.5\n"); },
+        [this] { return serving_.load(); });
+    ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
+    client_->set_url_encode(false);  // targets go out exactly as a test writes them
+  }
+
+  static httplib::Headers AdminHeaders() { return {{"Authorization", std::string("Bearer ") + kToken}}; }
+
+  ::testing::StrictMock<MockRecommenderCore> recommender_;
+  ::testing::StrictMock<MockAdminCore> admin_;
+  AdminAuth auth_;
+  RequestMetrics metrics_;
+  std::atomic<bool> serving_{true};
+  std::unique_ptr<HttpGateway> gateway_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// Parses a JSON answer into a message (strictly: unknown fields fail); fails the test when it
+// does not parse.
+template <class Message>
+Message ParseAnswer(const std::string& body) {
+  Message message;
+  auto status = google::protobuf::util::JsonStringToMessage(body, &message);
+  EXPECT_TRUE(status.ok()) << status.message().ToString() << " in " << body;
+  return message;
+}
+
+// The "code" and "message" of an error body; fails the test when the body is not exactly that.
+struct ErrorBody {
+  std::string code;
+  std::string message;
+};
+inline ErrorBody ParseErrorBody(const std::string& body) {
+  auto fields = ParseAnswer<google::protobuf::Struct>(body).fields();
+  EXPECT_EQ(fields.size(), 2u) << body;
+  return ErrorBody{fields["code"].string_value(), fields["message"].string_value()};
+}
+
+}  // namespace vitrina::server::http
