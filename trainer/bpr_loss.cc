@@ -13,23 +13,23 @@ class BprLoss final : public Loss {
  public:
   explicit BprLoss(const Schedule& schedule) : schedule_(schedule) {}
 
-  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+  void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
-    const Interactions& interactions = context.interactions;
-    const auto n_samples = static_cast<uint32_t>(interactions.size());
-    for (const int32_t sample : order) {
-      if (!(interactions.values[sample] > 0)) continue;
-      const int32_t user = interactions.users[sample];
-      const int32_t positive = interactions.items[sample];
-      const float weight = interactions.weights[sample];
+    const auto n_samples = static_cast<uint32_t>(context.samples.size());
+    for (size_t s = 0; s < samples.size(); ++s) {
+      if (s + kPrefetchDistance < samples.size()) step.Prefetch(samples[s + kPrefetchDistance]);
+      if (!(samples[s].value > 0)) continue;
+      const int32_t user = samples[s].user;
+      const int32_t positive = samples[s].item;
+      const float weight = samples[s].weight;
 
       // LightFM draws the negative as the item of a random interaction, not a uniform item: a
       // popularity-weighted draw, retried (at most once per interaction) until it is not one of
       // the user's positives. Kept: BPR's quality figures depend on it.
       int32_t negative = positive;
       for (uint32_t attempt = 0; attempt < n_samples; ++attempt) {
-        negative = interactions.items[worker.rng.Below(n_samples)];
+        negative = context.samples[worker.rng.Below(n_samples)].item;
         if (!context.positives.Contains(user, negative)) break;
       }
 

@@ -44,12 +44,6 @@ CsrMatrix CsrMatrix::Identity(int32_t n) {
   return matrix;
 }
 
-bool CsrMatrix::Contains(int32_t row, int32_t col) const {
-  const int32_t* begin = indices.data() + offsets[row];
-  const int32_t* end = indices.data() + offsets[row + 1];
-  return std::binary_search(begin, end, col);
-}
-
 absl::Status CsrMatrix::Validate() const {
   if (rows < 0 || cols < 0) {
     return absl::InvalidArgumentError(fmt::format("sparse matrix has negative shape {}x{}", rows, cols));

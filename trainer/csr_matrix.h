@@ -37,8 +37,19 @@ struct CsrMatrix {
   std::span<const float> RowValues(int32_t row) const {
     return {values.data() + offsets[row], static_cast<size_t>(RowSize(row))};
   }
-  // Binary search in the row (LightFM's `in_positives`).
-  bool Contains(int32_t row, int32_t col) const;
+  // Binary search in the row (LightFM's `in_positives`). Branch-free: WARP asks about random
+  // items, for which the branches of std::binary_search would mispredict half the time.
+  bool Contains(int32_t row, int32_t col) const {
+    const int32_t* base = indices.data() + offsets[row];
+    int64_t size = offsets[row + 1] - offsets[row];
+    if (size == 0) return false;
+    while (size > 1) {
+      const int64_t half = size / 2;
+      base = base[half] <= col ? base + half : base;
+      size -= half;
+    }
+    return *base == col;
+  }
 
   // Checks the invariants above (sizes, bounds, sorted unique columns, finite values): a matrix
   // read from a file must pass this before any kernel indexes with it.

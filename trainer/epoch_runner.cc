@@ -7,41 +7,44 @@
 
 namespace vitrina::trainer {
 
-EpochResult RunEpoch(const Loss& loss, const TrainingContext& context, Pcg32& rng,
-                     std::vector<Worker>& workers) {
+EpochRunner::EpochRunner(const Loss& loss, const TrainingContext& context, int threads)
+    : loss_(loss), context_(context), workers_(threads, Worker(context.users.stride)),
+      order_(context.samples.size()), shuffled_(context.samples.size()) {}
+
+EpochResult EpochRunner::Run(Pcg32& rng) {
   const auto start = std::chrono::steady_clock::now();
-  const size_t n_samples = context.interactions.size();
-  std::vector<int32_t> order(n_samples);
-  std::iota(order.begin(), order.end(), 0);
+  const size_t n_samples = order_.size();
+  std::iota(order_.begin(), order_.end(), 0u);
   for (size_t i = n_samples; i > 1; --i) {
-    std::swap(order[i - 1], order[rng.Below(static_cast<uint32_t>(i))]);
+    std::swap(order_[i - 1], order_[rng.Below(static_cast<uint32_t>(i))]);
   }
+  for (size_t i = 0; i < n_samples; ++i) shuffled_[i] = context_.samples[order_[i]];
 
   const uint64_t seed = (static_cast<uint64_t>(rng.Next()) << 32u) | rng.Next();
-  const size_t n_workers = workers.size();
+  const size_t n_workers = workers_.size();
   for (size_t t = 0; t < n_workers; ++t) {
-    workers[t].rng = Pcg32(seed, t);
-    workers[t].scales.Reset(context.scales.Merge(1.0, 1.0));
-    workers[t].figure_sum = 0;
-    workers[t].figure_count = 0;
+    workers_[t].rng = Pcg32(seed, t);
+    workers_[t].scales.Reset(context_.scales.Merge(1.0, 1.0));
+    workers_[t].figure_sum = 0;
+    workers_[t].figure_count = 0;
   }
   auto train_slice = [&](size_t t) {
     const size_t begin = n_samples * t / n_workers;
     const size_t end = n_samples * (t + 1) / n_workers;
-    loss.TrainSamples(std::span<const int32_t>(order.data() + begin, end - begin), context, workers[t]);
-    workers[t].scales.Merge(context.scales);
+    loss_.TrainSamples(std::span<const Sample>(shuffled_.data() + begin, end - begin), context_, workers_[t]);
+    workers_[t].scales.Merge(context_.scales);
   };
   std::vector<std::thread> threads;
   threads.reserve(n_workers - 1);
   for (size_t t = 1; t < n_workers; ++t) threads.emplace_back(train_slice, t);
   train_slice(0);
   for (std::thread& thread : threads) thread.join();
-  context.scales.Renormalize();
+  context_.scales.Renormalize();
 
   EpochResult result;
   double figure_sum = 0;
   int64_t figure_count = 0;
-  for (const Worker& worker : workers) {
+  for (const Worker& worker : workers_) {
     figure_sum += worker.figure_sum;
     figure_count += worker.figure_count;
   }

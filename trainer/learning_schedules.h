@@ -18,22 +18,29 @@ struct Adagrad {
   float Apply(float* __restrict weights, float* __restrict squared_gradients, float* /*unused*/,
               const float* __restrict direction, float gradient, float alpha, int last_real_lane,
               int stride) const {
+    if constexpr (!kRegularized) {
+      stride = WholeBlocks(stride);
+      for (int j = 0; j < stride; ++j) {
+        const float g = gradient * direction[j];
+        // The rate uses the accumulator before this gradient is added, as LightFM does.
+        weights[j] -= learning_rate / std::sqrt(squared_gradients[j]) * g;
+        squared_gradients[j] += g * g;
+      }
+      return 0.0f;
+    }
     float rate_sums[kLaneWidth] = {};
     for (int base = 0; base < stride; base += kLaneWidth) {
       for (int lane = 0; lane < kLaneWidth; ++lane) {
         const int j = base + lane;
         const float g = gradient * direction[j];
-        // The rate uses the accumulator before this gradient is added, as LightFM does.
         const float rate = learning_rate / std::sqrt(squared_gradients[j]);
         weights[j] -= rate * g;
         squared_gradients[j] += g * g;
-        if constexpr (kRegularized) {
-          weights[j] *= 1.0f + alpha * rate;
-          rate_sums[lane] += j <= last_real_lane ? rate : 0.0f;
-        }
+        weights[j] *= 1.0f + alpha * rate;
+        rate_sums[lane] += j <= last_real_lane ? rate : 0.0f;
       }
     }
-    return kRegularized ? HorizontalSum(rate_sums) : 0.0f;
+    return HorizontalSum(rate_sums);
   }
 };
 
@@ -45,6 +52,17 @@ struct Adadelta {
   float Apply(float* __restrict weights, float* __restrict squared_gradients,
               float* __restrict squared_updates, const float* __restrict direction, float gradient,
               float alpha, int last_real_lane, int stride) const {
+    if constexpr (!kRegularized) {
+      stride = WholeBlocks(stride);
+      for (int j = 0; j < stride; ++j) {
+        const float g = gradient * direction[j];
+        squared_gradients[j] = rho * squared_gradients[j] + (1.0f - rho) * g * g;
+        const float update = std::sqrt(squared_updates[j] + epsilon) / std::sqrt(squared_gradients[j] + epsilon) * g;
+        squared_updates[j] = rho * squared_updates[j] + (1.0f - rho) * update * update;
+        weights[j] -= update;
+      }
+      return 0.0f;
+    }
     float rate_sums[kLaneWidth] = {};
     for (int base = 0; base < stride; base += kLaneWidth) {
       for (int lane = 0; lane < kLaneWidth; ++lane) {
@@ -55,13 +73,11 @@ struct Adadelta {
         const float update = rate * g;
         squared_updates[j] = rho * squared_updates[j] + (1.0f - rho) * update * update;
         weights[j] -= update;
-        if constexpr (kRegularized) {
-          weights[j] *= 1.0f + alpha * rate;
-          rate_sums[lane] += j <= last_real_lane ? rate : 0.0f;
-        }
+        weights[j] *= 1.0f + alpha * rate;
+        rate_sums[lane] += j <= last_real_lane ? rate : 0.0f;
       }
     }
-    return kRegularized ? HorizontalSum(rate_sums) : 0.0f;
+    return HorizontalSum(rate_sums);
   }
 };
 

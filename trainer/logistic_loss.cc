@@ -16,15 +16,15 @@ class LogisticLoss final : public Loss {
  public:
   explicit LogisticLoss(const Schedule& schedule) : schedule_(schedule) {}
 
-  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+  void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
-    const Interactions& interactions = context.interactions;
-    for (const int32_t sample : order) {
-      const int32_t user = interactions.users[sample];
-      const int32_t item = interactions.items[sample];
-      const float weight = interactions.weights[sample];
-      const bool positive = interactions.values[sample] > 0;
+    for (size_t s = 0; s < samples.size(); ++s) {
+      if (s + kPrefetchDistance < samples.size()) step.Prefetch(samples[s + kPrefetchDistance]);
+      const int32_t user = samples[s].user;
+      const int32_t item = samples[s].item;
+      const float weight = samples[s].weight;
+      const bool positive = samples[s].value > 0;
 
       step.RepresentUser(user);
       step.RepresentItem(item, worker.positive.data());

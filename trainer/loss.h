@@ -17,8 +17,8 @@ namespace vitrina::trainer {
 class Loss {
  public:
   virtual ~Loss() = default;
-  // Trains on the interactions `order[0], order[1], ...` in that order.
-  virtual void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+  // Trains on `samples` in that order (a slice of the epoch's shuffled samples).
+  virtual void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                             Worker& worker) const = 0;
   // What the worker's epoch figure is the mean of, e.g. "log_loss" or "sampled_negatives".
   virtual std::string_view FigureName() const = 0;
@@ -26,6 +26,9 @@ class Loss {
 
 // The loss named by the hyperparameters, for their schedule.
 std::unique_ptr<Loss> MakeLoss(const Hyperparameters& hyperparameters);
+
+// How many samples ahead a loss prefetches the parameter rows it will need.
+inline constexpr size_t kPrefetchDistance = 4;
 
 // LightFM clips WARP and k-OS losses at this value for numerical stability (MAX_LOSS).
 inline constexpr float kMaxWarpLoss = 10.0f;

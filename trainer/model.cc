@@ -123,15 +123,19 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
   ExtendConsumedToDataset();
 
   const CsrMatrix positives = hp.loss == LossKind::kLogistic ? CsrMatrix() : train.ToCsr();
+  std::vector<Sample> samples(train.size());
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = {train.users[i], train.items[i], train.values[i], train.weights[i]};
+  }
   RegularizationScales scales(state_.users, state_.items);
-  const TrainingContext context{hp,        user_features_, item_features_, train,
+  const TrainingContext context{hp,        user_features_, item_features_, samples,
                                 positives, state_.users,   state_.items,   scales};
   const std::unique_ptr<Loss> loss = MakeLoss(hp);
-  std::vector<Worker> workers(options.threads, Worker(state_.users.stride));
+  EpochRunner runner(*loss, context, options.threads);
 
   absl::Status status = absl::OkStatus();
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    const EpochResult result = RunEpoch(*loss, context, state_.rng, workers);
+    const EpochResult result = runner.Run(state_.rng);
     if (!state_.users.AllFinite() || !state_.items.AllFinite()) {
       status = absl::FailedPreconditionError(fmt::format(
           "epoch {} of {}: parameters are no longer finite (NaN or Inf), the model diverged; lower "

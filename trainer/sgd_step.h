@@ -17,6 +17,18 @@ class SgdStep {
       : context_(context), worker_(worker), schedule_(schedule),
         stride_(context.users.stride), bias_lane_(context.users.bias_lane()) {}
 
+  // Starts loading the first feature row (weights and accumulators) of a later sample's user and
+  // item, so that the random reads overlap with this sample's arithmetic.
+  void Prefetch(const Sample& sample) const {
+    PrefetchFirstRow(context_.user_features, context_.users, sample.user, true);
+    PrefetchFirstRow(context_.item_features, context_.items, sample.item, true);
+  }
+
+  // Starts loading the weights of an item about to be scored.
+  void PrefetchItemWeights(int32_t item) const {
+    PrefetchFirstRow(context_.item_features, context_.items, item, false);
+  }
+
   // Fills worker.user_direction and worker.user_bias for `user`.
   void RepresentUser(int32_t user) {
     Represent(context_.user_features, context_.users, user, worker_.scales.user(),
@@ -89,6 +101,19 @@ class SgdStep {
   }
 
  private:
+  void PrefetchFirstRow(const CsrMatrix& features, EmbeddingTable& table, int32_t entity,
+                        bool with_accumulators) const {
+    const int64_t begin = features.offsets[entity];
+    if (begin == features.offsets[entity + 1]) return;
+    const int32_t feature = features.indices[begin];
+    const float* weights = table.Row(feature);
+    const float* accumulators = table.GradientRow(feature);
+    for (int offset = 0; offset < stride_; offset += 64 / sizeof(float)) {
+      __builtin_prefetch(weights + offset);
+      if (with_accumulators) __builtin_prefetch(accumulators + offset);
+    }
+  }
+
   void Represent(const CsrMatrix& features, const EmbeddingTable& table, int32_t entity, double scale,
                  float* out) const {
     const int64_t begin = features.offsets[entity];

@@ -1,12 +1,23 @@
 #pragma once
 
+#include <cstdint>
+#include <span>
+
 #include "trainer/csr_matrix.h"
 #include "trainer/embedding_table.h"
 #include "trainer/hyperparameters.h"
-#include "trainer/interactions.h"
 #include "trainer/regularization_scales.h"
 
 namespace vitrina::trainer {
+
+// One interaction as training reads it: the four fields in one 16-byte record, so that a sample
+// costs one cache line instead of four scattered reads.
+struct Sample {
+  int32_t user;
+  int32_t item;
+  float value;
+  float weight;
+};
 
 // What every worker of an epoch shares: read-only inputs and the parameters they update without
 // locks (Hogwild).
@@ -14,8 +25,8 @@ struct TrainingContext {
   const Hyperparameters& hyperparameters;
   const CsrMatrix& user_features;  // users x user features
   const CsrMatrix& item_features;  // items x item features
-  const Interactions& interactions;
-  const CsrMatrix& positives;  // the interactions as CSR: LightFM's positives lookup
+  std::span<const Sample> samples;  // every interaction, in input order
+  const CsrMatrix& positives;       // the interactions as CSR: LightFM's positives lookup
   EmbeddingTable& users;
   EmbeddingTable& items;
   RegularizationScales& scales;

@@ -17,7 +17,7 @@ class WarpKosLoss final : public Loss {
  public:
   explicit WarpKosLoss(const Schedule& schedule) : schedule_(schedule) {}
 
-  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+  void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
     const Hyperparameters& hp = context.hyperparameters;
@@ -25,8 +25,8 @@ class WarpKosLoss final : public Loss {
     // LightFM's k-OS takes log(floor((n_items - 1) / sampled)) without WARP's max(1, ...), which is
     // log(0) = -inf with fewer items than draws; the shared table keeps the guard.
     const std::vector<float> loss_by_sampled = WarpLossBySampled(context.item_features.rows, hp.max_sampled);
-    for (const int32_t sample : order) {
-      const int32_t user = context.interactions.users[sample];
+    for (const Sample& sample : samples) {
+      const int32_t user = sample.user;
       const int64_t begin = positives.offsets[user];
       const auto row_size = static_cast<uint32_t>(positives.offsets[user + 1] - begin);
       if (row_size == 0) continue;

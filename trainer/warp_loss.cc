@@ -15,16 +15,16 @@ class WarpLoss final : public Loss {
  public:
   explicit WarpLoss(const Schedule& schedule) : schedule_(schedule) {}
 
-  void TrainSamples(std::span<const int32_t> order, const TrainingContext& context,
+  void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
-    const Interactions& interactions = context.interactions;
     const std::vector<float> loss_by_sampled =
         WarpLossBySampled(context.item_features.rows, context.hyperparameters.max_sampled);
-    for (const int32_t sample : order) {
-      if (!(interactions.values[sample] > 0)) continue;
-      const int32_t user = interactions.users[sample];
-      const int32_t positive = interactions.items[sample];
+    for (size_t s = 0; s < samples.size(); ++s) {
+      if (s + kPrefetchDistance < samples.size()) step.Prefetch(samples[s + kPrefetchDistance]);
+      if (!(samples[s].value > 0)) continue;
+      const int32_t user = samples[s].user;
+      const int32_t positive = samples[s].item;
 
       step.RepresentUser(user);
       step.RepresentItem(positive, worker.positive.data());
@@ -32,7 +32,7 @@ class WarpLoss final : public Loss {
       const NegativeSearch search = FindViolatingNegative(step, context, worker, user, positive_prediction);
       if (search.negative >= 0) {
         const float loss =
-            std::min(interactions.weights[sample] * loss_by_sampled[search.sampled], kMaxWarpLoss);
+            std::min(samples[s].weight * loss_by_sampled[search.sampled], kMaxWarpLoss);
         step.Pairwise(loss, user, positive, search.negative, worker.positive.data(), worker.negative.data());
       }
       worker.figure_sum += search.sampled;

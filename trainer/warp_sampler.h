@@ -19,16 +19,20 @@ struct NegativeSearch {
 // Draws items uniformly until one scores above positive_prediction - 1 and is not a positive of
 // the user, at most max_sampled times. As in LightFM 1.17 the positives lookup is only consulted
 // for a violating draw, and a draw that hits a positive is skipped but still counted. When found,
-// worker.negative holds the negative's representation.
+// worker.negative holds the negative's representation. Each draw is made one ahead so that the
+// item's row is on its way from memory while the previous one is scored.
 template <class Step>
 NegativeSearch FindViolatingNegative(Step& step, const TrainingContext& context, Worker& worker,
                                      int32_t user, float positive_prediction) {
   const auto n_items = static_cast<uint32_t>(context.item_features.rows);
   const int max_sampled = context.hyperparameters.max_sampled;
   NegativeSearch search;
+  auto next = static_cast<int32_t>(worker.rng.Below(n_items));
   while (search.sampled < max_sampled) {
     ++search.sampled;
-    const auto negative = static_cast<int32_t>(worker.rng.Below(n_items));
+    const int32_t negative = next;
+    next = static_cast<int32_t>(worker.rng.Below(n_items));
+    step.PrefetchItemWeights(next);
     float prediction;
     const bool represented = step.PredictItem(negative, worker.negative.data(), &prediction);
     if (prediction > positive_prediction - 1.0f) {

@@ -9,7 +9,6 @@
 
 #include "trainer/csr_matrix.h"
 #include "trainer/embedding_table.h"
-#include "trainer/interactions.h"
 #include "trainer/learning_schedules.h"
 #include "trainer/loss.h"
 #include "trainer/regularization_scales.h"
@@ -71,7 +70,7 @@ class GradientCheckTest : public ::testing::Test {
   Hyperparameters hp_;
   CsrMatrix user_features_;
   CsrMatrix item_features_;
-  Interactions interactions_;
+  std::vector<Sample> samples_;
   CsrMatrix positives_;
   EmbeddingTable users_;
   EmbeddingTable items_;
@@ -82,7 +81,7 @@ TEST_F(GradientCheckTest, LogisticStepIsTheLogLossGradient) {
     EmbeddingTable users = users_;
     EmbeddingTable items = items_;
     RegularizationScales scales(users, items);
-    const TrainingContext context{hp_, user_features_, item_features_, interactions_, positives_, users, items, scales};
+    const TrainingContext context{hp_, user_features_, item_features_, samples_, positives_, users, items, scales};
     Worker worker(users.stride);
     const Adagrad schedule{kLearningRate};
     SgdStep<Adagrad, false> step(context, worker, schedule);
@@ -108,7 +107,7 @@ TEST_F(GradientCheckTest, BprStepIsTheBprLossGradient) {
   EmbeddingTable users = users_;
   EmbeddingTable items = items_;
   RegularizationScales scales(users, items);
-  const TrainingContext context{hp_, user_features_, item_features_, interactions_, positives_, users, items, scales};
+  const TrainingContext context{hp_, user_features_, item_features_, samples_, positives_, users, items, scales};
   Worker worker(users.stride);
   const Adagrad schedule{kLearningRate};
   SgdStep<Adagrad, false> step(context, worker, schedule);
