@@ -16,8 +16,8 @@ constexpr int64_t kSecondsPerDay = 86400;
 constexpr int kMaxClusters = 64;
 constexpr int kCreatorsPerCluster = 12;
 constexpr std::array<std::string_view, 16> kGenres = {
-    "drama",   "comedy",   "thriller",  "horror",    "romance", "sci-fi", "fantasy", "documentary",
-    "animation", "action", "crime",     "mystery",   "adventure", "family", "music", "history"};
+    "drama",     "comedy", "thriller", "horror",  "romance",   "sci-fi", "fantasy", "documentary",
+    "animation", "action", "crime",    "mystery", "adventure", "family", "music",   "history"};
 constexpr std::array<std::string_view, 5> kKinds = {"Film", "Series", "Anime", "Book", "Track"};
 constexpr std::array<std::string_view, 6> kCountries = {"de", "fr", "es", "it", "pl", "nl"};
 
@@ -87,8 +87,14 @@ absl::Status DemoCatalogSpec::Validate() const {
   return absl::OkStatus();
 }
 
+int PlantedTruth::TitleCluster(int64_t title_id) const {
+  if (title_id < 1 || title_id > static_cast<int64_t>(title_clusters.size())) return -1;
+  return title_clusters[title_id - 1];
+}
+
 bool PlantedTruth::UserPrefers(int64_t user_id, int cluster) const {
-  const std::vector<int>& preferred = user_clusters.at(user_id - 1);
+  if (user_id < 1 || user_id > static_cast<int64_t>(user_clusters.size())) return false;
+  const std::vector<int>& preferred = user_clusters[user_id - 1];
   return std::find(preferred.begin(), preferred.end(), cluster) != preferred.end();
 }
 
@@ -152,10 +158,12 @@ absl::Status DemoDataSource::ReadTitles(const TitleSink& sink) {
     title.genres = {std::string(SignatureGenre(cluster, random.Below(2)))};
     if (random.Chance(0.5)) AddUnique(title.genres, std::string(SignatureGenre(cluster, 0)));
     if (random.Chance(0.5)) AddUnique(title.genres, std::string(SignatureGenre(cluster, 1)));
-    if (random.Chance(0.25)) AddUnique(title.genres, std::string(kGenres[random.Below(kGenres.size())]));
+    if (random.Chance(0.25))
+      AddUnique(title.genres, std::string(kGenres[random.Below(kGenres.size())]));
     const int creator_cluster = random.Chance(0.9) ? cluster : random.Below(spec_.clusters);
     title.creators = {CreatorOf(creator_cluster, random.Below(kCreatorsPerCluster))};
-    if (random.Chance(0.2)) AddUnique(title.creators, CreatorOf(cluster, random.Below(kCreatorsPerCluster)));
+    if (random.Chance(0.2))
+      AddUnique(title.creators, CreatorOf(cluster, random.Below(kCreatorsPerCluster)));
     title.available = !random.Chance(spec_.unavailable_share);
     RETURN_IF_ERROR(sink(title));
   }
@@ -191,7 +199,7 @@ absl::Status DemoDataSource::ReadInteractions(int64_t since_timestamp,
     const int cluster = random.Chance(spec_.in_cluster_share)
                             ? preferred[random.Below(static_cast<int>(preferred.size()))]
                             : random.Below(spec_.clusters);
-    const bool liked = std::find(preferred.begin(), preferred.end(), cluster) != preferred.end();
+    const bool liked = truth_.UserPrefers(user_index + 1, cluster);
     const std::vector<int64_t>& titles = cluster_titles_[cluster];
     const double popularity = random.Uniform();  // squared: the first titles are the hits
     interaction.user_id = user_index + 1;
@@ -201,8 +209,13 @@ absl::Status DemoDataSource::ReadInteractions(int64_t since_timestamp,
     const double draw = random.Uniform();
     if (kind < 0.4) {
       interaction.type = "rating";
-      interaction.value = liked ? (draw < 0.45 ? 5 : draw < 0.85 ? 4 : 3)
-                                : (draw < 0.25 ? 1 : draw < 0.6 ? 2 : draw < 0.9 ? 3 : 4);
+      interaction.value = liked ? (draw < 0.45   ? 5
+                                   : draw < 0.85 ? 4
+                                                 : 3)
+                                : (draw < 0.25  ? 1
+                                   : draw < 0.6 ? 2
+                                   : draw < 0.9 ? 3
+                                                : 4);
     } else if (kind < 0.85 || !liked) {
       interaction.type = "view";
       interaction.value = RoundToHundredths(liked ? 0.6 + 0.4 * draw : 0.6 * draw);

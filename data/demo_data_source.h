@@ -37,7 +37,9 @@ struct PlantedTruth {
   std::vector<int> title_clusters;              // [title id - 1]
   std::vector<std::vector<int>> user_clusters;  // [user id - 1], one or two clusters
 
-  int TitleCluster(int64_t title_id) const { return title_clusters.at(title_id - 1); }
+  // -1 for an id outside 1..titles.
+  int TitleCluster(int64_t title_id) const;
+  // False for an id outside 1..users.
   bool UserPrefers(int64_t user_id, int cluster) const;
 
   // "title\t<id>\t<cluster>" and "user\t<id>\t<cluster>" lines (a user with two clusters has two).

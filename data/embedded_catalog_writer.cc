@@ -22,7 +22,8 @@ absl::Status FsyncPath(const std::string& path, int flags) {
   if (fd < 0) return absl::InternalError(fmt::format("open {}: {}", path, std::strerror(errno)));
   int result = ::fsync(fd);
   ::close(fd);
-  if (result != 0) return absl::InternalError(fmt::format("fsync {}: {}", path, std::strerror(errno)));
+  if (result != 0)
+    return absl::InternalError(fmt::format("fsync {}: {}", path, std::strerror(errno)));
   return absl::OkStatus();
 }
 
@@ -121,7 +122,8 @@ absl::Status WriteEmbeddedCatalog(DataSource& source, const std::string& path) {
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   fs::create_directories(folder, error);
   if (error) {
-    return absl::InternalError(fmt::format("cannot create {}: {}", folder.string(), error.message()));
+    return absl::InternalError(
+        fmt::format("cannot create {}: {}", folder.string(), error.message()));
   }
   const std::string building = fmt::format("{}.building-{}", path, ::getpid());
   fs::remove(building, error);
@@ -133,7 +135,8 @@ absl::Status WriteEmbeddedCatalog(DataSource& source, const std::string& path) {
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
     status = CopyInto(db, source);
   } catch (const SQLite::Exception& e) {
-    status = absl::InternalError(fmt::format("writing embedded catalog {}: {}", building, e.what()));
+    status =
+        absl::InternalError(fmt::format("writing embedded catalog {}: {}", building, e.what()));
   }
   if (status.ok()) status = FsyncPath(building, O_RDONLY);
   if (status.ok() && ::rename(building.c_str(), path.c_str()) != 0) {

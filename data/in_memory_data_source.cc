@@ -34,7 +34,8 @@ absl::Status InMemoryDataSource::ReadUsers(const UserSink& sink) {
 absl::Status InMemoryDataSource::ReadInteractions(int64_t since_timestamp,
                                                   const InteractionSink& sink) {
   for (const InteractionRecord& interaction : catalog_.interactions) {
-    if (interaction.timestamp > ExclusiveLowerBound(since_timestamp)) RETURN_IF_ERROR(sink(interaction));
+    if (interaction.timestamp > ExclusiveLowerBound(since_timestamp))
+      RETURN_IF_ERROR(sink(interaction));
   }
   return absl::OkStatus();
 }

@@ -14,15 +14,32 @@ std::string Quote(std::string_view text) {
   std::string quoted = "'";
   for (char c : text) {
     switch (c) {
-      case '\0': quoted += "\\0"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
-      case '\x1a': quoted += "\\Z"; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\'': quoted += "\\'"; break;
-      case '"': quoted += "\\\""; break;
-      default: quoted += c;
+      case '\0':
+        quoted += "\\0";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      case '\x1a':
+        quoted += "\\Z";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\'':
+        quoted += "\\'";
+        break;
+      case '"':
+        quoted += "\\\"";
+        break;
+      default:
+        quoted += c;
     }
   }
   quoted += '\'';

@@ -56,36 +56,35 @@ absl::Status MysqlDataSource::Read(std::string_view what, const std::string& que
 
 absl::Status MysqlDataSource::ReadInteractionTypes(const InteractionTypeSink& sink) {
   InteractionTypeRecord record;
-  return Read(
-      "reading interaction types", settings_.queries.interaction_types, 2,
-      [&](const sql::ResultSet& row) {
-        record.name = NullableString(row, 1);
-        record.weight = row.isNull(2) ? 1.0 : static_cast<double>(row.getDouble(2));
-        return sink(record);
-      });
+  return Read("reading interaction types", settings_.queries.interaction_types, 2,
+              [&](const sql::ResultSet& row) {
+                record.name = NullableString(row, 1);
+                record.weight = row.isNull(2) ? 1.0 : static_cast<double>(row.getDouble(2));
+                return sink(record);
+              });
 }
 
 absl::Status MysqlDataSource::ReadTitles(const TitleSink& sink) {
   TitleRecord record;
   return Read("reading titles", settings_.queries.titles, 5,
-                            [&](const sql::ResultSet& row) -> absl::Status {
-                              ASSIGN_OR_RETURN(record.id, RequiredId(row, 1, "reading titles"));
-                              record.name = NullableString(row, 2);
-                              record.available = row.isNull(3) || row.getBoolean(3);
-                              record.genres = SplitListColumn(NullableString(row, 4));
-                              record.creators = SplitListColumn(NullableString(row, 5));
-                              return sink(record);
-                            });
+              [&](const sql::ResultSet& row) -> absl::Status {
+                ASSIGN_OR_RETURN(record.id, RequiredId(row, 1, "reading titles"));
+                record.name = NullableString(row, 2);
+                record.available = row.isNull(3) || row.getBoolean(3);
+                record.genres = SplitListColumn(NullableString(row, 4));
+                record.creators = SplitListColumn(NullableString(row, 5));
+                return sink(record);
+              });
 }
 
 absl::Status MysqlDataSource::ReadUsers(const UserSink& sink) {
   UserRecord record;
   return Read("reading users", settings_.queries.users, 2,
-                            [&](const sql::ResultSet& row) -> absl::Status {
-                              ASSIGN_OR_RETURN(record.id, RequiredId(row, 1, "reading users"));
-                              record.features = SplitListColumn(NullableString(row, 2));
-                              return sink(record);
-                            });
+              [&](const sql::ResultSet& row) -> absl::Status {
+                ASSIGN_OR_RETURN(record.id, RequiredId(row, 1, "reading users"));
+                record.features = SplitListColumn(NullableString(row, 2));
+                return sink(record);
+              });
 }
 
 absl::Status MysqlDataSource::ReadInteractions(int64_t since_timestamp,
@@ -93,15 +92,14 @@ absl::Status MysqlDataSource::ReadInteractions(int64_t since_timestamp,
   InteractionRecord record;
   const std::string query =
       WithSince(settings_.queries.interactions, ExclusiveLowerBound(since_timestamp));
-  return Read(
-      "reading interactions", query, 5, [&](const sql::ResultSet& row) -> absl::Status {
-        ASSIGN_OR_RETURN(record.user_id, RequiredId(row, 1, "reading interactions"));
-        ASSIGN_OR_RETURN(record.title_id, RequiredId(row, 2, "reading interactions"));
-        record.type = NullableString(row, 3);
-        record.value = row.isNull(4) ? 0.0 : static_cast<double>(row.getDouble(4));
-        record.timestamp = row.isNull(5) ? 0 : row.getInt64(5);
-        return sink(record);
-      });
+  return Read("reading interactions", query, 5, [&](const sql::ResultSet& row) -> absl::Status {
+    ASSIGN_OR_RETURN(record.user_id, RequiredId(row, 1, "reading interactions"));
+    ASSIGN_OR_RETURN(record.title_id, RequiredId(row, 2, "reading interactions"));
+    record.type = NullableString(row, 3);
+    record.value = row.isNull(4) ? 0.0 : static_cast<double>(row.getDouble(4));
+    record.timestamp = row.isNull(5) ? 0 : row.getInt64(5);
+    return sink(record);
+  });
 }
 
 }  // namespace vitrina::data

@@ -113,8 +113,7 @@ absl::Status MysqlSession::Execute(std::string_view what, const std::string& sta
   }
 }
 
-absl::Status MysqlSession::Stream(std::string_view what, const std::string& query,
-                                  unsigned columns,
+absl::Status MysqlSession::Stream(std::string_view what, const std::string& query, unsigned columns,
                                   const std::function<absl::Status(const sql::ResultSet&)>& on_row,
                                   bool* delivered_rows) {
   try {

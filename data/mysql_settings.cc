@@ -15,8 +15,8 @@ absl::StatusOr<MysqlSettings> MysqlSettings::FromYaml(const YamlSection& section
     absl::StatusOr<MysqlEndpoint> endpoint = ParseMysqlUrl(settings.url);
     if (!endpoint.ok()) return section.Invalid("url", std::string(endpoint.status().message()));
   }
-  RETURN_IF_ERROR(section.ReadInt("connect_timeout_seconds", 1, 3600,
-                                  &settings.connect_timeout_seconds));
+  RETURN_IF_ERROR(
+      section.ReadInt("connect_timeout_seconds", 1, 3600, &settings.connect_timeout_seconds));
   RETURN_IF_ERROR(
       section.ReadInt("read_timeout_seconds", 1, 86400, &settings.read_timeout_seconds));
   RETURN_IF_ERROR(section.ReadInt("max_statement_time_seconds", 0, 86400,

@@ -39,17 +39,17 @@ PreparationConfig PreparationConfig::Defaults() {
   PreparationConfig config;
   config.interaction_rules["rating"] = {.weight = 0.2, .min_value = 4, .scale_by_value = true};
   config.interaction_rules["view"] = {.weight = 1, .min_value = 0.5, .scale_by_value = true};
-  config.interaction_rules["bookmark"] = {.weight = 2, .min_value = std::nullopt,
-                                          .scale_by_value = false};
+  config.interaction_rules["bookmark"] = {
+      .weight = 2, .min_value = std::nullopt, .scale_by_value = false};
   config.max_pair_weight = 5;
   return config;
 }
 
 absl::StatusOr<PreparationConfig> PreparationConfig::FromYaml(const YAML::Node& node) {
   ASSIGN_OR_RETURN(YamlSection section, YamlSection::Open(node, "preparation"));
-  RETURN_IF_ERROR(section.RejectUnknownKeys(
-      {"interaction_types", "max_pair_weight", "max_age_days", "min_user_interactions",
-       "min_title_interactions", "popularity_window_days"}));
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"interaction_types", "max_pair_weight", "max_age_days",
+                                             "min_user_interactions", "min_title_interactions",
+                                             "popularity_window_days"}));
   PreparationConfig config = Defaults();
   ASSIGN_OR_RETURN(std::optional<YamlSection> types, section.Child("interaction_types"));
   if (types) {

@@ -73,11 +73,10 @@ class Preparation {
     RETURN_IF_ERROR(ResolveRules(source));
     RETURN_IF_ERROR(ReadTitles(source));
     RETURN_IF_ERROR(ReadUsers(source));
-    RETURN_IF_ERROR(source.ReadInteractions(
-        since_, [this](const InteractionRecord& record) {
-          Score(record);
-          return absl::OkStatus();
-        }));
+    RETURN_IF_ERROR(source.ReadInteractions(since_, [this](const InteractionRecord& record) {
+      Score(record);
+      return absl::OkStatus();
+    }));
     for (const InteractionRecord& record : hot_interactions) {
       if (record.timestamp > ExclusiveLowerBound(since_)) Score(record);
     }
@@ -93,9 +92,9 @@ class Preparation {
     absl::flat_hash_map<std::string, double> catalog_weights;
     RETURN_IF_ERROR(source.ReadInteractionTypes([&](const InteractionTypeRecord& type) {
       if (!std::isfinite(type.weight)) {
-        return absl::FailedPreconditionError(fmt::format(
-            "interaction type '{}' of {} has a weight that is not a number", type.name,
-            source.Name()));
+        return absl::FailedPreconditionError(
+            fmt::format("interaction type '{}' of {} has a weight that is not a number", type.name,
+                        source.Name()));
       }
       catalog_weights[type.name] = type.weight;
       return absl::OkStatus();
@@ -113,9 +112,9 @@ class Preparation {
   absl::Status ReadTitles(DataSource& source) {
     std::vector<std::pair<int64_t, std::string>> features;
     RETURN_IF_ERROR(source.ReadTitles([&](const TitleRecord& title) {
-      TitleState state = !title.available                           ? TitleState::kUnavailable
+      TitleState state = !title.available                               ? TitleState::kUnavailable
                          : is_blacklisted_ && is_blacklisted_(title.id) ? TitleState::kBlacklisted
-                                                                    : TitleState::kEligible;
+                                                                        : TitleState::kEligible;
       title_states_[title.id] = state;
       if (state != TitleState::kEligible) return absl::OkStatus();
       for (const std::string& genre : title.genres) {
@@ -181,9 +180,9 @@ class Preparation {
 
   // Applies the time windows, sums each pair, and records consumed pairs and popularity.
   std::vector<PositivePair> AggregatePairs() {
-    const int64_t oldest_kept =
-        config_.max_age_days > 0 ? stats_.watermark - config_.max_age_days * kSecondsPerDay
-                                 : INT64_MIN;
+    const int64_t oldest_kept = config_.max_age_days > 0
+                                    ? stats_.watermark - config_.max_age_days * kSecondsPerDay
+                                    : INT64_MIN;
     const int64_t oldest_popular =
         config_.popularity_window_days > 0
             ? stats_.watermark - config_.popularity_window_days * kSecondsPerDay
@@ -213,7 +212,8 @@ class Preparation {
       consumed.push_back(key);
       if (weight.positive_interactions == 0) continue;
       PairWeight capped = weight;
-      if (config_.max_pair_weight > 0) capped.weight = std::min(capped.weight, config_.max_pair_weight);
+      if (config_.max_pair_weight > 0)
+        capped.weight = std::min(capped.weight, config_.max_pair_weight);
       positives.push_back({key, capped});
     }
     std::sort(consumed.begin(), consumed.end());
@@ -225,7 +225,8 @@ class Preparation {
     }
 
     dataset_.popularity.reserve(popularity.size());
-    for (const auto& [title_id, score] : popularity) dataset_.popularity.push_back({title_id, score});
+    for (const auto& [title_id, score] : popularity)
+      dataset_.popularity.push_back({title_id, score});
     std::sort(dataset_.popularity.begin(), dataset_.popularity.end(),
               [](const TitlePopularity& a, const TitlePopularity& b) {
                 return a.score != b.score ? a.score > b.score : a.title_id < b.title_id;
@@ -288,9 +289,11 @@ class Preparation {
 
   void Log(const DataSource& source) const {
     std::vector<std::string> dropped;
-    for (const auto& [rule, count] : stats_.dropped) dropped.push_back(fmt::format("{} {}", rule, count));
+    for (const auto& [rule, count] : stats_.dropped)
+      dropped.push_back(fmt::format("{} {}", rule, count));
     std::vector<std::string> unknown;
-    for (const auto& [type, count] : stats_.unknown_types) unknown.push_back(fmt::format("{} {}", type, count));
+    for (const auto& [type, count] : stats_.unknown_types)
+      unknown.push_back(fmt::format("{} {}", type, count));
     spdlog::info(
         "prepared dataset from {}{}: read {} interactions, kept {}, dropped [{}]{}; {} users x {} "
         "titles, {} positive pairs, {} consumed pairs, {} title features; watermark {}",
@@ -323,8 +326,7 @@ absl::StatusOr<PreparedDataset> PrepareIncrementalDataset(
     DataSource& source, const std::vector<InteractionRecord>& hot_interactions,
     const PreparationConfig& config, const TitlePredicate& is_blacklisted,
     int64_t since_timestamp) {
-  return Preparation(config, is_blacklisted, since_timestamp)
-      .Run(source, hot_interactions, false);
+  return Preparation(config, is_blacklisted, since_timestamp).Run(source, hot_interactions, false);
 }
 
 }  // namespace vitrina::data

@@ -6,8 +6,8 @@
 
 #include "absl/status/statusor.h"
 #include "data/data_source.h"
-#include "data/prepared_dataset.h"
 #include "data/preparation_config.h"
+#include "data/prepared_dataset.h"
 
 namespace vitrina::data {
 
@@ -32,7 +32,6 @@ absl::StatusOr<PreparedDataset> PrepareDataset(
 // stats.watermark stays `since_timestamp` when nothing newer exists.
 absl::StatusOr<PreparedDataset> PrepareIncrementalDataset(
     DataSource& source, const std::vector<InteractionRecord>& hot_interactions,
-    const PreparationConfig& config, const TitlePredicate& is_blacklisted,
-    int64_t since_timestamp);
+    const PreparationConfig& config, const TitlePredicate& is_blacklisted, int64_t since_timestamp);
 
 }  // namespace vitrina::data

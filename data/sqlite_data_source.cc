@@ -50,8 +50,8 @@ absl::StatusOr<std::unique_ptr<SqliteDataSource>> SqliteDataSource::Open(const s
     int version = db->execAndGet("PRAGMA user_version").getInt();
     if (version != kEmbeddedSchemaVersion) {
       return absl::FailedPreconditionError(
-          fmt::format("{} is not a Vitrina catalog of schema version {} (user_version is {})",
-                      path, kEmbeddedSchemaVersion, version));
+          fmt::format("{} is not a Vitrina catalog of schema version {} (user_version is {})", path,
+                      kEmbeddedSchemaVersion, version));
     }
     return std::unique_ptr<SqliteDataSource>(new SqliteDataSource(path, std::move(db)));
   } catch (const SQLite::Exception& e) {

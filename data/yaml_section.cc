@@ -26,8 +26,8 @@ absl::Status YamlSection::RejectUnknownKeys(std::initializer_list<std::string_vi
   for (const auto& entry : node_) {
     std::string key = entry.first.Scalar();
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      return absl::InvalidArgumentError(fmt::format(
-          "{}: unknown key (known keys: {})", Join(path_, key), fmt::join(known, ", ")));
+      return absl::InvalidArgumentError(fmt::format("{}: unknown key (known keys: {})",
+                                                    Join(path_, key), fmt::join(known, ", ")));
     }
   }
   return absl::OkStatus();

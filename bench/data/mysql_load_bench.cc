@@ -39,8 +39,9 @@ int Fail(const std::string& what, const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Fills MariaDB with a generated catalog, then times reading and preparing it "
-               "through the MySQL source."};
+  CLI::App app{
+      "Fills MariaDB with a generated catalog, then times reading and preparing it "
+      "through the MySQL source."};
   vitrina::data::DemoCatalogSpec spec;
   spec.users = 50000;
   spec.titles = 20000;
@@ -86,8 +87,8 @@ int main(int argc, char** argv) {
   const double rss_after_read = PeakRssMegabytes();
 
   auto prepare_start = Clock::now();
-  auto dataset = vitrina::data::PrepareDataset(**source, {},
-                                               vitrina::data::PreparationConfig::Defaults(), nullptr);
+  auto dataset = vitrina::data::PrepareDataset(
+      **source, {}, vitrina::data::PreparationConfig::Defaults(), nullptr);
   if (!dataset.ok()) return Fail("preparing", dataset.status());
   const double prepare_seconds = SecondsSince(prepare_start);
   if (rows != spec.interactions || dataset->stats.interactions_read != spec.interactions) {
@@ -110,8 +111,9 @@ int main(int argc, char** argv) {
   std::printf("prepared: %ld positive pairs, %ld users, %ld titles, %zu consumed pairs\n",
               dataset->stats.pairs, dataset->stats.users, dataset->stats.titles,
               dataset->consumed.size());
-  std::printf("reproduce: build/bin/vitrina-bench-mysql-load --interactions %ld --users %d "
-              "--titles %d --seed %lu\n",
-              spec.interactions, spec.users, spec.titles, spec.seed);
+  std::printf(
+      "reproduce: build/bin/vitrina-bench-mysql-load --interactions %ld --users %d "
+      "--titles %d --seed %lu\n",
+      spec.interactions, spec.users, spec.titles, spec.seed);
   return 0;
 }

@@ -1,3 +1,5 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -5,9 +7,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "data/demo_data_source.h"
 #include "data/prepare_dataset.h"
@@ -40,14 +39,19 @@ TEST(DemoGeneratorTest, IsDeterministicForASeed) {
   EXPECT_EQ(first.interactions.size(), 20000u);
   // Fixed values pin the generator across platforms and releases: the demo, demo-fill.sql and
   // the tests of other folders that rely on it must not drift silently.
-  EXPECT_EQ(first.interactions[0], (InteractionRecord{.user_id = 256, .title_id = 55,
-                                                      .type = "rating", .value = 1,
-                                                      .timestamp = 1756430953}));
-  EXPECT_EQ(first.interactions[1], (InteractionRecord{.user_id = 94, .title_id = 15,
-                                                      .type = "view", .value = 0.67,
-                                                      .timestamp = 1736035573}));
-  EXPECT_EQ(first.titles[0], (TitleRecord{.id = 1, .name = "Book 1", .genres = {"drama"},
-                                          .creators = {"3", "11"}, .available = true}));
+  EXPECT_EQ(
+      first.interactions[0],
+      (InteractionRecord{
+          .user_id = 256, .title_id = 55, .type = "rating", .value = 1, .timestamp = 1756430953}));
+  EXPECT_EQ(
+      first.interactions[1],
+      (InteractionRecord{
+          .user_id = 94, .title_id = 15, .type = "view", .value = 0.67, .timestamp = 1736035573}));
+  EXPECT_EQ(first.titles[0], (TitleRecord{.id = 1,
+                                          .name = "Book 1",
+                                          .genres = {"drama"},
+                                          .creators = {"3", "11"},
+                                          .available = true}));
 }
 
 TEST(DemoGeneratorTest, IncrementalReadIsTheTailOfAFullRead) {
@@ -125,7 +129,8 @@ TEST(DemoGeneratorTest, GenresAndCreatorsFollowTheTitleCluster) {
   }
   // Creators mostly work inside one cluster.
   int single_cluster_creators = 0;
-  for (const auto& [creator, clusters] : creator_clusters) single_cluster_creators += clusters.size() == 1;
+  for (const auto& [creator, clusters] : creator_clusters)
+    single_cluster_creators += clusters.size() == 1;
   EXPECT_GT(single_cluster_creators, 0.6 * creator_clusters.size());
 }
 
@@ -145,6 +150,10 @@ TEST(DemoGeneratorTest, UsersPreferOneOrTwoClusters) {
   }
   EXPECT_GT(two, 100);
   EXPECT_LT(two, 200);
+  EXPECT_FALSE(truth.UserPrefers(0, truth.user_clusters[0][0]));
+  EXPECT_FALSE(truth.UserPrefers(301, 0));
+  EXPECT_EQ(truth.TitleCluster(0), -1);
+  EXPECT_EQ(truth.TitleCluster(201), -1);
 }
 
 TEST(DemoGeneratorTest, DefaultPreparationKeepsMostOfTheDemo) {
@@ -210,7 +219,8 @@ TEST(DemoGeneratorTest, CommittedMysqlDemoFillIsUpToDate) {
       "/vitrina-datagen --users 500 --titles 300 --interactions 20000 --sql-file " + generated +
       " >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  const std::string committed = ReadText(std::string(VITRINA_SOURCE_DIR) + "/data/mysql/demo-fill.sql");
+  const std::string committed =
+      ReadText(std::string(VITRINA_SOURCE_DIR) + "/data/mysql/demo-fill.sql");
   ASSERT_FALSE(committed.empty());
   EXPECT_TRUE(ReadText(generated) == committed)
       << "regenerate: vitrina-datagen --users 500 --titles 300 --interactions 20000 --sql-file "

@@ -1,14 +1,14 @@
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "data/demo_catalog.h"
 #include "data/embedded_catalog_writer.h"
 #include "data/open_data_source.h"
 #include "data/sqlite_data_source.h"
-#include "tests/data/temp_dir.h"
 #include "tests/data/read_all.h"
+#include "tests/data/temp_dir.h"
 
 namespace vitrina::data {
 namespace {

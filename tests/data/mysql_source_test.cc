@@ -1,9 +1,9 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <tuple>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "data/demo_data_source.h"
 #include "data/mysql_catalog_writer.h"
@@ -132,8 +132,8 @@ TEST_F(MysqlSourceTest, ReadOnlyUserReadsTheDemoFillExactlyAsGenerated) {
 
 TEST_F(MysqlSourceTest, ReadOnlyUserCannotWrite) {
   MysqlSettings settings = ReaderSettings();
-  auto demo = DemoDataSource::Create({.seed = 1, .users = 5, .titles = 5, .interactions = 5,
-                                      .clusters = 1});
+  auto demo = DemoDataSource::Create(
+      {.seed = 1, .users = 5, .titles = 5, .interactions = 5, .clusters = 1});
   ASSERT_TRUE(demo.ok());
   absl::Status write = FillMysqlDatabase(**demo, settings);
   EXPECT_EQ(write.code(), absl::StatusCode::kPermissionDenied) << write;
@@ -180,8 +180,8 @@ INSERT INTO interactions (user_id, title_id, type, value, created_at) VALUES
   std::unique_ptr<DataSource> mysql = OpenReader(ReaderSettings());
   ASSERT_NE(mysql, nullptr);
   PreparationConfig config;
-  config.interaction_rules["rating"] = {.weight = std::nullopt, .min_value = 4,
-                                        .scale_by_value = true};
+  config.interaction_rules["rating"] = {
+      .weight = std::nullopt, .min_value = 4, .scale_by_value = true};
   // The schema's foreign key keeps unknown types out of the catalog; the server's hot
   // interactions may still bring one.
   const std::vector<InteractionRecord> hot = {
@@ -244,13 +244,15 @@ TEST_F(MysqlSourceTest, AWrongMappingIsAClearError) {
   settings.queries.titles = "SELECT id, name FROM titles";
   std::unique_ptr<DataSource> mysql = OpenReader(settings);
   ASSERT_NE(mysql, nullptr);
-  absl::Status wrong_columns = mysql->ReadTitles([](const TitleRecord&) { return absl::OkStatus(); });
+  absl::Status wrong_columns =
+      mysql->ReadTitles([](const TitleRecord&) { return absl::OkStatus(); });
   EXPECT_EQ(wrong_columns.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(wrong_columns.message()), HasSubstr("returns 2 columns, expected 5"));
 
   settings.queries.users = "SELECT identifier, NULL FROM users";
   mysql = OpenReader(settings);
-  absl::Status unknown_column = mysql->ReadUsers([](const UserRecord&) { return absl::OkStatus(); });
+  absl::Status unknown_column =
+      mysql->ReadUsers([](const UserRecord&) { return absl::OkStatus(); });
   EXPECT_EQ(unknown_column.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(unknown_column.message()), HasSubstr("identifier"));
 }
@@ -258,8 +260,8 @@ TEST_F(MysqlSourceTest, AWrongMappingIsAClearError) {
 TEST_F(MysqlSourceTest, FillsTheDefaultSchemaThroughTheConnector) {
   MysqlSettings writer = ReaderSettings();
   writer.url = server_->RootUrl("vitrina");
-  auto demo = DemoDataSource::Create({.seed = 4, .users = 50, .titles = 30, .interactions = 12345,
-                                      .clusters = 3});
+  auto demo = DemoDataSource::Create(
+      {.seed = 4, .users = 50, .titles = 30, .interactions = 12345, .clusters = 3});
   ASSERT_TRUE(demo.ok());
   absl::Status filled = FillMysqlDatabase(**demo, writer);
   ASSERT_TRUE(filled.ok()) << filled;

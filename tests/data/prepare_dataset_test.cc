@@ -32,8 +32,8 @@ PreparationConfig RatingViewBookmark() {
   PreparationConfig config;
   config.interaction_rules["rating"] = {.weight = 0.2, .min_value = 4, .scale_by_value = true};
   config.interaction_rules["view"] = {.weight = 1, .min_value = 0.5, .scale_by_value = true};
-  config.interaction_rules["bookmark"] = {.weight = 2, .min_value = std::nullopt,
-                                          .scale_by_value = false};
+  config.interaction_rules["bookmark"] = {
+      .weight = 2, .min_value = std::nullopt, .scale_by_value = false};
   config.popularity_window_days = 0;
   return config;
 }
@@ -57,13 +57,13 @@ TEST(PrepareDatasetTest, RulesWeighEachTypeAndCountWhatTheyDrop) {
   InMemoryCatalog catalog;
   catalog.titles = {Title(10), Title(11), Title(12)};
   catalog.interactions = {
-      Event(1, 10, "rating", 5),     // 0.2 * 5 = 1.0
-      Event(1, 11, "rating", 3),     // under min_value 4: consumed, not positive
-      Event(1, 12, "view", 0.75),    // 0.75
-      Event(2, 10, "view", 0.25),    // under min_value 0.5
-      Event(2, 11, "bookmark", 1),   // fixed 2
-      Event(2, 12, "click", 1),      // unknown type
-      Event(2, 99, "bookmark", 1),   // unknown title
+      Event(1, 10, "rating", 5),    // 0.2 * 5 = 1.0
+      Event(1, 11, "rating", 3),    // under min_value 4: consumed, not positive
+      Event(1, 12, "view", 0.75),   // 0.75
+      Event(2, 10, "view", 0.25),   // under min_value 0.5
+      Event(2, 11, "bookmark", 1),  // fixed 2
+      Event(2, 12, "click", 1),     // unknown type
+      Event(2, 99, "bookmark", 1),  // unknown title
   };
   PreparedDataset dataset = Prepare(catalog, RatingViewBookmark());
 
@@ -92,8 +92,8 @@ TEST(PrepareDatasetTest, CatalogWeightsApplyToTypesWithoutARule) {
   catalog.interactions = {Event(1, 10, "purchase", 1), Event(2, 10, "rating", 5)};
   PreparationConfig config;
   // A rule without a weight takes the catalog's weight (9), scaled by the value.
-  config.interaction_rules["rating"] = {.weight = std::nullopt, .min_value = 4,
-                                        .scale_by_value = true};
+  config.interaction_rules["rating"] = {
+      .weight = std::nullopt, .min_value = 4, .scale_by_value = true};
   PreparedDataset dataset = Prepare(catalog, config);
   EXPECT_THAT(dataset.positives.weights, ElementsAre(FloatEq(3.0f), FloatEq(45.0f)));
   EXPECT_TRUE(dataset.stats.dropped.empty());
@@ -157,9 +157,9 @@ TEST(PrepareDatasetTest, MinimumCountsIterateUntilStable) {
   catalog.interactions = {
       Event(1, 10, "bookmark", 1), Event(1, 11, "bookmark", 1),  // user 1: 10, 11
       Event(2, 10, "bookmark", 1), Event(2, 11, "bookmark", 1),  // user 2: 10, 11, 13
-      Event(2, 13, "bookmark", 1),
-      Event(3, 13, "bookmark", 1), Event(3, 12, "bookmark", 1),  // user 3: 12, 13
-      Event(4, 12, "bookmark", 1),                               // user 4: 12
+      Event(2, 13, "bookmark", 1), Event(3, 13, "bookmark", 1),
+      Event(3, 12, "bookmark", 1),  // user 3: 12, 13
+      Event(4, 12, "bookmark", 1),  // user 4: 12
   };
   PreparationConfig config = RatingViewBookmark();
   config.min_user_interactions = 2;
@@ -194,8 +194,8 @@ TEST(PrepareDatasetTest, PopularitySumsPositiveWeightInItsWindow) {
   InMemoryCatalog catalog;
   catalog.titles = {Title(10), Title(11), Title(12)};
   catalog.interactions = {
-      Event(1, 10, "bookmark", 1, kNow),          Event(2, 10, "view", 0.5, kNow - kDay),
-      Event(1, 11, "bookmark", 1, kNow - kDay),   Event(2, 11, "bookmark", 1, kNow - 8 * kDay),
+      Event(1, 10, "bookmark", 1, kNow),        Event(2, 10, "view", 0.5, kNow - kDay),
+      Event(1, 11, "bookmark", 1, kNow - kDay), Event(2, 11, "bookmark", 1, kNow - 8 * kDay),
       Event(3, 12, "rating", 2, kNow),  // not positive: no popularity
   };
   PreparationConfig config = RatingViewBookmark();
@@ -214,9 +214,9 @@ TEST(PrepareDatasetTest, FeaturesNameGenresCreatorsAndUserFeatures) {
   catalog.users = {{.id = 5, .features = {"country:de"}}};
   PreparedDataset dataset = Prepare(catalog, RatingViewBookmark());
   EXPECT_THAT(dataset.title_features.owner_ids, ElementsAre(10, 10, 10, 11, 11));
-  EXPECT_THAT(dataset.title_features.features,
-              ElementsAre("genre:drama", "genre:crime", "creator:Kurosawa", "genre:comedy",
-                          "creator:7"));
+  EXPECT_THAT(
+      dataset.title_features.features,
+      ElementsAre("genre:drama", "genre:crime", "creator:Kurosawa", "genre:comedy", "creator:7"));
   EXPECT_THAT(dataset.title_features.weights, ::testing::Each(1.0f));
   EXPECT_THAT(dataset.user_features.owner_ids, ElementsAre(5));
   EXPECT_THAT(dataset.user_features.features, ElementsAre("country:de"));

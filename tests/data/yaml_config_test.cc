@@ -56,7 +56,8 @@ struct BadYaml {
 class PreparationConfigErrorTest : public ::testing::TestWithParam<BadYaml> {};
 
 TEST_P(PreparationConfigErrorTest, NamesTheKey) {
-  absl::StatusOr<PreparationConfig> config = PreparationConfig::FromYaml(YAML::Load(GetParam().yaml));
+  absl::StatusOr<PreparationConfig> config =
+      PreparationConfig::FromYaml(YAML::Load(GetParam().yaml));
   EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << GetParam().yaml;
   EXPECT_THAT(ErrorOf(config.status()), HasSubstr(GetParam().expected_in_message));
 }

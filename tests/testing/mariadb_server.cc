@@ -127,7 +127,8 @@ absl::StatusOr<std::string> RunToEnd(std::vector<std::string> args,
 // mariadbd lives in /usr/sbin, which a non-login PATH may lack.
 absl::StatusOr<std::string> FindProgram(std::string_view program) {
   const char* path = std::getenv("PATH");
-  std::string dirs = fmt::format("{}:/usr/sbin:/usr/local/sbin", path != nullptr ? path : "/usr/bin");
+  std::string dirs =
+      fmt::format("{}:/usr/sbin:/usr/local/sbin", path != nullptr ? path : "/usr/bin");
   for (size_t start = 0; start <= dirs.size();) {
     size_t end = dirs.find(':', start);
     if (end == std::string::npos) end = dirs.size();
@@ -181,28 +182,30 @@ std::string MariadbServer::Url(std::string_view user, std::string_view password,
 
 // A server deletes leftover '#sql*' files in its tmpdir at start-up: servers sharing /tmp delete
 // each other's live temporary tables.
-std::string MariadbServer::TmpdirOption() const { return fmt::format("--tmpdir={}", dir_.string()); }
+std::string MariadbServer::TmpdirOption() const {
+  return fmt::format("--tmpdir={}", dir_.string());
+}
 
 absl::Status MariadbServer::Install() const {
   auto program = FindProgram("mariadb-install-db");
   if (!program.ok()) return program.status();
-  auto installed = RunToEnd({*program, "--no-defaults",
-                             fmt::format("--datadir={}", (dir_ / "data").string()),
-                             "--auth-root-authentication-method=normal", "--user=root",
-                             "--skip-test-db", TmpdirOption()},
-                            {}, dir_ / "install.log");
+  auto installed = RunToEnd(
+      {*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
+       "--auth-root-authentication-method=normal", "--user=root", "--skip-test-db", TmpdirOption()},
+      {}, dir_ / "install.log");
   return installed.ok() ? absl::OkStatus() : installed.status();
 }
 
 absl::Status MariadbServer::Launch() {
   auto program = FindProgram("mariadbd");
   if (!program.ok()) return program.status();
-  auto pid = Spawn({*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
-                    fmt::format("--port={}", port_), "--bind-address=127.0.0.1",
-                    fmt::format("--socket={}", (dir_ / "mariadb.sock").string()),
-                    fmt::format("--pid-file={}", (dir_ / "mariadb.pid").string()), "--user=root",
-                    "--skip-name-resolve", "--innodb-buffer-pool-size=256M", TmpdirOption()},
-                   {}, dir_ / "server.log");
+  auto pid =
+      Spawn({*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
+             fmt::format("--port={}", port_), "--bind-address=127.0.0.1",
+             fmt::format("--socket={}", (dir_ / "mariadb.sock").string()),
+             fmt::format("--pid-file={}", (dir_ / "mariadb.pid").string()), "--user=root",
+             "--skip-name-resolve", "--innodb-buffer-pool-size=256M", TmpdirOption()},
+            {}, dir_ / "server.log");
   if (!pid.ok()) return pid.status();
   pid_ = *pid;
   return WaitUntilReady();

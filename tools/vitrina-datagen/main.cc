@@ -65,9 +65,8 @@ absl::Status Run(const DemoCatalogSpec& spec, const Outputs& outputs) {
   }
   if (!outputs.tsv_dir.empty()) {
     ASSIGN_OR_RETURN(vitrina::data::PreparedDataset dataset,
-                     vitrina::data::PrepareDataset(*demo, {},
-                                                   vitrina::data::PreparationConfig::Defaults(),
-                                                   nullptr));
+                     vitrina::data::PrepareDataset(
+                         *demo, {}, vitrina::data::PreparationConfig::Defaults(), nullptr));
     RETURN_IF_ERROR(vitrina::data::WriteTrainingTsv(dataset, outputs.tsv_dir));
     RETURN_IF_ERROR(demo->truth().WriteTsv(outputs.tsv_dir + "/planted_truth.tsv"));
     spdlog::info("wrote training TSV files to {}", outputs.tsv_dir);
@@ -124,8 +123,9 @@ int main(int argc, char** argv) {
 
   if (outputs.catalog.empty() && outputs.tsv_dir.empty() && outputs.sql_file.empty() &&
       outputs.mysql_url.empty() && outputs.truth_file.empty()) {
-    std::fprintf(stderr, "nothing to write: give --output, --tsv-dir, --sql-file, --mysql-url "
-                         "or --truth (see --help)\n");
+    std::fprintf(stderr,
+                 "nothing to write: give --output, --tsv-dir, --sql-file, --mysql-url "
+                 "or --truth (see --help)\n");
     return 2;
   }
   absl::Status status = Run(spec, outputs);
