@@ -42,8 +42,11 @@ sql::Driver* Driver() {
 }  // namespace
 
 absl::Status StatusFromSqlError(const sql::SQLException& error, std::string_view context) {
-  const int code = error.getErrorCode();
-  std::string message = fmt::format("{}: MySQL error {} ({})", context, code, error.what());
+  return StatusFromMysqlError(error.getErrorCode(), error.what(), context);
+}
+
+absl::Status StatusFromMysqlError(int code, std::string_view text, std::string_view context) {
+  std::string message = fmt::format("{}: MySQL error {} ({})", context, code, text);
   if (IsConnectionError(code)) return absl::UnavailableError(message);
   switch (code) {
     case 1044:  // access denied to a database
@@ -126,10 +129,22 @@ absl::Status MysqlSession::Stream(std::string_view what, const std::string& quer
           fmt::format("{}: the query returns {} columns, expected {} (see data/README.md)", what,
                       returned, columns));
     }
+    int64_t delivered = 0;
     while (rows->next()) {
       *delivered_rows = true;
+      ++delivered;
       absl::Status status = on_row(*rows);
       if (!status.ok()) return status;
+    }
+    // The connector ends a streamed result silently when the server aborts it (max_statement_time,
+    // a kill): next() just returns false. Only the statement's diagnostics tell a complete result
+    // from a truncated one.
+    rows.reset();
+    std::unique_ptr<sql::ResultSet> errors(statement->executeQuery("SHOW ERRORS"));
+    if (errors->next()) {
+      return StatusFromMysqlError(
+          errors->getInt(2), std::string(errors->getString(3)),
+          fmt::format("{}: the stream was cut after {} rows", what, delivered));
     }
     return absl::OkStatus();
   } catch (const sql::SQLException& e) {

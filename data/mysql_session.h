@@ -51,6 +51,7 @@ class MysqlSession {
 // PermissionDenied, max_statement_time DeadlineExceeded, a wrong mapping (unknown table, column,
 // syntax) FailedPrecondition; `context` says what was being done.
 absl::Status StatusFromSqlError(const sql::SQLException& error, std::string_view context);
+absl::Status StatusFromMysqlError(int code, std::string_view text, std::string_view context);
 
 // Runs `attempt` again after an Unavailable error, as long as it delivered nothing, up to
 // settings.retries times with exponential backoff from settings.retry_backoff_ms.

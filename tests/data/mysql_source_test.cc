@@ -257,6 +257,48 @@ TEST_F(MysqlSourceTest, AWrongMappingIsAClearError) {
   EXPECT_THAT(std::string(unknown_column.message()), HasSubstr("identifier"));
 }
 
+TEST_F(MysqlSourceTest, MaxStatementTimeStopsASlowQuery) {
+  MysqlSettings settings = ReaderSettings();
+  settings.read_timeout_seconds = 30;
+  settings.max_statement_time_seconds = 1;
+  // 10^10 rows (MariaDB's SEQUENCE engine): far longer than the limit. The server aborts the
+  // stream after it started, which the connector alone would report as a normal end.
+  settings.queries.interaction_types =
+      "SELECT 'slow', a.seq FROM seq_1_to_100000 a, seq_1_to_100000 b";
+  std::unique_ptr<DataSource> mysql = OpenReader(settings);
+  ASSERT_NE(mysql, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  int64_t rows = 0;
+  absl::Status status = mysql->ReadInteractionTypes([&](const InteractionTypeRecord&) {
+    ++rows;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr(fmt::format("the stream was cut after {} rows", rows)));
+  EXPECT_GT(rows, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(MysqlSourceTest, ServerStalledMidStreamIsUnavailableNotATruncatedRead) {
+  MysqlSettings settings = ReaderSettings();
+  settings.max_statement_time_seconds = 0;
+  // 10^8 rows: still streaming when the server stops answering.
+  settings.queries.interactions =
+      "SELECT 1, 1, 'view', 1, a.seq FROM seq_1_to_100000 a, seq_1_to_1000 b "
+      "WHERE a.seq > :since";
+  std::unique_ptr<DataSource> mysql = OpenReader(settings);
+  ASSERT_NE(mysql, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  int64_t rows = 0;
+  absl::Status status = mysql->ReadInteractions(0, [&](const InteractionRecord&) {
+    if (++rows == 1000) return server_->Pause();
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST_F(MysqlSourceTest, FillsTheDefaultSchemaThroughTheConnector) {
   MysqlSettings writer = ReaderSettings();
   writer.url = server_->RootUrl("vitrina");
