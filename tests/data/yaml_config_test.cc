@@ -1,3 +1,6 @@
+#include <fstream>
+#include <sstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -138,6 +141,27 @@ INSTANTIATE_TEST_SUITE_P(
                 "data_source.mysql.queries.titels: unknown key"},
         BadYaml{"mysql: {queries: {interactions: 'SELECT a, b, c, d, e FROM events'}}",
                 "data_source.mysql.queries.interactions: must filter on :since"}));
+
+// The example of data/README.md is what the lead copies into the server's config: it must parse.
+TEST(YamlDocumentationTest, TheReadmeExampleParses) {
+  std::ifstream in(std::string(VITRINA_SOURCE_DIR) + "/data/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  const std::string text = readme.str();
+  const size_t begin = text.find("```yaml\n");
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = text.find("```", begin + 8);
+  ASSERT_NE(end, std::string::npos);
+  YAML::Node example = YAML::Load(text.substr(begin + 8, end - begin - 8));
+  absl::StatusOr<DataSourceConfig> source = DataSourceConfig::FromYaml(example["data_source"]);
+  ASSERT_TRUE(source.ok()) << source.status();
+  EXPECT_EQ(source->kind, DataSourceConfig::Kind::kEmbedded);
+  EXPECT_THAT(source->mysql.queries.interactions, HasSubstr(":since"));
+  absl::StatusOr<PreparationConfig> preparation =
+      PreparationConfig::FromYaml(example["preparation"]);
+  ASSERT_TRUE(preparation.ok()) << preparation.status();
+  EXPECT_EQ(preparation->interaction_rules.size(), 4u);
+}
 
 }  // namespace
 }  // namespace vitrina::data
