@@ -44,6 +44,14 @@ CsrMatrix CsrMatrix::Identity(int32_t n) {
   return matrix;
 }
 
+bool CsrMatrix::IsIdentity() const {
+  if (rows != cols || nnz() != rows) return false;
+  for (int32_t i = 0; i < rows; ++i) {
+    if (offsets[i] != i || indices[i] != i || values[i] != 1.0f) return false;
+  }
+  return true;
+}
+
 absl::Status CsrMatrix::Validate() const {
   if (rows < 0 || cols < 0) {
     return absl::InvalidArgumentError(fmt::format("sparse matrix has negative shape {}x{}", rows, cols));

@@ -51,6 +51,9 @@ struct CsrMatrix {
     return *base == col;
   }
 
+  // True for an identity matrix (row i holds only column i, with value 1).
+  bool IsIdentity() const;
+
   // Checks the invariants above (sizes, bounds, sorted unique columns, finite values): a matrix
   // read from a file must pass this before any kernel indexes with it.
   absl::Status Validate() const;

@@ -24,7 +24,7 @@ EpochResult EpochRunner::Run(Pcg32& rng) {
   const size_t n_workers = workers_.size();
   for (size_t t = 0; t < n_workers; ++t) {
     workers_[t].rng = Pcg32(seed, t);
-    workers_[t].scales.Reset(context_.scales.Merge(1.0, 1.0));
+    workers_[t].scales.Reset(context_.scales.Current());
     workers_[t].figure_sum = 0;
     workers_[t].figure_count = 0;
   }

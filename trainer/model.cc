@@ -10,7 +10,6 @@
 #include "trainer/loss.h"
 #include "trainer/regularization_scales.h"
 #include "trainer/training_context.h"
-#include "trainer/worker.h"
 
 namespace vitrina::trainer {
 namespace {

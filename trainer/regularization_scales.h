@@ -36,6 +36,7 @@ class RegularizationScales {
   // Multiplies the shared scales by a worker's growth, renormalises the tables if either passed
   // kMaxScale, and returns the scales now in force.
   Snapshot Merge(double user_growth, double item_growth);
+  Snapshot Current() { return Merge(1.0, 1.0); }
   // Divides all weights by the scales and resets them to 1 (LightFM's end-of-epoch `regularize`).
   void Renormalize();
   uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }

@@ -15,18 +15,20 @@ class SgdStep {
  public:
   SgdStep(const TrainingContext& context, Worker& worker, const Schedule& schedule)
       : context_(context), worker_(worker), schedule_(schedule),
-        stride_(context.users.stride), bias_lane_(context.users.bias_lane()) {}
+        stride_(context.users.stride), bias_lane_(context.users.bias_lane()),
+        users_are_identity_(context.user_features.IsIdentity()),
+        items_are_identity_(context.item_features.IsIdentity()) {}
 
   // Starts loading the first feature row (weights and accumulators) of a later sample's user and
   // item, so that the random reads overlap with this sample's arithmetic.
   void Prefetch(const Sample& sample) const {
-    PrefetchFirstRow(context_.user_features, context_.users, sample.user, true);
-    PrefetchFirstRow(context_.item_features, context_.items, sample.item, true);
+    PrefetchFirstRow(context_.user_features, context_.users, users_are_identity_, sample.user, true);
+    PrefetchFirstRow(context_.item_features, context_.items, items_are_identity_, sample.item, true);
   }
 
   // Starts loading the weights of an item about to be scored.
   void PrefetchItemWeights(int32_t item) const {
-    PrefetchFirstRow(context_.item_features, context_.items, item, false);
+    PrefetchFirstRow(context_.item_features, context_.items, items_are_identity_, item, false);
   }
 
   // Fills worker.user_direction and worker.user_bias for `user`.
@@ -51,6 +53,12 @@ class SgdStep {
   // case) is scored straight from its row; otherwise its representation is built in `scratch`.
   // Returns whether `scratch` now holds the representation.
   bool PredictItem(int32_t item, float* scratch, float* prediction) {
+    if (items_are_identity_) {
+      *prediction = static_cast<float>(worker_.scales.item()) *
+                        Dot(worker_.user_direction.data(), context_.items.Row(item), stride_) +
+                    worker_.user_bias;
+      return false;
+    }
     const CsrMatrix& features = context_.item_features;
     const int64_t begin = features.offsets[item];
     if (features.offsets[item + 1] - begin == 1) {
@@ -101,11 +109,14 @@ class SgdStep {
   }
 
  private:
-  void PrefetchFirstRow(const CsrMatrix& features, EmbeddingTable& table, int32_t entity,
+  void PrefetchFirstRow(const CsrMatrix& features, EmbeddingTable& table, bool identity, int32_t entity,
                         bool with_accumulators) const {
-    const int64_t begin = features.offsets[entity];
-    if (begin == features.offsets[entity + 1]) return;
-    const int32_t feature = features.indices[begin];
+    int32_t feature = entity;
+    if (!identity) {
+      const int64_t begin = features.offsets[entity];
+      if (begin == features.offsets[entity + 1]) return;
+      feature = features.indices[begin];
+    }
     const float* weights = table.Row(feature);
     const float* accumulators = table.GradientRow(feature);
     for (int offset = 0; offset < stride_; offset += 64 / sizeof(float)) {
@@ -158,6 +169,9 @@ class SgdStep {
   const Schedule& schedule_;
   const int stride_;
   const int bias_lane_;
+  // Without side features an entity is its own row: no lookups in the feature matrix.
+  const bool users_are_identity_;
+  const bool items_are_identity_;
 };
 
 }  // namespace vitrina::trainer
