@@ -32,18 +32,6 @@ CsrMatrix CsrMatrix::FromEntries(int32_t rows, int32_t cols, std::vector<MatrixE
   return matrix;
 }
 
-CsrMatrix CsrMatrix::Identity(int32_t n) {
-  CsrMatrix matrix;
-  matrix.rows = n;
-  matrix.cols = n;
-  matrix.offsets.resize(static_cast<size_t>(n) + 1);
-  matrix.indices.resize(n);
-  matrix.values.assign(n, 1.0f);
-  for (int32_t i = 0; i <= n; ++i) matrix.offsets[i] = i;
-  for (int32_t i = 0; i < n; ++i) matrix.indices[i] = i;
-  return matrix;
-}
-
 bool CsrMatrix::IsIdentity() const {
   if (rows != cols || nnz() != rows) return false;
   for (int32_t i = 0; i < rows; ++i) {

@@ -26,8 +26,6 @@ struct CsrMatrix {
 
   // Sorts the entries and sums duplicates, as scipy's tocsr() does.
   static CsrMatrix FromEntries(int32_t rows, int32_t cols, std::vector<MatrixEntry> entries);
-  // An n x n identity.
-  static CsrMatrix Identity(int32_t n);
 
   int64_t nnz() const { return static_cast<int64_t>(indices.size()); }
   int64_t RowSize(int32_t row) const { return offsets[row + 1] - offsets[row]; }

@@ -1,5 +1,6 @@
 #include "trainer/model.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,9 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
         train.n_items, dataset.users().n_entities(), dataset.items().n_entities()));
   }
   if (dataset.items().n_entities() == 0) return absl::InvalidArgumentError("the dataset has no items");
+  if (train.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::InvalidArgumentError(fmt::format("{} interactions: at most 2^31 - 1 per fit", train.size()));
+  }
   if (fitted() && !dataset.Extends(state_.dataset)) {
     return absl::InvalidArgumentError(
         "fit_partial: the dataset does not extend the model's (an existing user, item or feature "

@@ -25,7 +25,8 @@ constexpr float kLearningRate = 0.01f;
 class GradientCheckTest : public ::testing::Test {
  protected:
   GradientCheckTest()
-      : user_features_(CsrMatrix::Identity(1)), item_features_(CsrMatrix::Identity(2)) {
+      : user_features_(CsrMatrix::FromEntries(1, 1, {{0, 0, 1.0f}})),
+        item_features_(CsrMatrix::FromEntries(2, 2, {{0, 0, 1.0f}, {1, 1, 1.0f}})) {
     hp_.no_components = kComponents;
     hp_.learning_rate = kLearningRate;
     Pcg32 rng(3, 0);

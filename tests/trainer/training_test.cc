@@ -117,6 +117,17 @@ TEST(TrainingTest, HeavyRegularizationLowersAuc) {
   }
 }
 
+TEST(TrainingTest, RegularizedHogwildMergesItsScalesAndStillLearns) {
+  const PlantedData data = MakePlantedData({.users = 1000, .items = 400});
+  Hyperparameters hp;
+  hp.loss = LossKind::kWarp;
+  hp.no_components = 16;
+  hp.item_alpha = hp.user_alpha = 1e-4f;
+  Model model = MakeModel(hp);
+  ASSERT_TRUE(model.Fit(data.dataset, data.train, {.epochs = 10, .threads = 2}).ok());
+  EXPECT_GT(TestAuc(model, data), 0.85);
+}
+
 TEST(TrainingTest, NoNonFiniteParametersAcrossLearningRates) {
   const PlantedData data = MakePlantedData({.negatives_per_user = 10});
   for (LossKind loss : {LossKind::kLogistic, LossKind::kBpr, LossKind::kWarp, LossKind::kWarpKos}) {
