@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "trainer/lanes.h"
@@ -33,7 +34,7 @@ class SgdStep {
 
   // Fills worker.user_direction and worker.user_bias for `user`.
   void RepresentUser(int32_t user) {
-    Represent(context_.user_features, context_.users, user, worker_.scales.user(),
+    Represent(context_.user_features, context_.users, users_are_identity_, user, worker_.scales.user(),
               worker_.user_direction.data());
     worker_.user_bias = worker_.user_direction[bias_lane_];
     worker_.user_direction[bias_lane_] = 1.0f;
@@ -41,7 +42,7 @@ class SgdStep {
 
   // out = sum over the item's features of weight * scale * row: [embedding, bias, padding].
   void RepresentItem(int32_t item, float* out) {
-    Represent(context_.item_features, context_.items, item, worker_.scales.item(), out);
+    Represent(context_.item_features, context_.items, items_are_identity_, item, worker_.scales.item(), out);
   }
 
   // The prediction for the current user and an item representation.
@@ -49,8 +50,8 @@ class SgdStep {
     return Dot(worker_.user_direction.data(), item_representation, stride_) + worker_.user_bias;
   }
 
-  // The prediction for the current user and `item`. An item with a single feature (the identity
-  // case) is scored straight from its row; otherwise its representation is built in `scratch`.
+  // The prediction for the current user and `item`. An item with a single feature is scored
+  // straight from that feature's row; otherwise its representation is built in `scratch`.
   // Returns whether `scratch` now holds the representation.
   bool PredictItem(int32_t item, float* scratch, float* prediction) {
     if (items_are_identity_) {
@@ -77,7 +78,7 @@ class SgdStep {
   // both biases by `loss` (the derivative of the loss with respect to the prediction).
   void Pointwise(float loss, int32_t user, int32_t item, const float* item_representation) {
     float* user_gradient_direction = worker_.direction.data();
-    ScaledCopy(item_representation, 1.0f, user_gradient_direction, stride_);
+    std::copy_n(item_representation, stride_, user_gradient_direction);
     user_gradient_direction[bias_lane_] = 1.0f;
     double rate_sum = UpdateEntity(context_.item_features, context_.items, item,
                                    worker_.user_direction.data(), loss,
@@ -125,11 +126,15 @@ class SgdStep {
     }
   }
 
-  void Represent(const CsrMatrix& features, const EmbeddingTable& table, int32_t entity, double scale,
-                 float* out) const {
+  void Represent(const CsrMatrix& features, const EmbeddingTable& table, bool identity, int32_t entity,
+                 double scale, float* out) const {
+    if (identity) {
+      ScaledCopy(table.Row(entity), static_cast<float>(scale), out, stride_);
+      return;
+    }
     const int64_t begin = features.offsets[entity];
     const int64_t end = features.offsets[entity + 1];
-    if (end - begin == 1) {  // identity features: the entity is its own row
+    if (end - begin == 1) {
       ScaledCopy(table.Row(features.indices[begin]), static_cast<float>(features.values[begin] * scale),
                  out, stride_);
       return;
