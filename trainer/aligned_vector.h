@@ -21,7 +21,9 @@ struct CacheAlignedAllocator {
   void deallocate(T* p, std::size_t) { ::operator delete(p, kAlignment); }
 
   template <class U>
-  bool operator==(const CacheAlignedAllocator<U>&) const { return true; }
+  bool operator==(const CacheAlignedAllocator<U>&) const {
+    return true;
+  }
 };
 
 using AlignedFloats = std::vector<float, CacheAlignedAllocator<float>>;

@@ -19,13 +19,16 @@ absl::StatusOr<std::vector<std::vector<ScoredIndex>>> BatchTopK(const Model& mod
                                                                 std::span<const int32_t> users,
                                                                 const BatchTopKOptions& options) {
   if (!model.fitted()) return absl::FailedPreconditionError("the model is not fitted");
-  if (options.k <= 0) return absl::InvalidArgumentError(fmt::format("k must be > 0 (got {})", options.k));
+  if (options.k <= 0)
+    return absl::InvalidArgumentError(fmt::format("k must be > 0 (got {})", options.k));
   if (options.threads < 1) {
-    return absl::InvalidArgumentError(fmt::format("threads must be >= 1 (got {})", options.threads));
+    return absl::InvalidArgumentError(
+        fmt::format("threads must be >= 1 (got {})", options.threads));
   }
   if (options.excluded != nullptr &&
       (options.excluded->rows != model.n_users() || options.excluded->cols != model.n_items())) {
-    return absl::InvalidArgumentError("the excluded matrix does not match the model's users x items");
+    return absl::InvalidArgumentError(
+        "the excluded matrix does not match the model's users x items");
   }
   for (int32_t user : users) {
     if (user < 0 || user >= model.n_users()) {
@@ -36,7 +39,8 @@ absl::StatusOr<std::vector<std::vector<ScoredIndex>>> BatchTopK(const Model& mod
 
   const ServingIndex& serving = model.serving();
   const int64_t n_items = model.n_items();
-  const int64_t block_users = std::clamp<int64_t>(kBlockFloats / std::max<int64_t>(n_items, 1), 1, kMaxBlockUsers);
+  const int64_t block_users =
+      std::clamp<int64_t>(kBlockFloats / std::max<int64_t>(n_items, 1), 1, kMaxBlockUsers);
   const auto n_blocks = static_cast<int64_t>((users.size() + block_users - 1) / block_users);
   std::vector<std::vector<ScoredIndex>> results(users.size());
   std::atomic<int64_t> next_block{0};
@@ -46,9 +50,11 @@ absl::StatusOr<std::vector<std::vector<ScoredIndex>>> BatchTopK(const Model& mod
     ServingIndex::RowMatrix scores;
     for (int64_t block = next_block++; block < n_blocks; block = next_block++) {
       const int64_t begin = block * block_users;
-      const int64_t end = std::min<int64_t>(begin + block_users, static_cast<int64_t>(users.size()));
+      const int64_t end =
+          std::min<int64_t>(begin + block_users, static_cast<int64_t>(users.size()));
       user_block.resize(end - begin, serving.users().cols());
-      for (int64_t u = begin; u < end; ++u) user_block.row(u - begin) = serving.users().row(users[u]);
+      for (int64_t u = begin; u < end; ++u)
+        user_block.row(u - begin) = serving.users().row(users[u]);
       scores.noalias() = user_block * serving.items().transpose();
       for (int64_t u = begin; u < end; ++u) {
         const int32_t user = users[u];
@@ -58,7 +64,8 @@ absl::StatusOr<std::vector<std::vector<ScoredIndex>>> BatchTopK(const Model& mod
           return (options.excluded != nullptr && options.excluded->Contains(user, item)) ||
                  std::binary_search(consumed.begin(), consumed.end(), item);
         };
-        results[u] = TopK(std::span<const float>(scores.row(u - begin).data(), n_items), options.k, excluded);
+        results[u] = TopK(std::span<const float>(scores.row(u - begin).data(), n_items), options.k,
+                          excluded);
       }
     }
   };

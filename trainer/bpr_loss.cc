@@ -36,11 +36,13 @@ class BprLoss final : public Loss {
       step.RepresentUser(user);
       step.RepresentItem(positive, worker.positive.data());
       step.RepresentItem(negative, worker.negative.data());
-      const float difference = step.Predict(worker.positive.data()) - step.Predict(worker.negative.data());
+      const float difference =
+          step.Predict(worker.positive.data()) - step.Predict(worker.negative.data());
       const float loss = weight * (1.0f - Sigmoid(difference));
       step.Pairwise(loss, user, positive, negative, worker.positive.data(), worker.negative.data());
 
-      worker.figure_sum += std::log1p(std::exp(-std::fabs(difference))) + std::max(-difference, 0.0f);
+      worker.figure_sum +=
+          std::log1p(std::exp(-std::fabs(difference))) + std::max(-difference, 0.0f);
       ++worker.figure_count;
     }
   }

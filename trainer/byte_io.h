@@ -82,9 +82,10 @@ class ByteReader {
 
  private:
   absl::Status Truncated(std::string_view what) const {
-    return absl::DataLossError(fmt::format("model file truncated or corrupted: {} runs past the end "
-                                           "(offset {} of {})",
-                                           what, position_, bytes_.size()));
+    return absl::DataLossError(
+        fmt::format("model file truncated or corrupted: {} runs past the end "
+                    "(offset {} of {})",
+                    what, position_, bytes_.size()));
   }
 
   std::string_view bytes_;

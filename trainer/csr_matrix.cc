@@ -42,7 +42,8 @@ bool CsrMatrix::IsIdentity() const {
 
 absl::Status CsrMatrix::Validate() const {
   if (rows < 0 || cols < 0) {
-    return absl::InvalidArgumentError(fmt::format("sparse matrix has negative shape {}x{}", rows, cols));
+    return absl::InvalidArgumentError(
+        fmt::format("sparse matrix has negative shape {}x{}", rows, cols));
   }
   if (offsets.size() != static_cast<size_t>(rows) + 1 || offsets.front() != 0 ||
       offsets.back() != static_cast<int64_t>(indices.size()) || values.size() != indices.size()) {
@@ -50,15 +51,18 @@ absl::Status CsrMatrix::Validate() const {
   }
   for (int32_t r = 0; r < rows; ++r) {
     if (offsets[r + 1] < offsets[r]) {
-      return absl::InvalidArgumentError(fmt::format("sparse matrix row {} has a negative length", r));
+      return absl::InvalidArgumentError(
+          fmt::format("sparse matrix row {} has a negative length", r));
     }
     for (int64_t i = offsets[r]; i < offsets[r + 1]; ++i) {
-      if (indices[i] < 0 || indices[i] >= cols || (i > offsets[r] && indices[i] <= indices[i - 1])) {
+      if (indices[i] < 0 || indices[i] >= cols ||
+          (i > offsets[r] && indices[i] <= indices[i - 1])) {
         return absl::InvalidArgumentError(
             fmt::format("sparse matrix row {} has an out-of-range or unsorted column", r));
       }
       if (!std::isfinite(values[i])) {
-        return absl::InvalidArgumentError(fmt::format("sparse matrix row {} has a non-finite value", r));
+        return absl::InvalidArgumentError(
+            fmt::format("sparse matrix row {} has a non-finite value", r));
       }
     }
   }

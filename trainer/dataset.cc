@@ -6,7 +6,8 @@
 
 namespace vitrina::trainer {
 
-absl::StatusOr<Interactions> Dataset::BuildInteractions(std::span<const Interaction> interactions) const {
+absl::StatusOr<Interactions> Dataset::BuildInteractions(
+    std::span<const Interaction> interactions) const {
   Interactions matrix;
   matrix.n_users = users_.n_entities();
   matrix.n_items = items_.n_entities();
@@ -17,15 +18,18 @@ absl::StatusOr<Interactions> Dataset::BuildInteractions(std::span<const Interact
   for (const Interaction& interaction : interactions) {
     std::optional<int32_t> user = users_.ids().Find(interaction.user_id);
     if (!user) {
-      return absl::InvalidArgumentError(fmt::format("user id {} is not in the dataset", interaction.user_id));
+      return absl::InvalidArgumentError(
+          fmt::format("user id {} is not in the dataset", interaction.user_id));
     }
     std::optional<int32_t> item = items_.ids().Find(interaction.item_id);
     if (!item) {
-      return absl::InvalidArgumentError(fmt::format("item id {} is not in the dataset", interaction.item_id));
+      return absl::InvalidArgumentError(
+          fmt::format("item id {} is not in the dataset", interaction.item_id));
     }
     if (!std::isfinite(interaction.value) || !std::isfinite(interaction.weight)) {
-      return absl::InvalidArgumentError(fmt::format(
-          "interaction ({}, {}) has a non-finite value or weight", interaction.user_id, interaction.item_id));
+      return absl::InvalidArgumentError(
+          fmt::format("interaction ({}, {}) has a non-finite value or weight", interaction.user_id,
+                      interaction.item_id));
     }
     matrix.Add(*user, *item, interaction.value, interaction.weight);
   }

@@ -24,10 +24,13 @@ class Dataset {
  public:
   explicit Dataset(bool user_identity_features = true, bool item_identity_features = true,
                    bool normalize_features = true)
-      : users_(user_identity_features), items_(item_identity_features),
+      : users_(user_identity_features),
+        items_(item_identity_features),
         normalize_features_(normalize_features) {}
   Dataset(FeatureSpace users, FeatureSpace items, bool normalize_features)
-      : users_(std::move(users)), items_(std::move(items)), normalize_features_(normalize_features) {}
+      : users_(std::move(users)),
+        items_(std::move(items)),
+        normalize_features_(normalize_features) {}
 
   FeatureSpace& users() { return users_; }
   FeatureSpace& items() { return items_; }

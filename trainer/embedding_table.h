@@ -26,13 +26,16 @@ struct EmbeddingTable {
 
   int bias_lane() const { return no_components; }
   float* Row(int32_t feature) { return weights.data() + static_cast<size_t>(feature) * stride; }
-  const float* Row(int32_t feature) const { return weights.data() + static_cast<size_t>(feature) * stride; }
+  const float* Row(int32_t feature) const {
+    return weights.data() + static_cast<size_t>(feature) * stride;
+  }
   float* GradientRow(int32_t feature) {
     return gradient_accumulators.data() + static_cast<size_t>(feature) * stride;
   }
   float* UpdateRow(int32_t feature) {
-    return update_accumulators.empty() ? nullptr
-                                       : update_accumulators.data() + static_cast<size_t>(feature) * stride;
+    return update_accumulators.empty()
+               ? nullptr
+               : update_accumulators.data() + static_cast<size_t>(feature) * stride;
   }
 
   // Appends rows up to `new_n_features`, initialised as LightFM initialises them: embedding

@@ -8,8 +8,11 @@
 namespace vitrina::trainer {
 
 EpochRunner::EpochRunner(const Loss& loss, const TrainingContext& context, int threads)
-    : loss_(loss), context_(context), workers_(threads, Worker(context.users.stride)),
-      order_(context.samples.size()), shuffled_(context.samples.size()) {}
+    : loss_(loss),
+      context_(context),
+      workers_(threads, Worker(context.users.stride)),
+      order_(context.samples.size()),
+      shuffled_(context.samples.size()) {}
 
 EpochResult EpochRunner::Run(Pcg32& rng) {
   const auto start = std::chrono::steady_clock::now();
@@ -31,7 +34,8 @@ EpochResult EpochRunner::Run(Pcg32& rng) {
   auto train_slice = [&](size_t t) {
     const size_t begin = n_samples * t / n_workers;
     const size_t end = n_samples * (t + 1) / n_workers;
-    loss_.TrainSamples(std::span<const Sample>(shuffled_.data() + begin, end - begin), context_, workers_[t]);
+    loss_.TrainSamples(std::span<const Sample>(shuffled_.data() + begin, end - begin), context_,
+                       workers_[t]);
     workers_[t].scales.Merge(context_.scales);
   };
   std::vector<std::thread> threads;

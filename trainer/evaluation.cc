@@ -13,16 +13,20 @@
 namespace vitrina::trainer {
 namespace {
 
-absl::Status CheckInputs(const Model& model, const CsrMatrix& test, const EvaluationOptions& options) {
+absl::Status CheckInputs(const Model& model, const CsrMatrix& test,
+                         const EvaluationOptions& options) {
   if (!model.fitted()) return absl::FailedPreconditionError("the model is not fitted");
-  if (options.k <= 0) return absl::InvalidArgumentError(fmt::format("k must be > 0 (got {})", options.k));
+  if (options.k <= 0)
+    return absl::InvalidArgumentError(fmt::format("k must be > 0 (got {})", options.k));
   if (options.threads < 1) {
-    return absl::InvalidArgumentError(fmt::format("threads must be >= 1 (got {})", options.threads));
+    return absl::InvalidArgumentError(
+        fmt::format("threads must be >= 1 (got {})", options.threads));
   }
   RETURN_IF_ERROR(test.Validate());
   if (test.rows != model.n_users() || test.cols != model.n_items()) {
-    return absl::InvalidArgumentError(fmt::format("test matrix is {}x{}, the model {}x{}", test.rows,
-                                                  test.cols, model.n_users(), model.n_items()));
+    return absl::InvalidArgumentError(fmt::format("test matrix is {}x{}, the model {}x{}",
+                                                  test.rows, test.cols, model.n_users(),
+                                                  model.n_items()));
   }
   if (options.train != nullptr) {
     const CsrMatrix& train = *options.train;
@@ -33,9 +37,10 @@ absl::Status CheckInputs(const Model& model, const CsrMatrix& test, const Evalua
     for (int32_t user = 0; user < test.rows; ++user) {
       for (int32_t item : test.RowIndices(user)) {
         if (train.Contains(user, item)) {
-          return absl::InvalidArgumentError(fmt::format(
-              "test and train share the interaction (user {}, item {}): the ranks would be optimistic",
-              user, item));
+          return absl::InvalidArgumentError(
+              fmt::format("test and train share the interaction (user {}, item {}): the ranks "
+                          "would be optimistic",
+                          user, item));
         }
       }
     }
@@ -55,7 +60,8 @@ void RankUser(const Model& model, const CsrMatrix& test, const CsrMatrix* train,
   for (int64_t i = test.offsets[user]; i < test.offsets[user + 1]; ++i) {
     const float score = scores[test.indices[i]];
     // Items scoring >= this one, itself excluded (it is in the pool: test and train are disjoint).
-    const auto at_least = std::upper_bound(pool.begin(), pool.end(), score, std::greater<>()) - pool.begin();
+    const auto at_least =
+        std::upper_bound(pool.begin(), pool.end(), score, std::greater<>()) - pool.begin();
     ranks[i] = static_cast<float>(at_least - 1);
   }
 }
@@ -97,15 +103,16 @@ float UserAuc(const CsrMatrix& ranks, const CsrMatrix* train, int32_t user) {
   std::sort(sorted.begin(), sorted.end());
   double auc = 0;
   for (int64_t i = 0; i < n_positives; ++i) {
-    const double negatives_ahead = std::max(0.0, static_cast<double>(sorted[i]) - static_cast<double>(i));
+    const double negatives_ahead =
+        std::max(0.0, static_cast<double>(sorted[i]) - static_cast<double>(i));
     auc += 1.0 - negatives_ahead / static_cast<double>(n_negatives);
   }
   return static_cast<float>(auc / static_cast<double>(n_positives));
 }
 
-absl::StatusOr<std::vector<float>> PerUser(const Model& model, const CsrMatrix& test,
-                                           const EvaluationOptions& options,
-                                           const std::function<float(const CsrMatrix&, int32_t)>& metric) {
+absl::StatusOr<std::vector<float>> PerUser(
+    const Model& model, const CsrMatrix& test, const EvaluationOptions& options,
+    const std::function<float(const CsrMatrix&, int32_t)>& metric) {
   ASSIGN_OR_RETURN(const CsrMatrix ranks, PredictRanks(model, test, options));
   std::vector<float> values;
   for (int32_t user : UsersWithTestEntries(test)) values.push_back(metric(ranks, user));
@@ -136,20 +143,23 @@ absl::StatusOr<CsrMatrix> PredictRanks(const Model& model, const CsrMatrix& test
 
 absl::StatusOr<std::vector<float>> PrecisionAtK(const Model& model, const CsrMatrix& test,
                                                 const EvaluationOptions& options) {
-  return PerUser(model, test, options,
-                 [&](const CsrMatrix& ranks, int32_t user) { return UserPrecision(ranks, user, options.k); });
+  return PerUser(model, test, options, [&](const CsrMatrix& ranks, int32_t user) {
+    return UserPrecision(ranks, user, options.k);
+  });
 }
 
 absl::StatusOr<std::vector<float>> RecallAtK(const Model& model, const CsrMatrix& test,
                                              const EvaluationOptions& options) {
-  return PerUser(model, test, options,
-                 [&](const CsrMatrix& ranks, int32_t user) { return UserRecall(ranks, user, options.k); });
+  return PerUser(model, test, options, [&](const CsrMatrix& ranks, int32_t user) {
+    return UserRecall(ranks, user, options.k);
+  });
 }
 
 absl::StatusOr<std::vector<float>> AucScore(const Model& model, const CsrMatrix& test,
                                             const EvaluationOptions& options) {
-  return PerUser(model, test, options,
-                 [&](const CsrMatrix& ranks, int32_t user) { return UserAuc(ranks, options.train, user); });
+  return PerUser(model, test, options, [&](const CsrMatrix& ranks, int32_t user) {
+    return UserAuc(ranks, options.train, user);
+  });
 }
 
 absl::StatusOr<std::vector<float>> ReciprocalRank(const Model& model, const CsrMatrix& test,
@@ -178,18 +188,20 @@ absl::StatusOr<EvaluationSummary> Evaluate(const Model& model, const CsrMatrix& 
   return summary;
 }
 
-absl::StatusOr<std::pair<Interactions, Interactions>> RandomTrainTestSplit(const Interactions& interactions,
-                                                                           double test_fraction,
-                                                                           uint64_t seed) {
+absl::StatusOr<std::pair<Interactions, Interactions>> RandomTrainTestSplit(
+    const Interactions& interactions, double test_fraction, uint64_t seed) {
   if (!(test_fraction > 0 && test_fraction < 1)) {
-    return absl::InvalidArgumentError(fmt::format("test fraction must be in (0, 1) (got {})", test_fraction));
+    return absl::InvalidArgumentError(
+        fmt::format("test fraction must be in (0, 1) (got {})", test_fraction));
   }
   RETURN_IF_ERROR(interactions.Validate());
   std::vector<uint32_t> order(interactions.size());
   std::iota(order.begin(), order.end(), 0u);
   Pcg32 rng(seed, 0);
-  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<uint32_t>(i))]);
-  const auto cutoff = static_cast<size_t>((1.0 - test_fraction) * static_cast<double>(order.size()));
+  for (size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[rng.Below(static_cast<uint32_t>(i))]);
+  const auto cutoff =
+      static_cast<size_t>((1.0 - test_fraction) * static_cast<double>(order.size()));
   std::pair<Interactions, Interactions> split;
   for (Interactions* part : {&split.first, &split.second}) {
     part->n_users = interactions.n_users;
@@ -198,7 +210,8 @@ absl::StatusOr<std::pair<Interactions, Interactions>> RandomTrainTestSplit(const
   for (size_t i = 0; i < order.size(); ++i) {
     const uint32_t e = order[i];
     (i < cutoff ? split.first : split.second)
-        .Add(interactions.users[e], interactions.items[e], interactions.values[e], interactions.weights[e]);
+        .Add(interactions.users[e], interactions.items[e], interactions.values[e],
+             interactions.weights[e]);
   }
   return split;
 }

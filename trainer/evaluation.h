@@ -54,8 +54,7 @@ absl::StatusOr<EvaluationSummary> Evaluate(const Model& model, const CsrMatrix& 
 
 // LightFM's random_train_test_split: shuffles the interactions with `seed` and puts the last
 // `test_fraction` of them in the test part; both keep the full shape.
-absl::StatusOr<std::pair<Interactions, Interactions>> RandomTrainTestSplit(const Interactions& interactions,
-                                                                           double test_fraction,
-                                                                           uint64_t seed);
+absl::StatusOr<std::pair<Interactions, Interactions>> RandomTrainTestSplit(
+    const Interactions& interactions, double test_fraction, uint64_t seed);
 
 }  // namespace vitrina::trainer

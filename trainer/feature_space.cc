@@ -54,7 +54,8 @@ std::optional<int32_t> FeatureSpace::FeatureIndex(std::string_view name) const {
 CsrMatrix FeatureSpace::SideFeatureMatrix() const {
   std::vector<MatrixEntry> entries;
   for (int32_t e = 0; e < n_entities(); ++e) {
-    for (const FeatureEntry& entry : side_features_[e]) entries.push_back({e, entry.feature, entry.weight});
+    for (const FeatureEntry& entry : side_features_[e])
+      entries.push_back({e, entry.feature, entry.weight});
   }
   return CsrMatrix::FromEntries(n_entities(), n_features(), std::move(entries));
 }
@@ -64,7 +65,8 @@ absl::StatusOr<CsrMatrix> FeatureSpace::BuildFeatureMatrix(bool normalize) const
   entries.reserve(static_cast<size_t>(n_entities()));
   for (int32_t e = 0; e < n_entities(); ++e) {
     if (identity_feature_[e] >= 0) entries.push_back({e, identity_feature_[e], 1.0f});
-    for (const FeatureEntry& entry : side_features_[e]) entries.push_back({e, entry.feature, entry.weight});
+    for (const FeatureEntry& entry : side_features_[e])
+      entries.push_back({e, entry.feature, entry.weight});
   }
   CsrMatrix matrix = CsrMatrix::FromEntries(n_entities(), n_features(), std::move(entries));
   if (!normalize) return matrix;
@@ -97,14 +99,16 @@ bool FeatureSpace::Extends(const FeatureSpace& older) const {
   return true;
 }
 
-absl::StatusOr<FeatureSpace> FeatureSpace::FromParts(bool identity_features, std::vector<int64_t> ids,
+absl::StatusOr<FeatureSpace> FeatureSpace::FromParts(bool identity_features,
+                                                     std::vector<int64_t> ids,
                                                      std::vector<std::string> feature_names,
                                                      const CsrMatrix& side_features) {
   FeatureSpace space(identity_features);
   const auto n_entities = static_cast<int64_t>(ids.size());
   if (side_features.rows != n_entities ||
       side_features.cols != static_cast<int64_t>(feature_names.size())) {
-    return absl::InvalidArgumentError("feature space: side feature matrix shape disagrees with the ids");
+    return absl::InvalidArgumentError(
+        "feature space: side feature matrix shape disagrees with the ids");
   }
   // Replaying the appends in index order rebuilds the same indices: entity e's identity feature is
   // the e-th unnamed feature.
@@ -136,7 +140,8 @@ absl::StatusOr<FeatureSpace> FeatureSpace::FromParts(bool identity_features, std
     auto weights = side_features.RowValues(e);
     for (size_t i = 0; i < columns.size(); ++i) {
       if (space.feature_names_[columns[i]].empty()) {
-        return absl::InvalidArgumentError("feature space: a side feature points at an identity feature");
+        return absl::InvalidArgumentError(
+            "feature space: a side feature points at an identity feature");
       }
       space.side_features_[e].push_back({columns[i], weights[i]});
     }

@@ -71,7 +71,7 @@ class FeatureSpace {
   IdMap ids_;
   std::vector<std::string> feature_names_;
   absl::flat_hash_map<std::string, int32_t> feature_by_name_;
-  std::vector<int32_t> identity_feature_;             // per entity; -1 without identity features
+  std::vector<int32_t> identity_feature_;  // per entity; -1 without identity features
   std::vector<std::vector<FeatureEntry>> side_features_;  // per entity
 };
 

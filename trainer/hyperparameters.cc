@@ -26,10 +26,14 @@ absl::StatusOr<LossKind> ParseLoss(std::string_view name) {
 
 std::string_view LossName(LossKind loss) {
   switch (loss) {
-    case LossKind::kLogistic: return "logistic";
-    case LossKind::kBpr: return "bpr";
-    case LossKind::kWarp: return "warp";
-    case LossKind::kWarpKos: return "warp-kos";
+    case LossKind::kLogistic:
+      return "logistic";
+    case LossKind::kBpr:
+      return "bpr";
+    case LossKind::kWarp:
+      return "warp";
+    case LossKind::kWarpKos:
+      return "warp-kos";
   }
   return "unknown";
 }
@@ -43,8 +47,10 @@ absl::StatusOr<LearningSchedule> ParseLearningSchedule(std::string_view name) {
 
 std::string_view LearningScheduleName(LearningSchedule schedule) {
   switch (schedule) {
-    case LearningSchedule::kAdagrad: return "adagrad";
-    case LearningSchedule::kAdadelta: return "adadelta";
+    case LearningSchedule::kAdagrad:
+      return "adagrad";
+    case LearningSchedule::kAdadelta:
+      return "adadelta";
   }
   return "unknown";
 }
@@ -57,7 +63,8 @@ absl::Status Hyperparameters::Validate() const {
   }
   if (!(rho > 0 && rho < 1)) return FieldError("rho", "in (0, 1)", rho);
   // LightFM accepts epsilon == 0, but adadelta then divides 0 by 0 on the first zero gradient.
-  if (!(std::isfinite(epsilon) && epsilon > 0)) return FieldError("epsilon", "finite and > 0", epsilon);
+  if (!(std::isfinite(epsilon) && epsilon > 0))
+    return FieldError("epsilon", "finite and > 0", epsilon);
   if (!(std::isfinite(item_alpha) && item_alpha >= 0)) {
     return FieldError("item_alpha", "finite and >= 0", item_alpha);
   }

@@ -26,13 +26,13 @@ struct Hyperparameters {
   LossKind loss = LossKind::kLogistic;
   LearningSchedule learning_schedule = LearningSchedule::kAdagrad;
   float learning_rate = 0.05f;
-  float rho = 0.95f;       // adadelta moving-average coefficient
-  float epsilon = 1e-6f;   // adadelta conditioning term
-  float item_alpha = 0.0f;  // L2 penalty on item feature parameters
-  float user_alpha = 0.0f;  // L2 penalty on user feature parameters
-  int max_sampled = 10;     // WARP: negatives tried per positive before giving up
-  int k = 5;                // k-OS: the k-th positive of the n sampled is the update's positive
-  int n = 10;               // k-OS: positives sampled per update
+  float rho = 0.95f;          // adadelta moving-average coefficient
+  float epsilon = 1e-6f;      // adadelta conditioning term
+  float item_alpha = 0.0f;    // L2 penalty on item feature parameters
+  float user_alpha = 0.0f;    // L2 penalty on user feature parameters
+  int max_sampled = 10;       // WARP: negatives tried per positive before giving up
+  int k = 5;                  // k-OS: the k-th positive of the n sampled is the update's positive
+  int n = 10;                 // k-OS: positives sampled per update
   uint64_t random_state = 0;  // seeds initialisation, shuffling and negative sampling
 
   // InvalidArgument naming the first field out of range.

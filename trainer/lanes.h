@@ -15,7 +15,8 @@ inline int WholeBlocks(int stride) {
 }
 
 inline float HorizontalSum(const float (&lanes)[kLaneWidth]) {
-  return ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+  return ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) +
+         ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
 }
 
 inline float Dot(const float* __restrict a, const float* __restrict b, int stride) {

@@ -57,7 +57,8 @@ struct Adadelta {
       for (int j = 0; j < stride; ++j) {
         const float g = gradient * direction[j];
         squared_gradients[j] = rho * squared_gradients[j] + (1.0f - rho) * g * g;
-        const float update = std::sqrt(squared_updates[j] + epsilon) / std::sqrt(squared_gradients[j] + epsilon) * g;
+        const float update =
+            std::sqrt(squared_updates[j] + epsilon) / std::sqrt(squared_gradients[j] + epsilon) * g;
         squared_updates[j] = rho * squared_updates[j] + (1.0f - rho) * update * update;
         weights[j] -= update;
       }
@@ -69,7 +70,8 @@ struct Adadelta {
         const int j = base + lane;
         const float g = gradient * direction[j];
         squared_gradients[j] = rho * squared_gradients[j] + (1.0f - rho) * g * g;
-        const float rate = std::sqrt(squared_updates[j] + epsilon) / std::sqrt(squared_gradients[j] + epsilon);
+        const float rate =
+            std::sqrt(squared_updates[j] + epsilon) / std::sqrt(squared_gradients[j] + epsilon);
         const float update = rate * g;
         squared_updates[j] = rho * squared_updates[j] + (1.0f - rho) * update * update;
         weights[j] -= update;

@@ -4,10 +4,14 @@ namespace vitrina::trainer {
 
 std::unique_ptr<Loss> MakeLoss(const Hyperparameters& hyperparameters) {
   switch (hyperparameters.loss) {
-    case LossKind::kLogistic: return MakeLogisticLoss(hyperparameters);
-    case LossKind::kBpr: return MakeBprLoss(hyperparameters);
-    case LossKind::kWarp: return MakeWarpLoss(hyperparameters);
-    case LossKind::kWarpKos: return MakeWarpKosLoss(hyperparameters);
+    case LossKind::kLogistic:
+      return MakeLogisticLoss(hyperparameters);
+    case LossKind::kBpr:
+      return MakeBprLoss(hyperparameters);
+    case LossKind::kWarp:
+      return MakeWarpLoss(hyperparameters);
+    case LossKind::kWarpKos:
+      return MakeWarpKosLoss(hyperparameters);
   }
   return MakeLogisticLoss(hyperparameters);
 }

@@ -39,9 +39,9 @@ absl::Status CheckTable(const EmbeddingTable& table, int32_t n_features, int com
       table.stride != PaddedStride(components + 1) || table.weights.size() != size ||
       table.gradient_accumulators.size() != size ||
       table.update_accumulators.size() != (adadelta ? size : 0)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{} parameters do not match the model: {} features x {} components expected", side,
-        n_features, components));
+    return absl::InvalidArgumentError(
+        fmt::format("{} parameters do not match the model: {} features x {} components expected",
+                    side, n_features, components));
   }
   return absl::OkStatus();
 }
@@ -73,15 +73,17 @@ absl::StatusOr<Model> Model::FromState(ModelState state) {
     RETURN_IF_ERROR(state.consumed.Validate());
   }
   Model model(std::move(state));
-  if (model.state_.consumed.rows > 0 &&
-      (model.state_.consumed.rows != model.n_users() || model.state_.consumed.cols != model.n_items())) {
-    return absl::InvalidArgumentError("consumed items matrix does not match the model's users x items");
+  if (model.state_.consumed.rows > 0 && (model.state_.consumed.rows != model.n_users() ||
+                                         model.state_.consumed.cols != model.n_items())) {
+    return absl::InvalidArgumentError(
+        "consumed items matrix does not match the model's users x items");
   }
   RETURN_IF_ERROR(model.Refresh());
   return model;
 }
 
-absl::Status Model::Fit(const Dataset& dataset, const Interactions& train, const FitOptions& options) {
+absl::Status Model::Fit(const Dataset& dataset, const Interactions& train,
+                        const FitOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   state_.users = EmbeddingTable();
   state_.items = EmbeddingTable();
@@ -89,18 +91,22 @@ absl::Status Model::Fit(const Dataset& dataset, const Interactions& train, const
   return FitPartial(dataset, train, options);
 }
 
-absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train, const FitOptions& options) {
+absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train,
+                               const FitOptions& options) {
   const Hyperparameters& hp = state_.hyperparameters;
   RETURN_IF_ERROR(CheckOptions(options));
   RETURN_IF_ERROR(train.Validate());
-  if (train.n_users != dataset.users().n_entities() || train.n_items != dataset.items().n_entities()) {
+  if (train.n_users != dataset.users().n_entities() ||
+      train.n_items != dataset.items().n_entities()) {
     return absl::InvalidArgumentError(fmt::format(
         "interactions are {}x{} but the dataset has {} users and {} items", train.n_users,
         train.n_items, dataset.users().n_entities(), dataset.items().n_entities()));
   }
-  if (dataset.items().n_entities() == 0) return absl::InvalidArgumentError("the dataset has no items");
+  if (dataset.items().n_entities() == 0)
+    return absl::InvalidArgumentError("the dataset has no items");
   if (train.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    return absl::InvalidArgumentError(fmt::format("{} interactions: at most 2^31 - 1 per fit", train.size()));
+    return absl::InvalidArgumentError(
+        fmt::format("{} interactions: at most 2^31 - 1 per fit", train.size()));
   }
   if (fitted() && !dataset.Extends(state_.dataset)) {
     return absl::InvalidArgumentError(
@@ -110,16 +116,21 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
   if (hp.loss == LossKind::kWarpKos) {
     for (float weight : train.weights) {
       if (weight != 1.0f) {
-        return absl::InvalidArgumentError("warp-kos does not support sample weights (as in LightFM)");
+        return absl::InvalidArgumentError(
+            "warp-kos does not support sample weights (as in LightFM)");
       }
     }
   }
-  ASSIGN_OR_RETURN(CsrMatrix user_features, dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
-  ASSIGN_OR_RETURN(CsrMatrix item_features, dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(CsrMatrix user_features,
+                   dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(CsrMatrix item_features,
+                   dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
 
   // LightFM initialises item parameters before user parameters.
-  state_.items.Grow(dataset.items().n_features(), hp.no_components, hp.learning_schedule, state_.rng);
-  state_.users.Grow(dataset.users().n_features(), hp.no_components, hp.learning_schedule, state_.rng);
+  state_.items.Grow(dataset.items().n_features(), hp.no_components, hp.learning_schedule,
+                    state_.rng);
+  state_.users.Grow(dataset.users().n_features(), hp.no_components, hp.learning_schedule,
+                    state_.rng);
   state_.dataset = dataset;
   user_features_ = std::move(user_features);
   item_features_ = std::move(item_features);
@@ -146,11 +157,13 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
           epoch + 1, options.epochs));
       break;
     }
-    const EpochReport report{epoch, options.epochs, result.seconds, loss->FigureName(), result.figure};
+    const EpochReport report{epoch, options.epochs, result.seconds, loss->FigureName(),
+                             result.figure};
     spdlog::info("epoch {}/{}: {:.3f} s, {} {:.4f}", epoch + 1, options.epochs, result.seconds,
                  report.figure_name, result.figure);
     if (options.on_epoch && !options.on_epoch(report)) {
-      status = absl::CancelledError(fmt::format("fit cancelled after epoch {} of {}", epoch + 1, options.epochs));
+      status = absl::CancelledError(
+          fmt::format("fit cancelled after epoch {} of {}", epoch + 1, options.epochs));
       break;
     }
   }
@@ -160,9 +173,12 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
 
 absl::Status Model::Refresh() {
   const Dataset& dataset = state_.dataset;
-  ASSIGN_OR_RETURN(user_features_, dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
-  ASSIGN_OR_RETURN(item_features_, dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
-  if (fitted()) serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
+  ASSIGN_OR_RETURN(user_features_,
+                   dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(item_features_,
+                   dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
+  if (fitted())
+    serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
   return absl::OkStatus();
 }
 
@@ -187,8 +203,8 @@ std::optional<int64_t> Model::ItemId(int32_t item) const {
 absl::StatusOr<float> Model::Predict(int32_t user, int32_t item) const {
   if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
   if (user < 0 || user >= n_users() || item < 0 || item >= n_items()) {
-    return absl::InvalidArgumentError(fmt::format("no (user {}, item {}) in a {}x{} model", user, item,
-                                                  n_users(), n_items()));
+    return absl::InvalidArgumentError(
+        fmt::format("no (user {}, item {}) in a {}x{} model", user, item, n_users(), n_items()));
   }
   return serving_.users().row(user).dot(serving_.items().row(item));
 }
@@ -196,7 +212,8 @@ absl::StatusOr<float> Model::Predict(int32_t user, int32_t item) const {
 absl::Status Model::ScoreItems(int32_t user, std::span<float> scores) const {
   if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
   if (user < 0 || user >= n_users()) {
-    return absl::InvalidArgumentError(fmt::format("user index {} out of range [0, {})", user, n_users()));
+    return absl::InvalidArgumentError(
+        fmt::format("user index {} out of range [0, {})", user, n_users()));
   }
   if (scores.size() != static_cast<size_t>(n_items())) {
     return absl::InvalidArgumentError(
@@ -210,11 +227,12 @@ absl::Status Model::ScoreItems(int32_t user, std::span<float> scores) const {
 absl::Status Model::ItemSimilarities(int32_t item, std::span<float> similarities) const {
   if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
   if (item < 0 || item >= n_items()) {
-    return absl::InvalidArgumentError(fmt::format("item index {} out of range [0, {})", item, n_items()));
+    return absl::InvalidArgumentError(
+        fmt::format("item index {} out of range [0, {})", item, n_items()));
   }
   if (similarities.size() != static_cast<size_t>(n_items())) {
-    return absl::InvalidArgumentError(
-        fmt::format("similarities has {} entries, the model {} items", similarities.size(), n_items()));
+    return absl::InvalidArgumentError(fmt::format("similarities has {} entries, the model {} items",
+                                                  similarities.size(), n_items()));
   }
   Eigen::Map<Eigen::VectorXf>(similarities.data(), n_items()).noalias() =
       serving_.unit_items() * serving_.unit_items().row(item).transpose();
@@ -225,7 +243,8 @@ absl::Status Model::SetConsumedItems(CsrMatrix consumed) {
   RETURN_IF_ERROR(consumed.Validate());
   if (consumed.rows != n_users() || consumed.cols != n_items()) {
     return absl::InvalidArgumentError(fmt::format("consumed items are {}x{}, the model {}x{}",
-                                                  consumed.rows, consumed.cols, n_users(), n_items()));
+                                                  consumed.rows, consumed.cols, n_users(),
+                                                  n_items()));
   }
   state_.consumed = std::move(consumed);
   return absl::OkStatus();

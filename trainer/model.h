@@ -23,7 +23,8 @@ struct EpochReport {
   int epoch = 0;  // 0-based
   int epochs = 0;
   double seconds = 0;
-  std::string_view figure_name;  // "log_loss", "bpr_loss" or "sampled_negatives" (mean per positive)
+  std::string_view
+      figure_name;  // "log_loss", "bpr_loss" or "sampled_negatives" (mean per positive)
   double figure = 0;
 };
 
@@ -40,8 +41,8 @@ struct ModelState {
   Dataset dataset;
   EmbeddingTable users;  // empty until the first fit
   EmbeddingTable items;
-  Pcg32 rng;             // continues across fit_partial calls and save/load
-  CsrMatrix consumed;    // optional: users x items, every item each user consumed; 0 rows if absent
+  Pcg32 rng;           // continues across fit_partial calls and save/load
+  CsrMatrix consumed;  // optional: users x items, every item each user consumed; 0 rows if absent
 };
 
 // A LightFM-style hybrid matrix factorisation model: training (fit, fit_partial) and the read-only
@@ -59,7 +60,8 @@ class Model {
   // indices, possibly more appended): rows for new users, items and features are initialised, old
   // rows keep their values and schedule state. On an error other than InvalidArgument the model's
   // parameters are those reached when the fit stopped.
-  absl::Status FitPartial(const Dataset& dataset, const Interactions& train, const FitOptions& options);
+  absl::Status FitPartial(const Dataset& dataset, const Interactions& train,
+                          const FitOptions& options);
 
   const Hyperparameters& hyperparameters() const { return state_.hyperparameters; }
   const Dataset& dataset() const { return state_.dataset; }
@@ -68,8 +70,12 @@ class Model {
   int32_t n_users() const { return state_.dataset.users().n_entities(); }
   int32_t n_items() const { return state_.dataset.items().n_entities(); }
 
-  std::optional<int32_t> UserIndex(int64_t user_id) const { return dataset().users().ids().Find(user_id); }
-  std::optional<int32_t> ItemIndex(int64_t item_id) const { return dataset().items().ids().Find(item_id); }
+  std::optional<int32_t> UserIndex(int64_t user_id) const {
+    return dataset().users().ids().Find(user_id);
+  }
+  std::optional<int32_t> ItemIndex(int64_t item_id) const {
+    return dataset().items().ids().Find(item_id);
+  }
   // The external id of an index; nullopt when out of range.
   std::optional<int64_t> UserId(int32_t user) const;
   std::optional<int64_t> ItemId(int32_t item) const;

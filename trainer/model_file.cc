@@ -43,7 +43,8 @@ absl::StatusOr<CsrMatrix> GetCsr(ByteReader& in, std::string_view what) {
   ASSIGN_OR_RETURN(matrix.indices, in.GetArray<int32_t>(what));
   ASSIGN_OR_RETURN(matrix.values, in.GetArray<float>(what));
   absl::Status valid = matrix.Validate();
-  if (!valid.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", what, std::string(valid.message())));
+  if (!valid.ok())
+    return absl::InvalidArgumentError(fmt::format("{}: {}", what, std::string(valid.message())));
   return matrix;
 }
 
@@ -88,8 +89,10 @@ absl::StatusOr<EmbeddingTable> GetTable(ByteReader& in, std::string_view side) {
   ASSIGN_OR_RETURN(table.no_components, in.Get<int32_t>(side));
   ASSIGN_OR_RETURN(table.stride, in.Get<int32_t>(side));
   ASSIGN_OR_RETURN(table.weights, (in.GetArray<float, CacheAlignedAllocator<float>>(side)));
-  ASSIGN_OR_RETURN(table.gradient_accumulators, (in.GetArray<float, CacheAlignedAllocator<float>>(side)));
-  ASSIGN_OR_RETURN(table.update_accumulators, (in.GetArray<float, CacheAlignedAllocator<float>>(side)));
+  ASSIGN_OR_RETURN(table.gradient_accumulators,
+                   (in.GetArray<float, CacheAlignedAllocator<float>>(side)));
+  ASSIGN_OR_RETURN(table.update_accumulators,
+                   (in.GetArray<float, CacheAlignedAllocator<float>>(side)));
   return table;
 }
 
@@ -155,22 +158,24 @@ std::string SerializeModel(const Model& model) {
 }
 
 absl::StatusOr<Model> DeserializeModel(std::string_view bytes) {
-  if (bytes.size() < kMagic.size() + sizeof(uint32_t) + kChecksumBytes || bytes.substr(0, kMagic.size()) != kMagic) {
+  if (bytes.size() < kMagic.size() + sizeof(uint32_t) + kChecksumBytes ||
+      bytes.substr(0, kMagic.size()) != kMagic) {
     return absl::InvalidArgumentError("not a Vitrina model file (bad magic)");
   }
   ByteReader header(bytes.substr(kMagic.size()));
   ASSIGN_OR_RETURN(const uint32_t version, header.Get<uint32_t>("format version"));
   if (version != kModelFormatVersion) {
-    return absl::InvalidArgumentError(fmt::format(
-        "model file format version {} is not supported (this build reads version {})", version,
-        kModelFormatVersion));
+    return absl::InvalidArgumentError(
+        fmt::format("model file format version {} is not supported (this build reads version {})",
+                    version, kModelFormatVersion));
   }
   const std::string_view body = bytes.substr(0, bytes.size() - kChecksumBytes);
   uint32_t stored_checksum;
   std::memcpy(&stored_checksum, bytes.data() + body.size(), kChecksumBytes);
   if (Crc32(body) != stored_checksum) {
-    return absl::DataLossError(fmt::format("model file is corrupted or truncated: checksum {} != stored {}",
-                                           ChecksumHex(Crc32(body)), ChecksumHex(stored_checksum)));
+    return absl::DataLossError(
+        fmt::format("model file is corrupted or truncated: checksum {} != stored {}",
+                    ChecksumHex(Crc32(body)), ChecksumHex(stored_checksum)));
   }
 
   ByteReader in(body.substr(kMagic.size() + sizeof(uint32_t)));
@@ -187,7 +192,8 @@ absl::StatusOr<Model> DeserializeModel(std::string_view bytes) {
   state.rng = Pcg32::FromState(rng_state, rng_increment);
   ASSIGN_OR_RETURN(state.consumed, GetCsr(in, "consumed items"));
   if (in.remaining() != 0) {
-    return absl::InvalidArgumentError(fmt::format("model file has {} unexpected trailing bytes", in.remaining()));
+    return absl::InvalidArgumentError(
+        fmt::format("model file has {} unexpected trailing bytes", in.remaining()));
   }
   return Model::FromState(std::move(state));
 }
@@ -213,7 +219,8 @@ absl::StatusOr<Model> LoadModel(const std::string& path, ModelFileInfo* info) {
   ASSIGN_OR_RETURN(const std::string bytes, common::ReadFile(path));
   absl::StatusOr<Model> model = DeserializeModel(bytes);
   if (!model.ok()) {
-    return absl::Status(model.status().code(), fmt::format("{}: {}", path, std::string(model.status().message())));
+    return absl::Status(model.status().code(),
+                        fmt::format("{}: {}", path, std::string(model.status().message())));
   }
   if (info != nullptr) *info = DescribeModelBytes(bytes);
   return model;

@@ -20,8 +20,8 @@ struct ModelFileInfo {
 };
 
 std::string SerializeModel(const Model& model);
-// DataLoss for a truncated or corrupted file (checksum, lengths), InvalidArgument for a file that is
-// not a model file, has another format version, or whose contents are inconsistent.
+// DataLoss for a truncated or corrupted file (checksum, lengths), InvalidArgument for a file that
+// is not a model file, has another format version, or whose contents are inconsistent.
 absl::StatusOr<Model> DeserializeModel(std::string_view bytes);
 // The checksum and size of serialised bytes, without parsing them.
 ModelFileInfo DescribeModelBytes(std::string_view bytes);

@@ -31,7 +31,8 @@ class RegularizationScales {
     uint64_t generation;
   };
 
-  RegularizationScales(EmbeddingTable& users, EmbeddingTable& items) : users_(users), items_(items) {}
+  RegularizationScales(EmbeddingTable& users, EmbeddingTable& items)
+      : users_(users), items_(items) {}
 
   // Multiplies the shared scales by a worker's growth, renormalises the tables if either passed
   // kMaxScale, and returns the scales now in force.

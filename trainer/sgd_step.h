@@ -15,16 +15,21 @@ template <class Schedule, bool kRegularized>
 class SgdStep {
  public:
   SgdStep(const TrainingContext& context, Worker& worker, const Schedule& schedule)
-      : context_(context), worker_(worker), schedule_(schedule),
-        stride_(context.users.stride), bias_lane_(context.users.bias_lane()),
+      : context_(context),
+        worker_(worker),
+        schedule_(schedule),
+        stride_(context.users.stride),
+        bias_lane_(context.users.bias_lane()),
         users_are_identity_(context.user_features.IsIdentity()),
         items_are_identity_(context.item_features.IsIdentity()) {}
 
   // Starts loading the first feature row (weights and accumulators) of a later sample's user and
   // item, so that the random reads overlap with this sample's arithmetic.
   void Prefetch(const Sample& sample) const {
-    PrefetchFirstRow(context_.user_features, context_.users, users_are_identity_, sample.user, true);
-    PrefetchFirstRow(context_.item_features, context_.items, items_are_identity_, sample.item, true);
+    PrefetchFirstRow(context_.user_features, context_.users, users_are_identity_, sample.user,
+                     true);
+    PrefetchFirstRow(context_.item_features, context_.items, items_are_identity_, sample.item,
+                     true);
   }
 
   // Starts loading the weights of an item about to be scored.
@@ -34,15 +39,16 @@ class SgdStep {
 
   // Fills worker.user_direction and worker.user_bias for `user`.
   void RepresentUser(int32_t user) {
-    Represent(context_.user_features, context_.users, users_are_identity_, user, worker_.scales.user(),
-              worker_.user_direction.data());
+    Represent(context_.user_features, context_.users, users_are_identity_, user,
+              worker_.scales.user(), worker_.user_direction.data());
     worker_.user_bias = worker_.user_direction[bias_lane_];
     worker_.user_direction[bias_lane_] = 1.0f;
   }
 
   // out = sum over the item's features of weight * scale * row: [embedding, bias, padding].
   void RepresentItem(int32_t item, float* out) {
-    Represent(context_.item_features, context_.items, items_are_identity_, item, worker_.scales.item(), out);
+    Represent(context_.item_features, context_.items, items_are_identity_, item,
+              worker_.scales.item(), out);
   }
 
   // The prediction for the current user and an item representation.
@@ -80,12 +86,13 @@ class SgdStep {
     float* user_gradient_direction = worker_.direction.data();
     std::copy_n(item_representation, stride_, user_gradient_direction);
     user_gradient_direction[bias_lane_] = 1.0f;
-    double rate_sum = UpdateEntity(context_.item_features, context_.items, item,
-                                   worker_.user_direction.data(), loss,
-                                   context_.hyperparameters.item_alpha);
-    rate_sum += UpdateEntity(context_.user_features, context_.users, user, user_gradient_direction, loss,
-                             context_.hyperparameters.user_alpha);
-    FinishUpdate(rate_sum, context_.user_features.RowSize(user) + context_.item_features.RowSize(item));
+    double rate_sum =
+        UpdateEntity(context_.item_features, context_.items, item, worker_.user_direction.data(),
+                     loss, context_.hyperparameters.item_alpha);
+    rate_sum += UpdateEntity(context_.user_features, context_.users, user, user_gradient_direction,
+                             loss, context_.hyperparameters.user_alpha);
+    FinishUpdate(rate_sum,
+                 context_.user_features.RowSize(user) + context_.item_features.RowSize(item));
   }
 
   // LightFM's `warp_update`, also used by BPR: the positive moves along -loss * user, the negative
@@ -102,16 +109,16 @@ class SgdStep {
                                    worker_.user_direction.data(), -loss, item_alpha);
     rate_sum += UpdateEntity(context_.item_features, context_.items, negative,
                              worker_.user_direction.data(), loss, item_alpha);
-    rate_sum += UpdateEntity(context_.user_features, context_.users, user, user_gradient_direction, loss,
-                             context_.hyperparameters.user_alpha);
+    rate_sum += UpdateEntity(context_.user_features, context_.users, user, user_gradient_direction,
+                             loss, context_.hyperparameters.user_alpha);
     FinishUpdate(rate_sum, context_.user_features.RowSize(user) +
                                context_.item_features.RowSize(positive) +
                                context_.item_features.RowSize(negative));
   }
 
  private:
-  void PrefetchFirstRow(const CsrMatrix& features, EmbeddingTable& table, bool identity, int32_t entity,
-                        bool with_accumulators) const {
+  void PrefetchFirstRow(const CsrMatrix& features, EmbeddingTable& table, bool identity,
+                        int32_t entity, bool with_accumulators) const {
     int32_t feature = entity;
     if (!identity) {
       const int64_t begin = features.offsets[entity];
@@ -126,8 +133,8 @@ class SgdStep {
     }
   }
 
-  void Represent(const CsrMatrix& features, const EmbeddingTable& table, bool identity, int32_t entity,
-                 double scale, float* out) const {
+  void Represent(const CsrMatrix& features, const EmbeddingTable& table, bool identity,
+                 int32_t entity, double scale, float* out) const {
     if (identity) {
       ScaledCopy(table.Row(entity), static_cast<float>(scale), out, stride_);
       return;
@@ -135,8 +142,8 @@ class SgdStep {
     const int64_t begin = features.offsets[entity];
     const int64_t end = features.offsets[entity + 1];
     if (end - begin == 1) {
-      ScaledCopy(table.Row(features.indices[begin]), static_cast<float>(features.values[begin] * scale),
-                 out, stride_);
+      ScaledCopy(table.Row(features.indices[begin]),
+                 static_cast<float>(features.values[begin] * scale), out, stride_);
       return;
     }
     Fill(0.0f, out, stride_);

@@ -15,8 +15,8 @@ absl::StatusOr<std::vector<Interaction>> ToInteractions(std::span<const TripletR
   for (const TripletRow& row : rows) {
     if ((options.min_rating || options.value_is_weight) && !row.value) {
       return absl::InvalidArgumentError(fmt::format(
-          "row (user {}, item {}) has no value column, needed by --min-rating / --weights", row.user_id,
-          row.item_id));
+          "row (user {}, item {}) has no value column, needed by --min-rating / --weights",
+          row.user_id, row.item_id));
     }
     Interaction interaction{row.user_id, row.item_id, 1.0f, 1.0f};
     if (options.min_rating) {

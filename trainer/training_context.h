@@ -23,8 +23,8 @@ struct Sample {
 // locks (Hogwild).
 struct TrainingContext {
   const Hyperparameters& hyperparameters;
-  const CsrMatrix& user_features;  // users x user features
-  const CsrMatrix& item_features;  // items x item features
+  const CsrMatrix& user_features;   // users x user features
+  const CsrMatrix& item_features;   // items x item features
   std::span<const Sample> samples;  // every interaction, in input order
   const CsrMatrix& positives;       // the interactions as CSR: LightFM's positives lookup
   EmbeddingTable& users;

@@ -26,7 +26,8 @@ std::vector<std::string_view> SplitFields(std::string_view line, char delimiter)
   size_t start = 0;
   while (true) {
     const size_t end = line.find(delimiter, start);
-    std::string_view field = line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    std::string_view field =
+        line.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
     while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
     fields.push_back(field);
@@ -57,7 +58,7 @@ absl::StatusOr<std::vector<TripletRow>> ReadTripletFile(const std::string& path)
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (delimiter == 0) {
-      delimiter = line.find('\t') != std::string_view::npos ? '\t'
+      delimiter = line.find('\t') != std::string_view::npos  ? '\t'
                   : line.find(',') != std::string_view::npos ? ','
                                                              : ' ';
     }
@@ -67,8 +68,9 @@ absl::StatusOr<std::vector<TripletRow>> ReadTripletFile(const std::string& path)
                         ParseNumber(fields[1], row.item_id);
     if (!ids_ok) {
       if (rows.empty() && line_number == 1) continue;  // a header line
-      return absl::InvalidArgumentError(fmt::format(
-          "{}:{}: expected 'user item [value]' with integer ids, got '{}'", path, line_number, line));
+      return absl::InvalidArgumentError(
+          fmt::format("{}:{}: expected 'user item [value]' with integer ids, got '{}'", path,
+                      line_number, line));
     }
     if (fields.size() >= 3) {
       float value;

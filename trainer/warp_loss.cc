@@ -29,11 +29,13 @@ class WarpLoss final : public Loss {
       step.RepresentUser(user);
       step.RepresentItem(positive, worker.positive.data());
       const float positive_prediction = step.Predict(worker.positive.data());
-      const NegativeSearch search = FindViolatingNegative(step, context, worker, user, positive_prediction);
+      const NegativeSearch search =
+          FindViolatingNegative(step, context, worker, user, positive_prediction);
       if (search.negative >= 0) {
         const float loss =
             std::min(samples[s].weight * loss_by_sampled[search.sampled], kMaxWarpLoss);
-        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(), worker.negative.data());
+        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(),
+                      worker.negative.data());
       }
       worker.figure_sum += search.sampled;
       ++worker.figure_count;

@@ -22,9 +22,9 @@ struct alignas(64) Worker {
   // representation adds the item bias, and so that it is the items' update direction).
   AlignedFloats user_direction;
   float user_bias = 0;
-  AlignedFloats positive;   // item representations: [embedding, bias, padding]
+  AlignedFloats positive;  // item representations: [embedding, bias, padding]
   AlignedFloats negative;
-  AlignedFloats direction;  // the user's update direction
+  AlignedFloats direction;                                // the user's update direction
   std::vector<std::pair<float, int32_t>> kos_candidates;  // (prediction, item)
 
   double figure_sum = 0;  // loss or sampled negatives, summed over the worker's samples

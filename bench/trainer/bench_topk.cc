@@ -1,9 +1,9 @@
 // vitrina-bench-topk: the serving path for one user, scores of all items (one matrix-vector
 // product) and the top 10, at 10k, 100k and 1M items, d = 64.
+#include <benchmark/benchmark.h>
+
 #include <cstdio>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "trainer/model.h"
 #include "trainer/top_k.h"
@@ -58,7 +58,8 @@ void BM_ScoreAndTopK(benchmark::State& state) {
   int32_t user = 0;
   for (auto _ : state) {
     model.ScoreItems(user, scores).IgnoreError();
-    benchmark::DoNotOptimize(trainer::TopK(scores, 10, [](int32_t item) { return item % 97 == 0; }));
+    benchmark::DoNotOptimize(
+        trainer::TopK(scores, 10, [](int32_t item) { return item % 97 == 0; }));
     user = (user + 1) % kUsers;
   }
   state.SetItemsProcessed(state.iterations() * model.n_items());

@@ -2,8 +2,8 @@
 // fetch_movielens split and settings), next to LightFM 1.17's figures; then the Hogwild speed-up
 // of WARP d 64 on a large generated dataset.
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -43,9 +43,12 @@ struct Setting {
 };
 
 constexpr Setting kSettings[] = {
-    {trainer::LossKind::kWarp, 30, 1, 0.1411, 0.050},    {trainer::LossKind::kWarp, 30, 2, 0.1376, 0.046},
-    {trainer::LossKind::kBpr, 30, 1, 0.1023, 0.055},     {trainer::LossKind::kWarpKos, 30, 1, 0.1289, 0.099},
-    {trainer::LossKind::kLogistic, 30, 1, 0.0746, 0.038}, {trainer::LossKind::kWarp, 64, 1, 0.1318, 0.104},
+    {trainer::LossKind::kWarp, 30, 1, 0.1411, 0.050},
+    {trainer::LossKind::kWarp, 30, 2, 0.1376, 0.046},
+    {trainer::LossKind::kBpr, 30, 1, 0.1023, 0.055},
+    {trainer::LossKind::kWarpKos, 30, 1, 0.1289, 0.099},
+    {trainer::LossKind::kLogistic, 30, 1, 0.0746, 0.038},
+    {trainer::LossKind::kWarp, 64, 1, 0.1318, 0.104},
 };
 
 double Median(std::vector<double> values) {
@@ -60,19 +63,20 @@ struct EpochTimes {
 };
 
 // Process CPU time: on a shared machine the wall clock also counts the time other programs held
-// the cores; CPU time summed over threads shows what the work itself cost, and that 2 threads do not
-// spend more than 1 (no contention overhead) even when they could not run at once.
+// the cores; CPU time summed over threads shows what the work itself cost, and that 2 threads do
+// not spend more than 1 (no contention overhead) even when they could not run at once.
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-EpochTimes Train(trainer::Model& model, const trainer::Dataset& dataset, const trainer::Interactions& train,
-                 int epochs, int threads) {
+EpochTimes Train(trainer::Model& model, const trainer::Dataset& dataset,
+                 const trainer::Interactions& train, int epochs, int threads) {
   std::vector<double> seconds;
   const double cpu_start = CpuSeconds();
-  const absl::Status status =
-      model.Fit(dataset, train, {.epochs = epochs, .threads = threads, .on_epoch = [&](const trainer::EpochReport& r) {
-                                   seconds.push_back(r.seconds);
-                                   return true;
-                                 }});
+  const absl::Status status = model.Fit(
+      dataset, train,
+      {.epochs = epochs, .threads = threads, .on_epoch = [&](const trainer::EpochReport& r) {
+         seconds.push_back(r.seconds);
+         return true;
+       }});
   if (!status.ok()) {
     fmt::print(stderr, "fit failed: {}\n", std::string(status.message()));
     std::exit(1);
@@ -91,10 +95,14 @@ int RunMovieLens(const Flags& flags) {
   const auto set = trainer::BuildTrainTestSet(*train_rows, *test_rows, {.min_rating = 4.0f});
   const trainer::CsrMatrix train = set->train.ToCsr();
   const trainer::CsrMatrix test = set->test.ToCsr();
-  fmt::print("## MovieLens 100k: ua.base / ua.test, rating >= 4, lr 0.05, adagrad, max_sampled 10, {} epochs, "
-             "mean of {} seeds\n\n",
-             flags.epochs, flags.seeds);
-  fmt::print("| loss | d | threads | P@10 | R@10 | AUC | s/epoch (median) | CPU s/epoch | LightFM P@10 | LightFM s/epoch | speed-up |\n");
+  fmt::print(
+      "## MovieLens 100k: ua.base / ua.test, rating >= 4, lr 0.05, adagrad, max_sampled 10, {} "
+      "epochs, "
+      "mean of {} seeds\n\n",
+      flags.epochs, flags.seeds);
+  fmt::print(
+      "| loss | d | threads | P@10 | R@10 | AUC | s/epoch (median) | CPU s/epoch | LightFM P@10 | "
+      "LightFM s/epoch | speed-up |\n");
   fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Setting& setting : kSettings) {
     double precision = 0, recall = 0, auc = 0, seconds = 0, cpu = 0;
@@ -104,7 +112,8 @@ int RunMovieLens(const Flags& flags) {
       hp.no_components = setting.components;
       hp.random_state = static_cast<uint64_t>(seed);
       trainer::Model model = *trainer::Model::Create(hp);
-      const EpochTimes times = Train(model, set->dataset, set->train, flags.epochs, setting.threads);
+      const EpochTimes times =
+          Train(model, set->dataset, set->train, flags.epochs, setting.threads);
       seconds += times.wall;
       cpu += times.cpu;
       const auto summary = trainer::Evaluate(model, test, {.k = 10, .train = &train, .threads = 2});
@@ -113,21 +122,28 @@ int RunMovieLens(const Flags& flags) {
       auc += summary->auc;
     }
     const double n = flags.seeds;
-    fmt::print("| {} | {} | {} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.3f} | {:.1f}x |\n",
-               trainer::LossName(setting.loss), setting.components, setting.threads, precision / n, recall / n,
-               auc / n, seconds / n, cpu / n, setting.lightfm_precision, setting.lightfm_seconds,
-               setting.lightfm_seconds / (seconds / n));
+    fmt::print(
+        "| {} | {} | {} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.3f} | {:.1f}x "
+        "|\n",
+        trainer::LossName(setting.loss), setting.components, setting.threads, precision / n,
+        recall / n, auc / n, seconds / n, cpu / n, setting.lightfm_precision,
+        setting.lightfm_seconds, setting.lightfm_seconds / (seconds / n));
     std::fflush(stdout);
   }
   return 0;
 }
 
 void RunLarge(const Flags& flags) {
-  const vitrina::bench::SyntheticData data = vitrina::bench::MakeSyntheticData(
-      {.users = flags.large_users, .items = flags.large_items, .interactions = flags.large_interactions});
+  const vitrina::bench::SyntheticData data =
+      vitrina::bench::MakeSyntheticData({.users = flags.large_users,
+                                         .items = flags.large_items,
+                                         .interactions = flags.large_interactions});
   const auto split = trainer::RandomTrainTestSplit(data.interactions, 0.2, 1);
-  fmt::print("\n## Generated: {} users x {} items x {} interactions ({} train), WARP d 64, median of {} epochs\n\n",
-             flags.large_users, flags.large_items, flags.large_interactions, split->first.size(), flags.large_epochs);
+  fmt::print(
+      "\n## Generated: {} users x {} items x {} interactions ({} train), WARP d 64, median of {} "
+      "epochs\n\n",
+      flags.large_users, flags.large_items, flags.large_interactions, split->first.size(),
+      flags.large_epochs);
   fmt::print("| threads | s/epoch (median) | speed-up | CPU s/epoch |\n|---|---|---|---|\n");
   double one_thread = 0;
   for (int threads : {1, 2}) {
@@ -138,10 +154,13 @@ void RunLarge(const Flags& flags) {
     trainer::Model model = *trainer::Model::Create(hp);
     const EpochTimes times = Train(model, data.dataset, split->first, flags.large_epochs, threads);
     if (threads == 1) one_thread = times.wall;
-    fmt::print("| {} | {:.3f} | {:.2f}x | {:.3f} |\n", threads, times.wall, one_thread / times.wall, times.cpu);
+    fmt::print("| {} | {:.3f} | {:.2f}x | {:.3f} |\n", threads, times.wall, one_thread / times.wall,
+               times.cpu);
     std::fflush(stdout);
   }
-  fmt::print("\nLightFM 1.17 on this kind of machine (1.57M train): 6.4 s/epoch with 1 thread, 3.35 with 2 (1.9x).\n");
+  fmt::print(
+      "\nLightFM 1.17 on this kind of machine (1.57M train): 6.4 s/epoch with 1 thread, 3.35 with "
+      "2 (1.9x).\n");
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ SyntheticData MakeSyntheticData(const SyntheticOptions& options) {
   while (static_cast<int64_t>(data.interactions.size()) < options.interactions) {
     const auto user = static_cast<int32_t>(rng.Below(options.users));
     const int32_t cluster = user % options.clusters;
-    const int32_t item = rng.Uniform() < options.in_cluster ? cluster + options.clusters * skewed(per_cluster)
-                                                              : skewed(options.items);
+    const int32_t item = rng.Uniform() < options.in_cluster
+                             ? cluster + options.clusters * skewed(per_cluster)
+                             : skewed(options.items);
     if (seen.insert(static_cast<int64_t>(user) * options.items + item).second) {
       data.interactions.Add(user, item, 1.0f);
     }

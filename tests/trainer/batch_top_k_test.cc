@@ -1,9 +1,9 @@
 #include "trainer/batch_top_k.h"
 
+#include <gtest/gtest.h>
+
 #include <numeric>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/trainer/planted_data.h"
 
@@ -28,7 +28,8 @@ TEST(BatchTopKTest, EqualsPerUserScoringWithTheSameExclusions) {
     ASSERT_TRUE(model.ScoreItems(user, scores).ok());
     const auto consumed = model.ConsumedItems(user);
     const auto expected = TopK(scores, 7, [&](int32_t item) {
-      return train.Contains(user, item) || std::binary_search(consumed.begin(), consumed.end(), item);
+      return train.Contains(user, item) ||
+             std::binary_search(consumed.begin(), consumed.end(), item);
     });
     ASSERT_EQ((*batch)[user].size(), expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {

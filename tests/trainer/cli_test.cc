@@ -1,4 +1,5 @@
 // Runs the real vitrina-train binary.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -6,8 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/trainer/planted_data.h"
 
@@ -24,7 +23,8 @@ class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("vitrina-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("vitrina-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::create_directories(dir_);
     const testing::PlantedData data = testing::MakePlantedData();
     std::ofstream train(dir_ / "train.tsv");
@@ -50,7 +50,8 @@ class CliTest : public ::testing::Test {
     if (pipe == nullptr) return result;
     std::array<char, 4096> buffer;
     size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+      result.out.append(buffer.data(), n);
     const int status = pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream err(err_path);
@@ -64,22 +65,25 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, PrintsOneJsonObjectAndWritesTheModel) {
-  const RunResult run = Run("--train " + File("train.tsv") + " --test " + File("test.tsv") +
-                            " --min-rating 4 --loss warp --epochs 3 --seed 3 --metrics-json --output " +
-                            File("model.bin"));
+  const RunResult run =
+      Run("--train " + File("train.tsv") + " --test " + File("test.tsv") +
+          " --min-rating 4 --loss warp --epochs 3 --seed 3 --metrics-json --output " +
+          File("model.bin"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out.front(), '{');
   EXPECT_EQ(run.out.find('\n'), run.out.size() - 1);  // exactly one line
-  for (const char* key : {"\"precision_at_k\"", "\"recall_at_k\"", "\"auc\"", "\"reciprocal_rank\"", "\"k\": 10",
-                          "\"epochs\": 3", "\"train_seconds\"", "\"seconds_per_epoch\"", "\"n_users\": 300",
-                          "\"n_items\": 200", "\"n_train\"", "\"n_test\""}) {
+  for (const char* key :
+       {"\"precision_at_k\"", "\"recall_at_k\"", "\"auc\"", "\"reciprocal_rank\"", "\"k\": 10",
+        "\"epochs\": 3", "\"train_seconds\"", "\"seconds_per_epoch\"", "\"n_users\": 300",
+        "\"n_items\": 200", "\"n_train\"", "\"n_test\""}) {
     EXPECT_NE(run.out.find(key), std::string::npos) << key << " in " << run.out;
   }
   EXPECT_TRUE(std::filesystem::exists(File("model.bin")));
 }
 
 TEST_F(CliTest, SplitsWithTestFraction) {
-  const RunResult run = Run("--train " + File("train.tsv") + " --test-fraction 0.2 --epochs 2 --metrics-json");
+  const RunResult run =
+      Run("--train " + File("train.tsv") + " --test-fraction 0.2 --epochs 2 --metrics-json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("\"n_test\""), std::string::npos);
 }
@@ -94,7 +98,8 @@ TEST_F(CliTest, BadInputGivesOneClearMessageAndAFailingExit) {
       {"--train " + File("missing.tsv"), "no such file"},
       {"--train " + File("bad.tsv"), "bad.tsv:2:"},
       {"--train " + File("train.tsv") + " --loss hinge", "unknown loss 'hinge'"},
-      {"--train " + File("train.tsv") + " --test " + File("test.tsv") + " --k 0", "--k must be > 0"},
+      {"--train " + File("train.tsv") + " --test " + File("test.tsv") + " --k 0",
+       "--k must be > 0"},
       {"--train " + File("train.tsv") + " --no-components 0", "no_components"},
       {"--train " + File("train.tsv") + " --metrics-json", "needs --test"},
   };

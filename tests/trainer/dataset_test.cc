@@ -1,9 +1,9 @@
 #include "trainer/dataset.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace vitrina::trainer {
 namespace {
@@ -22,7 +22,10 @@ TEST(DatasetTest, IdsGetDenseIndicesInOrderOfAppearance) {
 TEST(DatasetTest, IdentityAndNamedFeaturesInterleaveInInsertionOrder) {
   FeatureSpace items;
   items.AddEntity(10);  // feature 0: identity of item 10
-  ASSERT_TRUE(items.SetFeatures(11, std::vector<WeightedFeature>{{"genre:drama", 1.0f}, {"creator:42", 3.0f}}).ok());
+  ASSERT_TRUE(items
+                  .SetFeatures(
+                      11, std::vector<WeightedFeature>{{"genre:drama", 1.0f}, {"creator:42", 3.0f}})
+                  .ok());
   // item 11 -> identity feature 1, then genre:drama 2, creator:42 3
   EXPECT_EQ(items.n_features(), 4);
   EXPECT_EQ(*items.FeatureIndex("genre:drama"), 2);
@@ -32,8 +35,10 @@ TEST(DatasetTest, IdentityAndNamedFeaturesInterleaveInInsertionOrder) {
   const CsrMatrix raw = *items.BuildFeatureMatrix(false);
   EXPECT_EQ(raw.rows, 2);
   EXPECT_EQ(raw.cols, 4);
-  EXPECT_EQ(std::vector<int32_t>(raw.RowIndices(0).begin(), raw.RowIndices(0).end()), std::vector<int32_t>({0}));
-  EXPECT_EQ(std::vector<int32_t>(raw.RowIndices(1).begin(), raw.RowIndices(1).end()), std::vector<int32_t>({1, 2, 3}));
+  EXPECT_EQ(std::vector<int32_t>(raw.RowIndices(0).begin(), raw.RowIndices(0).end()),
+            std::vector<int32_t>({0}));
+  EXPECT_EQ(std::vector<int32_t>(raw.RowIndices(1).begin(), raw.RowIndices(1).end()),
+            std::vector<int32_t>({1, 2, 3}));
 
   // LightFM's normalize=True divides each row by its L1 norm: (1 + 1 + 3).
   const CsrMatrix normalized = *items.BuildFeatureMatrix(true);
@@ -62,13 +67,14 @@ TEST(DatasetTest, FromPartsRebuildsTheSameSpace) {
   items.AddEntity(10);
   ASSERT_TRUE(items.SetFeatures(11, std::vector<WeightedFeature>{{"genre:drama", 0.5f}}).ok());
   items.AddEntity(12);
-  const absl::StatusOr<FeatureSpace> rebuilt =
-      FeatureSpace::FromParts(true, items.ids().ids(), items.feature_names(), items.SideFeatureMatrix());
+  const absl::StatusOr<FeatureSpace> rebuilt = FeatureSpace::FromParts(
+      true, items.ids().ids(), items.feature_names(), items.SideFeatureMatrix());
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().message();
   EXPECT_TRUE(rebuilt->ids() == items.ids());
   EXPECT_EQ(rebuilt->feature_names(), items.feature_names());
   EXPECT_TRUE(*rebuilt->BuildFeatureMatrix(true) == *items.BuildFeatureMatrix(true));
-  EXPECT_FALSE(FeatureSpace::FromParts(true, {10, 10}, {"", ""}, CsrMatrix::FromEntries(2, 2, {})).ok());
+  EXPECT_FALSE(
+      FeatureSpace::FromParts(true, {10, 10}, {"", ""}, CsrMatrix::FromEntries(2, 2, {})).ok());
 }
 
 TEST(DatasetTest, ExtendsOnlyWhenOldIndicesKeepTheirMeaning) {
@@ -103,7 +109,8 @@ TEST(DatasetTest, BuildsInteractionsFromExternalIds) {
   EXPECT_TRUE(csr.Contains(0, 1));
   EXPECT_FALSE(csr.Contains(0, 2));
 
-  const absl::Status unknown = dataset.BuildInteractions(std::vector<Interaction>{{101, 7}}).status();
+  const absl::Status unknown =
+      dataset.BuildInteractions(std::vector<Interaction>{{101, 7}}).status();
   EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(unknown.message()).find("101"), std::string::npos);
 }

@@ -1,9 +1,9 @@
 #include "trainer/evaluation.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "trainer/model.h"
 
@@ -62,10 +62,13 @@ TEST_F(EvaluationTest, MetricsFollowLightFmsDefinitions) {
 
 TEST_F(EvaluationTest, RefusesOverlappingTrainAndTestAndBadShapes) {
   const CsrMatrix overlapping = CsrMatrix::FromEntries(2, 5, {{0, 0, 1}});
-  EXPECT_EQ(PredictRanks(model_, overlapping, options_).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PredictRanks(model_, overlapping, options_).status().code(),
+            absl::StatusCode::kInvalidArgument);
   const CsrMatrix wrong_shape = CsrMatrix::FromEntries(3, 5, {});
-  EXPECT_EQ(PredictRanks(model_, wrong_shape, options_).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(PrecisionAtK(model_, test_, {.k = 0}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PredictRanks(model_, wrong_shape, options_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PrecisionAtK(model_, test_, {.k = 0}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(RandomTrainTestSplitTest, SplitsDisjointlyAndReproducibly) {
@@ -80,7 +83,8 @@ TEST(RandomTrainTestSplitTest, SplitsDisjointlyAndReproducibly) {
   EXPECT_EQ(split->first.size() + split->second.size(), all.size());
   EXPECT_NEAR(static_cast<double>(split->second.size()) / all.size(), 0.2, 0.01);
   std::set<std::pair<int32_t, int32_t>> train;
-  for (size_t e = 0; e < split->first.size(); ++e) train.insert({split->first.users[e], split->first.items[e]});
+  for (size_t e = 0; e < split->first.size(); ++e)
+    train.insert({split->first.users[e], split->first.items[e]});
   for (size_t e = 0; e < split->second.size(); ++e) {
     EXPECT_FALSE(train.count({split->second.users[e], split->second.items[e]}));
   }

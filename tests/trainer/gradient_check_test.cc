@@ -1,11 +1,11 @@
 // Checks the logistic and BPR steps against finite differences of the losses they descend. With
 // adagrad's accumulators at 1 the first step is plain SGD, so (before - after) / learning_rate is
 // the gradient the kernel applied.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <functional>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "trainer/csr_matrix.h"
 #include "trainer/embedding_table.h"
@@ -35,7 +35,8 @@ class GradientCheckTest : public ::testing::Test {
     users_.Grow(1, kComponents, LearningSchedule::kAdagrad, rng);
     for (EmbeddingTable* table : {&items_, &users_}) {
       for (int32_t f = 0; f < table->n_features; ++f) {
-        for (int c = 0; c <= kComponents; ++c) table->Row(f)[c] = 0.3f * std::sin(1.7f * (f + 1) * (c + 2));
+        for (int c = 0; c <= kComponents; ++c)
+          table->Row(f)[c] = 0.3f * std::sin(1.7f * (f + 1) * (c + 2));
       }
     }
   }
@@ -43,20 +44,23 @@ class GradientCheckTest : public ::testing::Test {
   // LightFM's prediction for the only user and `item`, in double.
   static double Prediction(const EmbeddingTable& users, const EmbeddingTable& items, int32_t item) {
     double dot = users.Row(0)[kComponents] + items.Row(item)[kComponents];
-    for (int c = 0; c < kComponents; ++c) dot += static_cast<double>(users.Row(0)[c]) * items.Row(item)[c];
+    for (int c = 0; c < kComponents; ++c)
+      dot += static_cast<double>(users.Row(0)[c]) * items.Row(item)[c];
     return dot;
   }
 
-  // For every real lane of row `feature`: the gradient the kernel applied ((probe - stepped) / rate,
-  // `probe` holding the parameters before the step) against central differences of `loss`, which
-  // reads `probe`.
+  // For every real lane of row `feature`: the gradient the kernel applied ((probe - stepped) /
+  // rate, `probe` holding the parameters before the step) against central differences of `loss`,
+  // which reads `probe`.
   static void ExpectStepIsGradient(const std::function<double()>& loss, EmbeddingTable& probe,
-                                   const EmbeddingTable& stepped, int32_t feature, bool include_bias) {
+                                   const EmbeddingTable& stepped, int32_t feature,
+                                   bool include_bias) {
     const int last = include_bias ? kComponents : kComponents - 1;
     for (int lane = 0; lane <= last; ++lane) {
       float& parameter = probe.Row(feature)[lane];
       const float before = parameter;
-      const double applied = (before - stepped.Row(feature)[lane]) / static_cast<double>(kLearningRate);
+      const double applied =
+          (before - stepped.Row(feature)[lane]) / static_cast<double>(kLearningRate);
       parameter = before + 1e-3f;
       const double plus = loss();
       parameter = before - 1e-3f;
@@ -82,7 +86,8 @@ TEST_F(GradientCheckTest, LogisticStepIsTheLogLossGradient) {
     EmbeddingTable users = users_;
     EmbeddingTable items = items_;
     RegularizationScales scales(users, items);
-    const TrainingContext context{hp_, user_features_, item_features_, samples_, positives_, users, items, scales};
+    const TrainingContext context{hp_,        user_features_, item_features_, samples_,
+                                  positives_, users,          items,          scales};
     Worker worker(users.stride);
     const Adagrad schedule{kLearningRate};
     SgdStep<Adagrad, false> step(context, worker, schedule);
@@ -108,7 +113,8 @@ TEST_F(GradientCheckTest, BprStepIsTheBprLossGradient) {
   EmbeddingTable users = users_;
   EmbeddingTable items = items_;
   RegularizationScales scales(users, items);
-  const TrainingContext context{hp_, user_features_, item_features_, samples_, positives_, users, items, scales};
+  const TrainingContext context{hp_,        user_features_, item_features_, samples_,
+                                positives_, users,          items,          scales};
   Worker worker(users.stride);
   const Adagrad schedule{kLearningRate};
   SgdStep<Adagrad, false> step(context, worker, schedule);
@@ -117,13 +123,16 @@ TEST_F(GradientCheckTest, BprStepIsTheBprLossGradient) {
   step.RepresentUser(0);
   step.RepresentItem(0, worker.positive.data());
   step.RepresentItem(1, worker.negative.data());
-  const float difference = step.Predict(worker.positive.data()) - step.Predict(worker.negative.data());
-  step.Pairwise(weight * (1.0f - Sigmoid(difference)), 0, 0, 1, worker.positive.data(), worker.negative.data());
+  const float difference =
+      step.Predict(worker.positive.data()) - step.Predict(worker.negative.data());
+  step.Pairwise(weight * (1.0f - Sigmoid(difference)), 0, 0, 1, worker.positive.data(),
+                worker.negative.data());
 
   EmbeddingTable probe_users = users_;
   EmbeddingTable probe_items = items_;
   auto bpr_loss = [&] {
-    const double x = Prediction(probe_users, probe_items, 0) - Prediction(probe_users, probe_items, 1);
+    const double x =
+        Prediction(probe_users, probe_items, 0) - Prediction(probe_users, probe_items, 1);
     return weight * std::log1p(std::exp(-x));
   };
   // Item rows: embeddings and biases. The user's bias cancels in the difference (true gradient 0);

@@ -1,8 +1,8 @@
 #include "trainer/hyperparameters.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace vitrina::trainer {
 namespace {
@@ -31,13 +31,19 @@ TEST(HyperparametersTest, ValidateNamesTheField) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
     return std::string(status.message());
   };
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.no_components = 0; }).find("no_components"), std::string::npos);
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.learning_rate = -1; }).find("learning_rate"), std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.no_components = 0; }).find("no_components"),
+            std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.learning_rate = -1; }).find("learning_rate"),
+            std::string::npos);
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.rho = 1; }).find("rho"), std::string::npos);
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.epsilon = 0; }).find("epsilon"), std::string::npos);
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.item_alpha = -0.1f; }).find("item_alpha"), std::string::npos);
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.user_alpha = -0.1f; }).find("user_alpha"), std::string::npos);
-  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.max_sampled = 0; }).find("max_sampled"), std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.epsilon = 0; }).find("epsilon"),
+            std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.item_alpha = -0.1f; }).find("item_alpha"),
+            std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.user_alpha = -0.1f; }).find("user_alpha"),
+            std::string::npos);
+  EXPECT_NE(message_for([](Hyperparameters& hp) { hp.max_sampled = 0; }).find("max_sampled"),
+            std::string::npos);
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.k = 0; }).find("k must"), std::string::npos);
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.n = 0; }).find("n must"), std::string::npos);
 }

@@ -1,9 +1,9 @@
 #include "trainer/learning_schedules.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace vitrina::trainer {
 namespace {
@@ -25,8 +25,8 @@ TEST(LearningSchedulesTest, AdagradUsesTheAccumulatorBeforeAddingTheSquaredGradi
   const Adagrad adagrad{0.05f};
   const float gradient = 0.7f;
   const std::vector<float> before = row.weights;
-  adagrad.Apply<false>(row.weights.data(), row.gradients.data(), nullptr, row.direction.data(), gradient,
-                       0.0f, kBiasLane, kStride);
+  adagrad.Apply<false>(row.weights.data(), row.gradients.data(), nullptr, row.direction.data(),
+                       gradient, 0.0f, kBiasLane, kStride);
   for (int j = 0; j < kStride; ++j) {
     const float g = gradient * row.direction[j];
     EXPECT_FLOAT_EQ(row.weights[j], before[j] - 0.05f * g) << j;
@@ -35,8 +35,8 @@ TEST(LearningSchedulesTest, AdagradUsesTheAccumulatorBeforeAddingTheSquaredGradi
   // The second step's rate shrinks with the accumulated squares.
   const std::vector<float> middle = row.weights;
   const std::vector<float> accumulated = row.gradients;
-  adagrad.Apply<false>(row.weights.data(), row.gradients.data(), nullptr, row.direction.data(), gradient,
-                       0.0f, kBiasLane, kStride);
+  adagrad.Apply<false>(row.weights.data(), row.gradients.data(), nullptr, row.direction.data(),
+                       gradient, 0.0f, kBiasLane, kStride);
   for (int j = 0; j < kStride; ++j) {
     const float g = gradient * row.direction[j];
     EXPECT_FLOAT_EQ(row.weights[j], middle[j] - 0.05f / std::sqrt(accumulated[j]) * g) << j;
@@ -51,8 +51,8 @@ TEST(LearningSchedulesTest, AdadeltaKeepsBothRunningAverages) {
   const Adadelta adadelta{0.95f, 1e-6f};
   const float gradient = -0.4f;
   const std::vector<float> before = row.weights;
-  adadelta.Apply<false>(row.weights.data(), row.gradients.data(), row.updates.data(), row.direction.data(),
-                        gradient, 0.0f, kBiasLane, kStride);
+  adadelta.Apply<false>(row.weights.data(), row.gradients.data(), row.updates.data(),
+                        row.direction.data(), gradient, 0.0f, kBiasLane, kStride);
   for (int j = 0; j < kStride; ++j) {
     const float g = gradient * row.direction[j];
     const float squared_gradient = 0.05f * g * g;
@@ -74,7 +74,9 @@ TEST(LearningSchedulesTest, RegularizedStepScalesUpAndSumsTheRatesOfRealLanesOnl
                                              row.direction.data(), 1.0f, alpha, kBiasLane, kStride);
   EXPECT_FLOAT_EQ(rate_sum, 6 * 0.025f);  // lanes 0..5, not the padding
   for (int j = 0; j <= kBiasLane; ++j) {
-    EXPECT_FLOAT_EQ(row.weights[j], (before[j] - 0.025f * row.direction[j]) * (1.0f + alpha * 0.025f)) << j;
+    EXPECT_FLOAT_EQ(row.weights[j],
+                    (before[j] - 0.025f * row.direction[j]) * (1.0f + alpha * 0.025f))
+        << j;
   }
 }
 

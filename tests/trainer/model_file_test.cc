@@ -1,13 +1,12 @@
 #include "trainer/model_file.h"
 
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "common/atomic_file.h"
 #include "tests/trainer/planted_data.h"
@@ -18,15 +17,18 @@ namespace {
 class ModelFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrina-model-file-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        std::filesystem::temp_directory_path() /
+        ("vitrina-model-file-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     data_ = testing::MakePlantedData();
     // Side features on some items, so that the feature space round trip is exercised.
     for (int32_t i = 0; i < 10; ++i) {
-      const std::vector<WeightedFeature> features = {{"cluster:" + std::to_string(data_.item_cluster[i]), 2.0f}};
-      ASSERT_TRUE(data_.dataset.items().SetFeatures(data_.dataset.items().ids().IdAt(i), features).ok());
+      const std::vector<WeightedFeature> features = {
+          {"cluster:" + std::to_string(data_.item_cluster[i]), 2.0f}};
+      ASSERT_TRUE(
+          data_.dataset.items().SetFeatures(data_.dataset.items().ids().IdAt(i), features).ok());
     }
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -90,7 +92,8 @@ TEST_F(ModelFileTest, RefusesCorruptedTruncatedAndForeignFiles) {
   EXPECT_EQ(DeserializeModel(flipped).status().code(), absl::StatusCode::kDataLoss);
 
   for (size_t keep : {bytes.size() - 1, bytes.size() / 2, size_t{20}}) {
-    EXPECT_EQ(DeserializeModel(std::string_view(bytes).substr(0, keep)).status().code(), absl::StatusCode::kDataLoss)
+    EXPECT_EQ(DeserializeModel(std::string_view(bytes).substr(0, keep)).status().code(),
+              absl::StatusCode::kDataLoss)
         << keep;
   }
   EXPECT_EQ(DeserializeModel("").status().code(), absl::StatusCode::kInvalidArgument);
@@ -120,7 +123,8 @@ TEST_F(ModelFileTest, AHugeLengthWithAValidChecksumIsRefusedWithoutAllocating) {
   const uint64_t huge = uint64_t{1} << 60;
   std::memcpy(bytes.data() + 60, &huge, sizeof(huge));
   const auto body_size = static_cast<uInt>(bytes.size() - 4);
-  const auto crc = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), body_size));
+  const auto crc = static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), body_size));
   std::memcpy(bytes.data() + body_size, &crc, sizeof(crc));
   EXPECT_EQ(DeserializeModel(bytes).status().code(), absl::StatusCode::kDataLoss);
 }

@@ -1,10 +1,10 @@
 // Quality floors on MovieLens 100k (ua.base / ua.test, rating >= 4: LightFM's fetch_movielens).
 // The bar is a mean over 3 seeds (bench/trainer measures it); one seed here keeps the suite
 // fast, with floors a little under the bar.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "trainer/evaluation.h"
 #include "trainer/model.h"
@@ -18,8 +18,10 @@ class MovieLensTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::filesystem::path folder = std::filesystem::path(VITRINA_SHARED_DATA) / "ml-100k";
-    if (!std::filesystem::exists(folder / "ua.base") || !std::filesystem::exists(folder / "ua.test")) {
-      GTEST_SKIP() << "MovieLens 100k not found in " << folder << " (VITRINA_SHARED_DATA): skipping the quality floors";
+    if (!std::filesystem::exists(folder / "ua.base") ||
+        !std::filesystem::exists(folder / "ua.test")) {
+      GTEST_SKIP() << "MovieLens 100k not found in " << folder
+                   << " (VITRINA_SHARED_DATA): skipping the quality floors";
     }
     const auto train_rows = ReadTripletFile((folder / "ua.base").string());
     const auto test_rows = ReadTripletFile((folder / "ua.test").string());

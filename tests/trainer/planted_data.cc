@@ -27,13 +27,15 @@ PlantedData MakePlantedData(const PlantedOptions& options) {
     std::set<int> positives;
     while (static_cast<int>(positives.size()) < options.positives_per_user) {
       const bool inside = rng.Uniform() < options.in_cluster;
-      const int item = inside ? cluster + options.clusters * static_cast<int>(rng.Below(per_cluster))
-                              : static_cast<int>(rng.Below(options.items));
+      const int item = inside
+                           ? cluster + options.clusters * static_cast<int>(rng.Below(per_cluster))
+                           : static_cast<int>(rng.Below(options.items));
       positives.insert(item);
     }
     std::vector<int> shuffled(positives.begin(), positives.end());
     for (size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[rng.Below(i)]);
-    const auto n_test = static_cast<size_t>(options.test_fraction * static_cast<double>(shuffled.size()));
+    const auto n_test =
+        static_cast<size_t>(options.test_fraction * static_cast<double>(shuffled.size()));
     for (size_t i = 0; i < shuffled.size(); ++i) {
       (i < n_test ? test : train).push_back({1000 + u, 50000 + shuffled[i], 1.0f, 1.0f});
     }
@@ -51,7 +53,8 @@ PlantedData MakePlantedData(const PlantedOptions& options) {
 
 double TestAuc(const Model& model, const PlantedData& data) {
   const CsrMatrix train = data.train.ToCsr();
-  const absl::StatusOr<EvaluationSummary> summary = Evaluate(model, data.test.ToCsr(), {.train = &train});
+  const absl::StatusOr<EvaluationSummary> summary =
+      Evaluate(model, data.test.ToCsr(), {.train = &train});
   return summary.ok() ? summary->auc : -1.0;
 }
 

@@ -1,11 +1,11 @@
 #include "trainer/top_k.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "trainer/random.h"
 
@@ -30,7 +30,10 @@ TEST(TopKTest, AsksOnlyAboutCandidatesThatWouldEnter) {
   std::vector<float> descending(1000);
   std::iota(descending.rbegin(), descending.rend(), 0.0f);
   int asked = 0;
-  const std::vector<ScoredIndex> top = TopK(descending, 10, [&](int32_t) { ++asked; return false; });
+  const std::vector<ScoredIndex> top = TopK(descending, 10, [&](int32_t) {
+    ++asked;
+    return false;
+  });
   EXPECT_EQ(asked, 10);  // nothing after the first ten beats the heap's worst
   ASSERT_EQ(top.size(), 10u);
   EXPECT_EQ(top.front().index, 0);

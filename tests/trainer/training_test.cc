@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/trainer/planted_data.h"
 #include "trainer/model.h"
@@ -60,9 +60,11 @@ TEST(TrainingTest, SideFeaturesCarryTasteToItemsWithoutInteractions) {
   // so only their cluster feature can place them.
   PlantedData data = MakePlantedData();
   Dataset dataset(true, true, true);
-  for (int32_t u = 0; u < data.dataset.users().n_entities(); ++u) dataset.users().AddEntity(data.dataset.users().ids().IdAt(u));
+  for (int32_t u = 0; u < data.dataset.users().n_entities(); ++u)
+    dataset.users().AddEntity(data.dataset.users().ids().IdAt(u));
   for (int32_t i = 0; i < data.dataset.items().n_entities(); ++i) {
-    const std::vector<WeightedFeature> features = {{"cluster:" + std::to_string(data.item_cluster[i]), 1.0f}};
+    const std::vector<WeightedFeature> features = {
+        {"cluster:" + std::to_string(data.item_cluster[i]), 1.0f}};
     ASSERT_TRUE(dataset.items().SetFeatures(data.dataset.items().ids().IdAt(i), features).ok());
   }
   const int32_t cold_from = dataset.items().n_entities() / 2;
@@ -149,18 +151,19 @@ TEST(TrainingTest, DivergenceFailsNamingTheEpoch) {
   Model model = MakeModel(hp);
   const absl::Status status = model.Fit(data.dataset, data.train, {.epochs = 5});
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(std::string(status.message()).find("epoch 1 of 5"), std::string::npos) << status.message();
+  EXPECT_NE(std::string(status.message()).find("epoch 1 of 5"), std::string::npos)
+      << status.message();
 }
 
 TEST(TrainingTest, OnEpochReportsAndCancels) {
   const PlantedData data = MakePlantedData();
   Model model = MakeModel(LossKind::kWarp);
   std::vector<EpochReport> reports;
-  const absl::Status status = model.Fit(data.dataset, data.train,
-                                        {.epochs = 5, .on_epoch = [&](const EpochReport& report) {
-                                           reports.push_back(report);
-                                           return report.epoch < 1;
-                                         }});
+  const absl::Status status =
+      model.Fit(data.dataset, data.train, {.epochs = 5, .on_epoch = [&](const EpochReport& report) {
+                                             reports.push_back(report);
+                                             return report.epoch < 1;
+                                           }});
   EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
   ASSERT_EQ(reports.size(), 2u);
   EXPECT_EQ(reports[1].epoch, 1);
@@ -174,11 +177,14 @@ TEST(TrainingTest, WarpSamplesMoreNegativesAsTheModelLearns) {
   const PlantedData data = MakePlantedData();
   Model model = MakeModel(LossKind::kWarp);
   std::vector<double> sampled;
-  ASSERT_TRUE(model.Fit(data.dataset, data.train,
-                        {.epochs = 10, .on_epoch = [&](const EpochReport& report) {
-                           sampled.push_back(report.figure);
-                           return true;
-                         }})
+  ASSERT_TRUE(model
+                  .Fit(data.dataset, data.train,
+                       {.epochs = 10,
+                        .on_epoch =
+                            [&](const EpochReport& report) {
+                              sampled.push_back(report.figure);
+                              return true;
+                            }})
                   .ok());
   EXPECT_GT(sampled.back(), 2 * sampled.front());
   EXPECT_LE(sampled.back(), model.hyperparameters().max_sampled);
@@ -198,14 +204,20 @@ TEST(TrainingTest, WarpNeverUsesAPositiveAsTheNegative) {
   for (LossKind loss : {LossKind::kWarp, LossKind::kWarpKos}) {
     Model model = MakeModel(loss);
     double sampled = 0;
-    ASSERT_TRUE(model.Fit(dataset, train, {.epochs = 3, .on_epoch = [&](const EpochReport& report) {
-                                              sampled = report.figure;
-                                              return true;
-                                            }})
+    ASSERT_TRUE(model
+                    .Fit(dataset, train,
+                         {.epochs = 3,
+                          .on_epoch =
+                              [&](const EpochReport& report) {
+                                sampled = report.figure;
+                                return true;
+                              }})
                     .ok());
     EXPECT_EQ(sampled, model.hyperparameters().max_sampled) << LossName(loss);
-    for (float accumulator : model.state().users.gradient_accumulators) EXPECT_EQ(accumulator, 1.0f);
-    for (float accumulator : model.state().items.gradient_accumulators) EXPECT_EQ(accumulator, 1.0f);
+    for (float accumulator : model.state().users.gradient_accumulators)
+      EXPECT_EQ(accumulator, 1.0f);
+    for (float accumulator : model.state().items.gradient_accumulators)
+      EXPECT_EQ(accumulator, 1.0f);
   }
 }
 
@@ -214,11 +226,13 @@ TEST(TrainingTest, NonPositiveValuesAreNotWarpOrBprSamples) {
   dataset.users().AddEntity(1);
   dataset.items().AddEntity(10);
   dataset.items().AddEntity(11);
-  const Interactions train = *dataset.BuildInteractions(std::vector<Interaction>{{1, 10, -1.0f}, {1, 11, 0.0f}});
+  const Interactions train =
+      *dataset.BuildInteractions(std::vector<Interaction>{{1, 10, -1.0f}, {1, 11, 0.0f}});
   for (LossKind loss : {LossKind::kWarp, LossKind::kBpr}) {
     Model model = MakeModel(loss);
     ASSERT_TRUE(model.Fit(dataset, train, {.epochs = 2}).ok());
-    for (float accumulator : model.state().users.gradient_accumulators) EXPECT_EQ(accumulator, 1.0f);
+    for (float accumulator : model.state().users.gradient_accumulators)
+      EXPECT_EQ(accumulator, 1.0f);
   }
 }
 
@@ -259,7 +273,8 @@ TEST(TrainingTest, FitPartialWithNewUsersAndItemsKeepsOldRowsAndLearnsNewOnes) {
   Dataset grown = model.dataset();
   std::vector<Interaction> interactions;
   for (size_t e = 0; e < data.train.size(); ++e) {
-    interactions.push_back({grown.users().ids().IdAt(data.train.users[e]), grown.items().ids().IdAt(data.train.items[e])});
+    interactions.push_back({grown.users().ids().IdAt(data.train.users[e]),
+                            grown.items().ids().IdAt(data.train.items[e])});
   }
   for (int64_t item = 90000; item < 90010; ++item) grown.items().AddEntity(item);
   for (int64_t user = 9000; user < 9020; ++user) {
@@ -276,9 +291,12 @@ TEST(TrainingTest, FitPartialWithNewUsersAndItemsKeepsOldRowsAndLearnsNewOnes) {
   EXPECT_EQ(model.n_users(), before.dataset.users().n_entities() + 20);
   EXPECT_EQ(model.n_items(), before.dataset.items().n_entities() + 10);
   const size_t old_user_floats = before.users.weights.size();
-  EXPECT_TRUE(std::equal(before.users.weights.begin(), before.users.weights.end(), model.state().users.weights.begin()));
-  EXPECT_TRUE(std::equal(before.items.weights.begin(), before.items.weights.end(), model.state().items.weights.begin()));
-  EXPECT_TRUE(std::equal(before.users.gradient_accumulators.begin(), before.users.gradient_accumulators.end(),
+  EXPECT_TRUE(std::equal(before.users.weights.begin(), before.users.weights.end(),
+                         model.state().users.weights.begin()));
+  EXPECT_TRUE(std::equal(before.items.weights.begin(), before.items.weights.end(),
+                         model.state().items.weights.begin()));
+  EXPECT_TRUE(std::equal(before.users.gradient_accumulators.begin(),
+                         before.users.gradient_accumulators.end(),
                          model.state().users.gradient_accumulators.begin()));
   EXPECT_NE(model.state().users.weights[old_user_floats], 0.0f);  // new rows are initialised
 
@@ -298,17 +316,22 @@ TEST(TrainingTest, FitPartialRefusesADatasetThatReordersIds) {
   Model model = MakeModel(LossKind::kWarp);
   ASSERT_TRUE(model.Fit(data.dataset, data.train, {.epochs = 1}).ok());
   Dataset reordered;
-  for (int32_t u = data.dataset.users().n_entities() - 1; u >= 0; --u) reordered.users().AddEntity(data.dataset.users().ids().IdAt(u));
-  for (int32_t i = 0; i < data.dataset.items().n_entities(); ++i) reordered.items().AddEntity(data.dataset.items().ids().IdAt(i));
+  for (int32_t u = data.dataset.users().n_entities() - 1; u >= 0; --u)
+    reordered.users().AddEntity(data.dataset.users().ids().IdAt(u));
+  for (int32_t i = 0; i < data.dataset.items().n_entities(); ++i)
+    reordered.items().AddEntity(data.dataset.items().ids().IdAt(i));
   Interactions train = data.train;
-  EXPECT_EQ(model.FitPartial(reordered, train, {.epochs = 1}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.FitPartial(reordered, train, {.epochs = 1}).code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TrainingTest, RejectsBadInputs) {
   const PlantedData data = MakePlantedData();
   Model model = MakeModel(LossKind::kWarp);
-  EXPECT_EQ(model.Fit(data.dataset, data.train, {.epochs = -1}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(model.Fit(data.dataset, data.train, {.threads = 0}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.Fit(data.dataset, data.train, {.epochs = -1}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.Fit(data.dataset, data.train, {.threads = 0}).code(),
+            absl::StatusCode::kInvalidArgument);
   Interactions outside = data.train;
   outside.items[0] = outside.n_items;
   EXPECT_EQ(model.Fit(data.dataset, outside, {}).code(), absl::StatusCode::kInvalidArgument);
@@ -333,7 +356,8 @@ TEST(TrainingTest, ServingCallsCheckTheirArguments) {
   EXPECT_EQ(model.ScoreItems(model.n_users(), scores).code(), absl::StatusCode::kInvalidArgument);
   std::vector<float> short_scores(3);
   EXPECT_EQ(model.ScoreItems(0, short_scores).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(model.ItemSimilarities(model.n_items(), scores).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(model.ItemSimilarities(model.n_items(), scores).code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(model.Predict(0, -1).ok());
   EXPECT_EQ(model.UserId(model.n_users()), std::nullopt);
   EXPECT_EQ(model.ItemIndex(-5), std::nullopt);

@@ -1,9 +1,9 @@
 #include "trainer/triplet_file.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "common/atomic_file.h"
 
@@ -55,7 +55,8 @@ TEST_F(TripletFileTest, NamesTheMalformedLine) {
   EXPECT_NE(std::string(bad_value.message()).find(":1:"), std::string::npos) << bad_value.message();
   const absl::Status one_field = ReadTripletFile(Write("1 2\n3\n")).status();
   EXPECT_NE(std::string(one_field.message()).find(":2:"), std::string::npos) << one_field.message();
-  EXPECT_EQ(ReadTripletFile("/nonexistent/vitrina.tsv").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadTripletFile("/nonexistent/vitrina.tsv").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -48,32 +48,38 @@ double Median(std::vector<double> values) {
 absl::Status Run(Flags& flags) {
   namespace trainer = vitrina::trainer;
   ASSIGN_OR_RETURN(flags.hyperparameters.loss, trainer::ParseLoss(flags.loss));
-  ASSIGN_OR_RETURN(flags.hyperparameters.learning_schedule, trainer::ParseLearningSchedule(flags.learning_schedule));
+  ASSIGN_OR_RETURN(flags.hyperparameters.learning_schedule,
+                   trainer::ParseLearningSchedule(flags.learning_schedule));
   RETURN_IF_ERROR(flags.hyperparameters.Validate());
-  if (flags.k <= 0) return absl::InvalidArgumentError(fmt::format("--k must be > 0 (got {})", flags.k));
+  if (flags.k <= 0)
+    return absl::InvalidArgumentError(fmt::format("--k must be > 0 (got {})", flags.k));
   const bool evaluate = !flags.test_path.empty() || flags.test_fraction.has_value();
   if (flags.metrics_json && !evaluate) {
     return absl::InvalidArgumentError("--metrics-json needs --test or --test-fraction");
   }
 
-  ASSIGN_OR_RETURN(const std::vector<trainer::TripletRow> train_rows, trainer::ReadTripletFile(flags.train_path));
+  ASSIGN_OR_RETURN(const std::vector<trainer::TripletRow> train_rows,
+                   trainer::ReadTripletFile(flags.train_path));
   std::vector<trainer::TripletRow> test_rows;
   if (!flags.test_path.empty()) {
     ASSIGN_OR_RETURN(test_rows, trainer::ReadTripletFile(flags.test_path));
   }
   ASSIGN_OR_RETURN(trainer::TrainTestSet data,
-                   trainer::BuildTrainTestSet(train_rows, test_rows,
-                                              {.min_rating = flags.min_rating, .value_is_weight = flags.weights}));
+                   trainer::BuildTrainTestSet(
+                       train_rows, test_rows,
+                       {.min_rating = flags.min_rating, .value_is_weight = flags.weights}));
   if (flags.test_fraction) {
     ASSIGN_OR_RETURN(std::tie(data.train, data.test),
                      trainer::RandomTrainTestSplit(data.train, *flags.test_fraction,
                                                    flags.hyperparameters.random_state));
   }
-  if (data.train.size() == 0) return absl::InvalidArgumentError("no training interactions left after filtering");
+  if (data.train.size() == 0)
+    return absl::InvalidArgumentError("no training interactions left after filtering");
 
   ASSIGN_OR_RETURN(trainer::Model model, trainer::Model::Create(flags.hyperparameters));
   std::vector<double> epoch_seconds;
-  trainer::FitOptions options{.epochs = flags.epochs, .threads = flags.threads,
+  trainer::FitOptions options{.epochs = flags.epochs,
+                              .threads = flags.threads,
                               .on_epoch = [&](const trainer::EpochReport& report) {
                                 epoch_seconds.push_back(report.seconds);
                                 return true;
@@ -90,23 +96,27 @@ absl::Status Run(Flags& flags) {
 
   const trainer::CsrMatrix train = data.train.ToCsr();
   const trainer::CsrMatrix test = data.test.ToCsr();
-  ASSIGN_OR_RETURN(const trainer::EvaluationSummary summary,
-                   trainer::Evaluate(model, test, {.k = flags.k, .train = &train, .threads = flags.threads}));
+  ASSIGN_OR_RETURN(
+      const trainer::EvaluationSummary summary,
+      trainer::Evaluate(model, test, {.k = flags.k, .train = &train, .threads = flags.threads}));
   const double seconds_per_epoch = Median(epoch_seconds);
   if (flags.metrics_json) {
     fmt::print(
-        "{{\"precision_at_k\": {:.6f}, \"recall_at_k\": {:.6f}, \"auc\": {:.6f}, \"reciprocal_rank\": {:.6f}, "
+        "{{\"precision_at_k\": {:.6f}, \"recall_at_k\": {:.6f}, \"auc\": {:.6f}, "
+        "\"reciprocal_rank\": {:.6f}, "
         "\"k\": {}, \"epochs\": {}, \"train_seconds\": {:.6f}, \"seconds_per_epoch\": {:.6f}, "
         "\"n_users\": {}, \"n_items\": {}, \"n_train\": {}, \"n_test\": {}}}\n",
         summary.precision_at_k, summary.recall_at_k, summary.auc, summary.reciprocal_rank, flags.k,
-        flags.epochs, train_seconds, seconds_per_epoch, model.n_users(), model.n_items(), data.train.size(),
-        data.test.size());
+        flags.epochs, train_seconds, seconds_per_epoch, model.n_users(), model.n_items(),
+        data.train.size(), data.test.size());
   } else {
-    fmt::print("P@{k} {:.4f}  R@{k} {:.4f}  AUC {:.4f}  RR {:.4f}  ({} users evaluated)\n", summary.precision_at_k,
-               summary.recall_at_k, summary.auc, summary.reciprocal_rank, summary.users, fmt::arg("k", flags.k));
-    fmt::print("{} epochs in {:.3f} s, median {:.4f} s/epoch; {} users, {} items, {} train, {} test\n",
-               flags.epochs, train_seconds, seconds_per_epoch, model.n_users(), model.n_items(),
-               data.train.size(), data.test.size());
+    fmt::print("P@{k} {:.4f}  R@{k} {:.4f}  AUC {:.4f}  RR {:.4f}  ({} users evaluated)\n",
+               summary.precision_at_k, summary.recall_at_k, summary.auc, summary.reciprocal_rank,
+               summary.users, fmt::arg("k", flags.k));
+    fmt::print(
+        "{} epochs in {:.3f} s, median {:.4f} s/epoch; {} users, {} items, {} train, {} test\n",
+        flags.epochs, train_seconds, seconds_per_epoch, model.n_users(), model.n_items(),
+        data.train.size(), data.test.size());
   }
   return absl::OkStatus();
 }
@@ -119,31 +129,44 @@ int main(int argc, char** argv) {
 
   Flags flags;
   Hyperparameters& hp = flags.hyperparameters;
-  CLI::App app{"Trains a LightFM-style hybrid matrix factorisation model (LightFM's hyperparameter names)."};
-  app.add_option("--train", flags.train_path, "interactions file: 'user item [value] [...]', tab/comma/space")
+  CLI::App app{
+      "Trains a LightFM-style hybrid matrix factorisation model (LightFM's hyperparameter names)."};
+  app.add_option("--train", flags.train_path,
+                 "interactions file: 'user item [value] [...]', tab/comma/space")
       ->required();
   app.add_option("--test", flags.test_path, "test interactions file (same format)");
-  app.add_option("--test-fraction", flags.test_fraction, "split this fraction of --train off as the test set")
+  app.add_option("--test-fraction", flags.test_fraction,
+                 "split this fraction of --train off as the test set")
       ->excludes("--test");
   app.add_option("--min-rating", flags.min_rating, "keep rows with value >= this as positives");
   app.add_flag("--weights", flags.weights, "use the value column as the sample weight");
-  app.add_option("--no-components", hp.no_components, "latent dimensionality")->capture_default_str();
+  app.add_option("--no-components", hp.no_components, "latent dimensionality")
+      ->capture_default_str();
   app.add_option("--loss", flags.loss, "logistic, bpr, warp or warp-kos")->capture_default_str();
-  app.add_option("--learning-schedule", flags.learning_schedule, "adagrad or adadelta")->capture_default_str();
-  app.add_option("--learning-rate", hp.learning_rate, "adagrad initial learning rate")->capture_default_str();
+  app.add_option("--learning-schedule", flags.learning_schedule, "adagrad or adadelta")
+      ->capture_default_str();
+  app.add_option("--learning-rate", hp.learning_rate, "adagrad initial learning rate")
+      ->capture_default_str();
   app.add_option("--rho", hp.rho, "adadelta moving-average coefficient")->capture_default_str();
   app.add_option("--epsilon", hp.epsilon, "adadelta conditioning term")->capture_default_str();
-  app.add_option("--item-alpha", hp.item_alpha, "L2 penalty on item features")->capture_default_str();
-  app.add_option("--user-alpha", hp.user_alpha, "L2 penalty on user features")->capture_default_str();
-  app.add_option("--max-sampled", hp.max_sampled, "WARP: negatives tried per positive")->capture_default_str();
-  app.add_option("--kos-k", hp.k, "k-OS: use the k-th of the sampled positives (LightFM's k)")->capture_default_str();
-  app.add_option("--kos-n", hp.n, "k-OS: positives sampled per update (LightFM's n)")->capture_default_str();
+  app.add_option("--item-alpha", hp.item_alpha, "L2 penalty on item features")
+      ->capture_default_str();
+  app.add_option("--user-alpha", hp.user_alpha, "L2 penalty on user features")
+      ->capture_default_str();
+  app.add_option("--max-sampled", hp.max_sampled, "WARP: negatives tried per positive")
+      ->capture_default_str();
+  app.add_option("--kos-k", hp.k, "k-OS: use the k-th of the sampled positives (LightFM's k)")
+      ->capture_default_str();
+  app.add_option("--kos-n", hp.n, "k-OS: positives sampled per update (LightFM's n)")
+      ->capture_default_str();
   app.add_option("--seed", hp.random_state, "random_state")->capture_default_str();
   app.add_option("--epochs", flags.epochs, "training epochs")->capture_default_str();
-  app.add_option("--threads", flags.threads, "training and evaluation threads")->capture_default_str();
+  app.add_option("--threads", flags.threads, "training and evaluation threads")
+      ->capture_default_str();
   app.add_option("--k", flags.k, "cut-off of precision@k and recall@k")->capture_default_str();
   app.add_option("--output", flags.output, "write the model file here");
-  app.add_flag("--metrics-json", flags.metrics_json, "print the metrics as one JSON object on stdout");
+  app.add_flag("--metrics-json", flags.metrics_json,
+               "print the metrics as one JSON object on stdout");
   CLI11_PARSE(app, argc, argv);
 
   const absl::Status status = Run(flags);
