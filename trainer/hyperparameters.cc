@@ -57,7 +57,11 @@ std::string_view LearningScheduleName(LearningSchedule schedule) {
 
 absl::Status Hyperparameters::Validate() const {
   // The bounds are LightFM's constructor assertions, plus finiteness.
-  if (no_components <= 0) return FieldError("no_components", "> 0", no_components);
+  // LightFM has no upper bound; this one keeps row sizes far from integer overflow.
+  constexpr int kMaxComponents = 1 << 14;
+  if (no_components <= 0 || no_components > kMaxComponents) {
+    return FieldError("no_components", fmt::format("in [1, {}]", kMaxComponents), no_components);
+  }
   if (!(std::isfinite(learning_rate) && learning_rate > 0)) {
     return FieldError("learning_rate", "finite and > 0", learning_rate);
   }

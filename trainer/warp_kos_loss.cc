@@ -24,8 +24,7 @@ class WarpKosLoss final : public Loss {
     const CsrMatrix& positives = context.positives;
     // LightFM's k-OS takes log(floor((n_items - 1) / sampled)) without WARP's max(1, ...), which is
     // log(0) = -inf with fewer items than draws; the shared table keeps the guard.
-    const std::vector<float> loss_by_sampled =
-        WarpLossBySampled(context.item_features.rows, hp.max_sampled);
+    const WarpLossTable loss_by_sampled(context.item_features.rows, hp.max_sampled);
     for (const Sample& sample : samples) {
       const int32_t user = sample.user;
       const int64_t begin = positives.offsets[user];
@@ -49,7 +48,7 @@ class WarpKosLoss final : public Loss {
       const NegativeSearch search =
           FindViolatingNegative(step, context, worker, user, positive_prediction);
       if (search.negative >= 0) {
-        const float loss = std::min(loss_by_sampled[search.sampled], kMaxWarpLoss);
+        const float loss = std::min(loss_by_sampled(search.sampled), kMaxWarpLoss);
         step.Pairwise(loss, user, positive, search.negative, worker.positive.data(),
                       worker.negative.data());
       }

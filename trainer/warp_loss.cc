@@ -18,8 +18,8 @@ class WarpLoss final : public Loss {
   void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
-    const std::vector<float> loss_by_sampled =
-        WarpLossBySampled(context.item_features.rows, context.hyperparameters.max_sampled);
+    const WarpLossTable loss_by_sampled(context.item_features.rows,
+                                        context.hyperparameters.max_sampled);
     for (size_t s = 0; s < samples.size(); ++s) {
       if (s + kPrefetchDistance < samples.size()) step.Prefetch(samples[s + kPrefetchDistance]);
       if (!(samples[s].value > 0)) continue;
@@ -33,7 +33,7 @@ class WarpLoss final : public Loss {
           FindViolatingNegative(step, context, worker, user, positive_prediction);
       if (search.negative >= 0) {
         const float loss =
-            std::min(samples[s].weight * loss_by_sampled[search.sampled], kMaxWarpLoss);
+            std::min(samples[s].weight * loss_by_sampled(search.sampled), kMaxWarpLoss);
         step.Pairwise(loss, user, positive, search.negative, worker.positive.data(),
                       worker.negative.data());
       }

@@ -46,13 +46,23 @@ NegativeSearch FindViolatingNegative(Step& step, const TrainingContext& context,
 }
 
 // The WARP rank estimate's loss for each number of draws: log(max(1, floor((n_items - 1) / s))),
-// with LightFM's integer division. Index 0 is unused.
-inline std::vector<float> WarpLossBySampled(int32_t n_items, int max_sampled) {
-  std::vector<float> losses(static_cast<size_t>(max_sampled) + 1, 0.0f);
-  for (int s = 1; s <= max_sampled; ++s) {
-    losses[s] = static_cast<float>(std::log(std::max(1, (n_items - 1) / s)));
+// with LightFM's integer division. The table stops where the loss reaches 0 (s >= n_items - 1), so
+// its size is bounded by the catalogue whatever max_sampled is.
+class WarpLossTable {
+ public:
+  WarpLossTable(int32_t n_items, int max_sampled)
+      : losses_(static_cast<size_t>(std::min(max_sampled, std::max(n_items - 1, 1))) + 1, 0.0f) {
+    for (size_t s = 1; s < losses_.size(); ++s) {
+      losses_[s] =
+          static_cast<float>(std::log(std::max(1, (n_items - 1) / static_cast<int32_t>(s))));
+    }
   }
-  return losses;
-}
+  float operator()(int sampled) const {
+    return static_cast<size_t>(sampled) < losses_.size() ? losses_[sampled] : 0.0f;
+  }
+
+ private:
+  std::vector<float> losses_;
+};
 
 }  // namespace vitrina::trainer

@@ -33,6 +33,9 @@ TEST(HyperparametersTest, ValidateNamesTheField) {
   };
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.no_components = 0; }).find("no_components"),
             std::string::npos);
+  EXPECT_NE(
+      message_for([](Hyperparameters& hp) { hp.no_components = 1 << 20; }).find("no_components"),
+      std::string::npos);
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.learning_rate = -1; }).find("learning_rate"),
             std::string::npos);
   EXPECT_NE(message_for([](Hyperparameters& hp) { hp.rho = 1; }).find("rho"), std::string::npos);

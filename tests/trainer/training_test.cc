@@ -221,6 +221,16 @@ TEST(TrainingTest, WarpNeverUsesAPositiveAsTheNegative) {
   }
 }
 
+TEST(TrainingTest, AHugeMaxSampledOnATinyCatalogueNeedsNoHugeTable) {
+  const PlantedData data =
+      MakePlantedData({.users = 20, .items = 10, .clusters = 2, .positives_per_user = 3});
+  Hyperparameters hp;
+  hp.loss = LossKind::kWarp;
+  hp.max_sampled = 2000000000;
+  Model model = MakeModel(hp);
+  EXPECT_TRUE(model.Fit(data.dataset, data.train, {.epochs = 2}).ok());
+}
+
 TEST(TrainingTest, NonPositiveValuesAreNotWarpOrBprSamples) {
   Dataset dataset;
   dataset.users().AddEntity(1);
