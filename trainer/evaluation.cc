@@ -48,21 +48,47 @@ absl::Status CheckInputs(const Model& model, const CsrMatrix& test,
   return absl::OkStatus();
 }
 
-// Ranks of one user's test items, written into `ranks` at the row's positions.
+// Per-thread buffers of RankUser.
+struct RankScratch {
+  std::vector<float> scores;       // every item's score for the user
+  std::vector<float> test_scores;  // the user's test items' scores, ascending
+  std::vector<int64_t> reaching;   // reaching[c]: items whose score is >= exactly c test scores
+};
+
+// Ranks of one user's test items, written into `ranks` at the row's positions. One pass over the
+// items places each item (train items skipped) among the user's few sorted test scores, so the cost
+// is n log m for m test items rather than a sort of all n scores.
 void RankUser(const Model& model, const CsrMatrix& test, const CsrMatrix* train, int32_t user,
-              std::vector<float>& scores, std::vector<float>& pool, std::vector<float>& ranks) {
+              RankScratch& scratch, std::vector<float>& ranks) {
+  std::vector<float>& scores = scratch.scores;
   model.ScoreItems(user, scores).IgnoreError();  // the inputs were checked
-  pool.clear();
+  std::vector<float>& test_scores = scratch.test_scores;
+  test_scores.clear();
+  for (int32_t item : test.RowIndices(user)) test_scores.push_back(scores[item]);
+  std::sort(test_scores.begin(), test_scores.end());
+  scratch.reaching.assign(test_scores.size() + 1, 0);
+
+  const std::span<const int32_t> train_items =
+      train != nullptr ? train->RowIndices(user) : std::span<const int32_t>();
+  auto next_train = train_items.begin();  // both ascending: a merge, no search
   for (int32_t item = 0; item < model.n_items(); ++item) {
-    if (train == nullptr || !train->Contains(user, item)) pool.push_back(scores[item]);
+    if (next_train != train_items.end() && *next_train == item) {
+      ++next_train;
+      continue;
+    }
+    const auto reached = std::upper_bound(test_scores.begin(), test_scores.end(), scores[item]) -
+                         test_scores.begin();
+    ++scratch.reaching[reached];
   }
-  std::sort(pool.begin(), pool.end(), std::greater<>());
+  // at_least[k]: items scoring >= the k-th lowest test score = those reaching more than k of them.
+  for (size_t c = scratch.reaching.size() - 1; c > 0; --c)
+    scratch.reaching[c - 1] += scratch.reaching[c];
   for (int64_t i = test.offsets[user]; i < test.offsets[user + 1]; ++i) {
     const float score = scores[test.indices[i]];
-    // Items scoring >= this one, itself excluded (it is in the pool: test and train are disjoint).
-    const auto at_least =
-        std::upper_bound(pool.begin(), pool.end(), score, std::greater<>()) - pool.begin();
-    ranks[i] = static_cast<float>(at_least - 1);
+    const auto k =
+        std::lower_bound(test_scores.begin(), test_scores.end(), score) - test_scores.begin();
+    // Items scoring >= this one, itself excluded (it is counted: test and train are disjoint).
+    ranks[i] = static_cast<float>(scratch.reaching[k + 1] - 1);
   }
 }
 
@@ -128,10 +154,10 @@ absl::StatusOr<CsrMatrix> PredictRanks(const Model& model, const CsrMatrix& test
   const std::vector<int32_t> users = UsersWithTestEntries(test);
   std::atomic<size_t> next{0};
   auto work = [&] {
-    std::vector<float> scores(model.n_items());
-    std::vector<float> pool;
+    RankScratch scratch;
+    scratch.scores.resize(model.n_items());
     for (size_t u = next++; u < users.size(); u = next++) {
-      RankUser(model, test, options.train, users[u], scores, pool, ranks.values);
+      RankUser(model, test, options.train, users[u], scratch, ranks.values);
     }
   };
   std::vector<std::thread> threads;

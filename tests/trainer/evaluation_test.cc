@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "tests/trainer/planted_data.h"
 #include "trainer/model.h"
 
 namespace vitrina::trainer {
@@ -69,6 +70,33 @@ TEST_F(EvaluationTest, RefusesOverlappingTrainAndTestAndBadShapes) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(PrecisionAtK(model_, test_, {.k = 0}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(PredictRanksTest, EqualsLightFmsPairwiseCountOnATrainedModel) {
+  const testing::PlantedData data = testing::MakePlantedData();
+  Hyperparameters hp;
+  hp.loss = LossKind::kBpr;
+  Model model = *Model::Create(hp);
+  ASSERT_TRUE(model.Fit(data.dataset, data.train, {.epochs = 2}).ok());
+  const CsrMatrix train = data.train.ToCsr();
+  const CsrMatrix test = data.test.ToCsr();
+  const absl::StatusOr<CsrMatrix> ranks =
+      PredictRanks(model, test, {.train = &train, .threads = 2});
+  ASSERT_TRUE(ranks.ok());
+  // LightFM's predict_ranks loop: every non-train item other than the test item itself that
+  // scores at least as high.
+  std::vector<float> scores(model.n_items());
+  for (int32_t user = 0; user < test.rows; ++user) {
+    ASSERT_TRUE(model.ScoreItems(user, scores).ok());
+    for (int64_t i = test.offsets[user]; i < test.offsets[user + 1]; ++i) {
+      int expected = 0;
+      for (int32_t item = 0; item < model.n_items(); ++item) {
+        expected += item != test.indices[i] && !train.Contains(user, item) &&
+                    scores[item] >= scores[test.indices[i]];
+      }
+      EXPECT_EQ(ranks->values[i], expected) << "user " << user;
+    }
+  }
 }
 
 TEST(RandomTrainTestSplitTest, SplitsDisjointlyAndReproducibly) {
