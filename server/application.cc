@@ -208,6 +208,9 @@ absl::Status Application::Start() {
   p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, p.request_metrics);
   p.grpc_admin = std::make_unique<GrpcAdminService>(*p.admin, *p.auth, p.request_metrics);
   grpc::ServerBuilder builder;
+  // Linux lets a second process bind the same port with SO_REUSEPORT (gRPC's default): a
+  // forgotten server would silently share the traffic. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(c.listen, grpc::InsecureServerCredentials(), &p.grpc_port);
   builder.RegisterService(p.grpc_recommender.get());
   builder.RegisterService(p.grpc_admin.get());

@@ -1,6 +1,5 @@
 #include "server/training_params.h"
 
-#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -9,35 +8,11 @@
 namespace vitrina::server {
 namespace {
 
-std::string Normalize(std::string_view name) {
-  std::string out;
-  for (char c : name) out += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 absl::Status OutOfRange(std::string_view field, std::string_view range) {
   return absl::InvalidArgumentError(fmt::format("params.{} must be {}", field, range));
 }
 
 }  // namespace
-
-absl::StatusOr<v1::Loss> LossFromName(std::string_view name) {
-  std::string n = Normalize(name);
-  if (n == "logistic") return v1::LOGISTIC;
-  if (n == "bpr") return v1::BPR;
-  if (n == "warp") return v1::WARP;
-  if (n == "warp-kos") return v1::WARP_KOS;
-  return absl::InvalidArgumentError(
-      fmt::format("unknown loss '{}' (expected logistic, bpr, warp or warp-kos)", name));
-}
-
-absl::StatusOr<v1::LearningSchedule> LearningScheduleFromName(std::string_view name) {
-  std::string n = Normalize(name);
-  if (n == "adagrad") return v1::ADAGRAD;
-  if (n == "adadelta") return v1::ADADELTA;
-  return absl::InvalidArgumentError(
-      fmt::format("unknown learning schedule '{}' (expected adagrad or adadelta)", name));
-}
 
 v1::TrainingParams MergeTrainingParams(const v1::TrainingParams& defaults, const v1::TrainingParams& request) {
   v1::TrainingParams merged = defaults;

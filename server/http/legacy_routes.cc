@@ -7,16 +7,14 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/api_routes.h"
+#include "server/training_names.h"
 
 namespace vitrina::server::http {
 namespace {
 
 absl::StatusOr<v1::Loss> ParseLoss(std::string_view name) {
-  std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  std::replace(upper.begin(), upper.end(), '-', '_');  // warp-kos
-  v1::Loss loss;
-  if (upper == "LOSS_UNSPECIFIED" || !v1::Loss_Parse(upper, &loss)) {
+  absl::StatusOr<v1::Loss> loss = LossFromName(name);
+  if (!loss.ok()) {
     return absl::InvalidArgumentError(
         fmt::format("query parameter 'loss' must be warp, bpr, logistic or warp-kos, got '{}'", name));
   }
