@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "tests/testing/local_process.h"
 
 namespace vitrina::testing {
 namespace {
@@ -31,28 +32,6 @@ constexpr std::chrono::milliseconds kPollInterval{20};
 // Another process may take the port between picking it and the server's bind.
 constexpr int kStartAttempts = 3;
 
-absl::Status ErrnoError(std::string_view what) {
-  return absl::InternalError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-absl::StatusOr<int> PickFreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return ErrnoError("socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  absl::Status status;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    status = ErrnoError("bind 127.0.0.1:0");
-  } else if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    status = ErrnoError("getsockname");
-  }
-  ::close(fd);
-  if (!status.ok()) return status;
-  return static_cast<int>(ntohs(address.sin_port));
-}
-
 bool AcceptsConnections(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
@@ -63,16 +42,6 @@ bool AcceptsConnections(int port) {
   const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   ::close(fd);
   return connected;
-}
-
-std::string ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string Tail(const std::string& text) {
-  constexpr std::size_t kTailChars = 2000;
-  return text.size() > kTailChars ? text.substr(text.size() - kTailChars) : text;
 }
 
 // Runs `args` with stdin from `input` (or /dev/null) and stdout+stderr into `output`; returns the
@@ -124,38 +93,14 @@ absl::StatusOr<std::string> RunToEnd(std::vector<std::string> args,
   return printed;
 }
 
-// mariadbd lives in /usr/sbin, which a non-login PATH may lack.
-absl::StatusOr<std::string> FindProgram(std::string_view program) {
-  const char* path = std::getenv("PATH");
-  std::string dirs =
-      fmt::format("{}:/usr/sbin:/usr/local/sbin", path != nullptr ? path : "/usr/bin");
-  for (size_t start = 0; start <= dirs.size();) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    const std::filesystem::path candidate =
-        std::filesystem::path(dirs.substr(start, end - start)) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    start = end + 1;
-  }
-  return absl::NotFoundError(
-      fmt::format("{} not found (scripts/install-deps.sh installs mariadb-server)", program));
-}
-
-absl::StatusOr<std::filesystem::path> MakeTempDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "vitrina-mariadb-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("mkdtemp");
-  return std::filesystem::path(pattern);
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MariadbServer>> MariadbServer::Start() {
   absl::Status last_error;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    auto dir = MakeTempDir();
+    auto dir = MakeTempDir("mariadb");
     if (!dir.ok()) return dir.status();
-    auto port = PickFreeLoopbackPort();
+    auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
     std::unique_ptr<MariadbServer> server(new MariadbServer(*std::move(dir), *port));
     last_error = server->Install();
@@ -187,7 +132,7 @@ std::string MariadbServer::TmpdirOption() const {
 }
 
 absl::Status MariadbServer::Install() const {
-  auto program = FindProgram("mariadb-install-db");
+  auto program = FindProgram("mariadb-install-db", "mariadb-server");
   if (!program.ok()) return program.status();
   auto installed = RunToEnd(
       {*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
@@ -197,7 +142,7 @@ absl::Status MariadbServer::Install() const {
 }
 
 absl::Status MariadbServer::Launch() {
-  auto program = FindProgram("mariadbd");
+  auto program = FindProgram("mariadbd", "mariadb-server");
   if (!program.ok()) return program.status();
   auto pid =
       Spawn({*program, "--no-defaults", fmt::format("--datadir={}", (dir_ / "data").string()),
@@ -219,7 +164,7 @@ absl::Status MariadbServer::WaitUntilReady() {
       pid_ = -1;
       return absl::UnavailableError(
           fmt::format("mariadbd on port {} exited at start-up (wait status {}); log tail:\n{}",
-                      port_, wait_status, Tail(ReadText(dir_ / "server.log"))));
+                      port_, wait_status, TailOfFile(dir_ / "server.log")));
     }
     if (AcceptsConnections(port_)) return absl::OkStatus();
     std::this_thread::sleep_for(kPollInterval);
@@ -227,7 +172,7 @@ absl::Status MariadbServer::WaitUntilReady() {
   Terminate();
   return absl::DeadlineExceededError(
       fmt::format("mariadbd on port {} did not accept connections within {} s; log tail:\n{}",
-                  port_, kReadyTimeout.count(), Tail(ReadText(dir_ / "server.log"))));
+                  port_, kReadyTimeout.count(), TailOfFile(dir_ / "server.log")));
 }
 
 absl::StatusOr<std::string> MariadbServer::RunSql(std::string_view sql) const {
@@ -241,7 +186,7 @@ absl::StatusOr<std::string> MariadbServer::RunSql(std::string_view sql) const {
 }
 
 absl::StatusOr<std::string> MariadbServer::RunSqlFile(const std::filesystem::path& path) const {
-  auto program = FindProgram("mariadb");
+  auto program = FindProgram("mariadb", "mariadb-server");
   if (!program.ok()) return program.status();
   return RunToEnd({*program, "--no-defaults", "--protocol=TCP", "-h127.0.0.1",
                    fmt::format("-P{}", port_), "-uroot", "--batch", "--skip-column-names"},

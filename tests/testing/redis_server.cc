@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "tests/testing/local_process.h"
 
 namespace vitrina::testing {
 namespace {
@@ -34,54 +35,6 @@ constexpr std::chrono::seconds kStopTimeout{5};
 constexpr std::chrono::milliseconds kPollInterval{10};
 // Another process may take the port between FreeLoopbackPort() and the server's bind.
 constexpr int kStartAttempts = 3;
-
-absl::Status ErrnoError(std::string_view what) {
-  return absl::InternalError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-// Asks the kernel for a port that is free right now on 127.0.0.1.
-absl::StatusOr<int> FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return ErrnoError("socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  absl::Status status;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    status = ErrnoError("bind 127.0.0.1:0");
-  } else if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    status = ErrnoError("getsockname");
-  }
-  ::close(fd);
-  if (!status.ok()) return status;
-  return ntohs(address.sin_port);
-}
-
-absl::StatusOr<std::string> FindOnPath(std::string_view program) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::filesystem::path candidate = std::filesystem::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return absl::NotFoundError(
-      fmt::format("{} is not on PATH (scripts/install-deps.sh installs redis-server)", program));
-}
-
-absl::StatusOr<std::filesystem::path> MakeTempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-redis-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("mkdtemp");
-  return std::filesystem::path(pattern);
-}
-
-std::string LogTail(const std::filesystem::path& log) {
-  constexpr std::size_t kTailChars = 2000;
-  std::ifstream in(log);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.size() > kTailChars ? text.substr(text.size() - kTailChars) : text;
-}
 
 // True once the server answers anything to PING: "+PONG", or "-NOAUTH" when it wants a password.
 bool AnswersPing(int port) {
@@ -102,7 +55,7 @@ bool AnswersPing(int port) {
 absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(Options options) {
   absl::Status last_error;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    auto dir = MakeTempDir();
+    auto dir = MakeTempDir("redis");
     if (!dir.ok()) return dir.status();
     auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
@@ -128,7 +81,7 @@ std::string RedisServer::Url(int db) const {
 }
 
 absl::Status RedisServer::Launch() {
-  auto executable = FindOnPath("redis-server");
+  auto executable = FindProgram("redis-server", "redis-server");
   if (!executable.ok()) return executable.status();
   const std::string port = std::to_string(port_);
   const std::string dir = dir_.string();
@@ -167,7 +120,7 @@ absl::Status RedisServer::WaitUntilReady() {
       pid_ = -1;
       return absl::UnavailableError(
           fmt::format("redis-server on port {} exited at start-up (wait status {}); log tail:\n{}",
-                      port_, wait_status, LogTail(dir_ / "redis.log")));
+                      port_, wait_status, TailOfFile(dir_ / "redis.log")));
     }
     if (AnswersPing(port_)) return absl::OkStatus();
     std::this_thread::sleep_for(kPollInterval);
@@ -175,7 +128,7 @@ absl::Status RedisServer::WaitUntilReady() {
   Terminate();
   return absl::DeadlineExceededError(
       fmt::format("redis-server on port {} did not answer PING within {} s; log tail:\n{}", port_,
-                  kReadyTimeout.count(), LogTail(dir_ / "redis.log")));
+                  kReadyTimeout.count(), TailOfFile(dir_ / "redis.log")));
 }
 
 absl::Status RedisServer::Kill() {
