@@ -3,6 +3,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "fmt/format.h"
 
@@ -68,5 +73,73 @@ std::string ReadText(const std::filesystem::path& path) {
 }
 
 std::string TailOfFile(const std::filesystem::path& path) { return Tail(ReadText(path)); }
+
+// Runs `args` with stdin from `input` (or /dev/null) and stdout+stderr into `output`; returns the
+// child's pid. The child dies with the calling thread.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::filesystem::path& input,
+                            const std::filesystem::path& output) {
+  // Everything the child needs is built before fork(): the child of a multi-threaded process may
+  // only call async-signal-safe functions until it execs.
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const std::string input_path = input.empty() ? "/dev/null" : input.string();
+  const std::string output_path = output.string();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) return ErrnoError("fork");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);
+    int in = ::open(input_path.c_str(), O_RDONLY);
+    int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in < 0 || out < 0) ::_exit(126);
+    ::dup2(in, STDIN_FILENO);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(out, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+namespace {
+constexpr std::chrono::milliseconds kPollInterval{10};
+}  // namespace
+
+absl::Status AwaitReady(pid_t& pid, std::string_view what, const std::filesystem::path& log,
+                        const std::function<bool()>& ready, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int wait_status = 0;
+    if (::waitpid(pid, &wait_status, WNOHANG) == pid) {
+      pid = -1;
+      return absl::UnavailableError(fmt::format("{} exited at start-up (wait status {}); log tail:\n{}", what,
+                                                wait_status, TailOfFile(log)));
+    }
+    if (ready()) return absl::OkStatus();
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  StopProcess(pid, std::chrono::seconds(5));
+  return absl::DeadlineExceededError(fmt::format("{} was not ready within {} ms; log tail:\n{}", what,
+                                                 timeout.count(), TailOfFile(log)));
+}
+
+void StopProcess(pid_t& pid, std::chrono::milliseconds grace) {
+  if (pid < 0) return;
+  ::kill(pid, SIGCONT);
+  ::kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+      pid = -1;
+      return;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  pid = -1;
+}
 
 }  // namespace vitrina::testing

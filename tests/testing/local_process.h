@@ -1,6 +1,11 @@
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <filesystem>
+#include <functional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -29,5 +34,20 @@ std::string ReadText(const std::filesystem::path& path);
 std::string TailOfFile(const std::filesystem::path& path);
 // The last 2000 characters of a text.
 std::string Tail(const std::string& text);
+
+// Runs `args` with stdin from `input` (empty: /dev/null) and stdout+stderr appended to `output`;
+// returns the child's pid. The child is killed when the calling thread exits (PR_SET_PDEATHSIG),
+// so a crashed test leaves no stray server behind.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::filesystem::path& input,
+                            const std::filesystem::path& output);
+
+// Polls `ready` until it holds. When the process exits first (then `pid` becomes -1) or `timeout`
+// passes (then the process is stopped), the error names `what` and quotes the tail of `log`.
+absl::Status AwaitReady(pid_t& pid, std::string_view what, const std::filesystem::path& log,
+                        const std::function<bool()>& ready, std::chrono::milliseconds timeout);
+
+// SIGCONT (a paused process cannot act on SIGTERM), SIGTERM, then SIGKILL after `grace`; reaps it
+// and sets `pid` to -1. Does nothing when `pid` < 0.
+void StopProcess(pid_t& pid, std::chrono::milliseconds grace);
 
 }  // namespace vitrina::testing

@@ -24,11 +24,9 @@
 namespace vitrina::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kReadyTimeout{30};
 constexpr std::chrono::seconds kStopTimeout{20};
-constexpr std::chrono::milliseconds kPollInterval{20};
 // Another process may take the port between picking it and the server's bind.
 constexpr int kStartAttempts = 3;
 
@@ -42,35 +40,6 @@ bool AcceptsConnections(int port) {
   const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   ::close(fd);
   return connected;
-}
-
-// Runs `args` with stdin from `input` (or /dev/null) and stdout+stderr into `output`; returns the
-// child's pid. The child dies with the calling thread.
-absl::StatusOr<pid_t> Spawn(std::vector<std::string> args, const std::filesystem::path& input,
-                            const std::filesystem::path& output) {
-  // Everything the child needs is built before fork(): the child of a multi-threaded process may
-  // only call async-signal-safe functions until it execs.
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const std::string input_path = input.empty() ? "/dev/null" : input.string();
-  const std::string output_path = output.string();
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) return ErrnoError("fork");
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);
-    int in = ::open(input_path.c_str(), O_RDONLY);
-    int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (in < 0 || out < 0) ::_exit(126);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(out, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
 }
 
 // Runs a short-lived program to its end; Internal error with its output when it fails.
@@ -157,22 +126,8 @@ absl::Status MariadbServer::Launch() {
 }
 
 absl::Status MariadbServer::WaitUntilReady() {
-  const auto deadline = Clock::now() + kReadyTimeout;
-  while (Clock::now() < deadline) {
-    int wait_status = 0;
-    if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return absl::UnavailableError(
-          fmt::format("mariadbd on port {} exited at start-up (wait status {}); log tail:\n{}",
-                      port_, wait_status, TailOfFile(dir_ / "server.log")));
-    }
-    if (AcceptsConnections(port_)) return absl::OkStatus();
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  Terminate();
-  return absl::DeadlineExceededError(
-      fmt::format("mariadbd on port {} did not accept connections within {} s; log tail:\n{}",
-                  port_, kReadyTimeout.count(), TailOfFile(dir_ / "server.log")));
+  return AwaitReady(pid_, fmt::format("mariadbd on port {}", port_), dir_ / "server.log",
+                    [this] { return AcceptsConnections(port_); }, kReadyTimeout);
 }
 
 absl::StatusOr<std::string> MariadbServer::RunSql(std::string_view sql) const {
@@ -218,22 +173,8 @@ absl::Status MariadbServer::Signal(int signal) {
 }
 
 void MariadbServer::Terminate() {
-  if (pid_ < 0) return;
-  // A stopped process cannot act on SIGTERM.
-  if (paused_) ::kill(pid_, SIGCONT);
   paused_ = false;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = Clock::now() + kStopTimeout;
-  while (Clock::now() < deadline) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
+  StopProcess(pid_, kStopTimeout);
 }
 
 }  // namespace vitrina::testing

@@ -28,11 +28,9 @@
 namespace vitrina::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kReadyTimeout{10};
 constexpr std::chrono::seconds kStopTimeout{5};
-constexpr std::chrono::milliseconds kPollInterval{10};
 // Another process may take the port between FreeLoopbackPort() and the server's bind.
 constexpr int kStartAttempts = 3;
 
@@ -93,42 +91,15 @@ absl::Status RedisServer::Launch() {
     args.push_back("--requirepass");
     args.push_back(options_.password);
   }
-  // Built before fork(): the child of a multi-threaded process may only call async-signal-safe
-  // functions until it execs.
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) return ErrnoError("fork");
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  pid_ = pid;
+  auto pid = Spawn(std::move(args), {}, dir_ / "redis.out");
+  if (!pid.ok()) return pid.status();
+  pid_ = *pid;
   return WaitUntilReady();
 }
 
 absl::Status RedisServer::WaitUntilReady() {
-  const auto deadline = Clock::now() + kReadyTimeout;
-  while (Clock::now() < deadline) {
-    int wait_status = 0;
-    if (::waitpid(pid_, &wait_status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return absl::UnavailableError(
-          fmt::format("redis-server on port {} exited at start-up (wait status {}); log tail:\n{}",
-                      port_, wait_status, TailOfFile(dir_ / "redis.log")));
-    }
-    if (AnswersPing(port_)) return absl::OkStatus();
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  Terminate();
-  return absl::DeadlineExceededError(
-      fmt::format("redis-server on port {} did not answer PING within {} s; log tail:\n{}", port_,
-                  kReadyTimeout.count(), TailOfFile(dir_ / "redis.log")));
+  return AwaitReady(pid_, fmt::format("redis-server on port {}", port_), dir_ / "redis.log",
+                    [this] { return AnswersPing(port_); }, kReadyTimeout);
 }
 
 absl::Status RedisServer::Kill() {
@@ -154,21 +125,6 @@ absl::Status RedisServer::Signal(int signal) {
   return absl::OkStatus();
 }
 
-void RedisServer::Terminate() {
-  if (pid_ < 0) return;
-  ::kill(pid_, SIGTERM);
-  ::kill(pid_, SIGCONT);  // a paused server only handles SIGTERM once it runs again
-  const auto deadline = Clock::now() + kStopTimeout;
-  while (Clock::now() < deadline) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(kPollInterval);
-  }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-}
+void RedisServer::Terminate() { StopProcess(pid_, kStopTimeout); }
 
 }  // namespace vitrina::testing
