@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Runs every grpcurl command of README.md as printed, in README order, against a fresh
+vitrina-server on a small demo catalog: an operator who copies them must see them succeed.
+
+Uses the real grpcurl when one is on PATH, else tools/grpcurl-compat/grpcurl (which learns every
+type through server reflection, as grpcurl does).
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+README_ADDRESS = "127.0.0.1:50051"
+COMPAT_GRPCURL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "grpcurl-compat" / "grpcurl"
+VITRINA_SERVICES = ("vitrina.v1.Recommender", "vitrina.v1.Admin")
+STARTUP_TIMEOUT_SECONDS = 45
+COMMAND_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 15
+
+# A catalog and model small enough to generate and train in a few seconds.
+CONFIG_TEMPLATE = """\
+listen: {address}
+http_listen: ""
+data_dir: {data_dir}
+demo:
+  users: 300
+  titles: 120
+  interactions: 12000
+training:
+  epochs: 5
+  no_components: 16
+schedule:
+  nightly: ""
+"""
+
+paths = argparse.Namespace(server=None, readme=None)
+
+
+def readme_grpcurl_commands(markdown):
+    """Every line of a fenced code block that starts with `grpcurl `, continuation lines joined."""
+    commands, in_code, pending = [], False, ""
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code, pending = not in_code, ""
+            continue
+        if not in_code:
+            continue
+        line = pending + line.strip()
+        if line.endswith("\\"):
+            pending = line[:-1]
+            continue
+        pending = ""
+        if line.startswith("grpcurl "):
+            commands.append(line)
+    return commands
+
+
+def grpcurl_program():
+    return shutil.which("grpcurl") or str(COMPAT_GRPCURL)
+
+
+def free_loopback_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_grpcurl(program, arguments):
+    return subprocess.run([program, *arguments], capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS,
+                          check=False)
+
+
+def request_of(arguments):
+    """The JSON request of a grpcurl command line (after -d), as a dict; {} when there is none."""
+    if "-d" not in arguments:
+        return {}
+    text = arguments[arguments.index("-d") + 1]
+    return json.loads(text) if text.strip() else {}
+
+
+class DemoServer:
+    """vitrina-server on a free loopback port with its own data folder, stopped by its PID."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.folder = tempfile.mkdtemp(prefix="vitrina-readme-")
+        self.address = f"127.0.0.1:{free_loopback_port()}"
+        self.log_path = os.path.join(self.folder, "server.log")
+        self.process = None
+
+    def start(self):
+        config_path = os.path.join(self.folder, "vitrina.yaml")
+        with open(config_path, "w", encoding="utf-8") as config:
+            config.write(CONFIG_TEMPLATE.format(address=self.address, data_dir=os.path.join(self.folder, "data")))
+        # VITRINA_* variables override the config: an operator's shell must not redirect the test.
+        environment = {name: value for name, value in os.environ.items() if not name.startswith("VITRINA_")}
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen([self.binary, "--config", config_path], stdout=log,
+                                            stderr=subprocess.STDOUT, cwd=self.folder, env=environment)
+
+    def log_tail(self, lines=30):
+        with open(self.log_path, encoding="utf-8", errors="replace") as log:
+            return "".join(log.readlines()[-lines:])
+
+    def wait_until_serving(self):
+        """Polls the gRPC health check (through the compat client) until the first model serves."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"vitrina-server exited with {self.process.returncode}:\n{self.log_tail()}")
+            check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", self.address, "grpc.health.v1.Health/Check"])
+            if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
+                return
+            time.sleep(0.25)
+        raise AssertionError(f"vitrina-server not SERVING after {STARTUP_TIMEOUT_SECONDS} s:\n{self.log_tail()}")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ReadmeGrpcurlTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        with open(paths.readme, encoding="utf-8") as readme:
+            cls.commands = readme_grpcurl_commands(readme.read())
+        cls.server = DemoServer(paths.server)
+        cls.addClassCleanup(cls.server.stop)
+        cls.server.start()
+        cls.server.wait_until_serving()
+
+    def run_readme_command(self, command):
+        """Runs one README line against the test's server; returns its arguments and stdout."""
+        self.assertIn(README_ADDRESS, command, "every README example must target the documented address")
+        arguments = shlex.split(command.replace(README_ADDRESS, self.server.address))[1:]
+        result = run_grpcurl(grpcurl_program(), arguments)
+        self.assertEqual(result.returncode, 0,
+                         f"{command}\nexit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}\n"
+                         f"server log:\n{self.server.log_tail()}")
+        return arguments, result.stdout
+
+    def test_every_readme_command_succeeds_in_order(self):
+        self.assertGreater(len(self.commands), 0, f"no grpcurl line in the code blocks of {paths.readme}")
+        for command in self.commands:
+            with self.subTest(command=command):
+                arguments, output = self.run_readme_command(command)
+                target = arguments[arguments.index(self.server.address) + 1:]
+                if target[0] == "list":
+                    self.check_list(target[1] if len(target) > 1 else None, output)
+                elif target[0] == "describe":
+                    self.check_describe(target[1], output)
+                else:
+                    check = RESPONSE_CHECKS.get(target[0])
+                    response = json.loads(output)
+                    if check is not None:
+                        check(self, request_of(arguments), response)
+
+    def test_readme_has_an_example_for_every_method(self):
+        program = str(COMPAT_GRPCURL)
+        documented = {command.split()[-1] for command in self.commands}
+        for service in VITRINA_SERVICES:
+            listed = run_grpcurl(program, ["-plaintext", self.server.address, "list", service])
+            self.assertEqual(listed.returncode, 0, listed.stderr)
+            methods = listed.stdout.split()
+            self.assertGreater(len(methods), 0, f"reflection lists no method of {service}")
+            for method in methods:
+                name = f"{service}/{method.rpartition('.')[2]}"
+                self.assertIn(name, documented, f"README.md has no grpcurl example for {name}")
+
+    def check_list(self, service, output):
+        listed = output.split()
+        if service is None:
+            for expected in (*VITRINA_SERVICES, "grpc.health.v1.Health"):
+                self.assertIn(expected, listed)
+        else:
+            self.assertGreater(len(listed), 0, f"no method listed for {service}")
+            for method in listed:
+                self.assertTrue(method.startswith(f"{service}."), method)
+
+    def check_describe(self, symbol, output):
+        self.assertTrue(output.startswith(f"{symbol} is a "), output)
+        if symbol in VITRINA_SERVICES:
+            self.assertIn(f"service {symbol.rpartition('.')[2]} {{", output)
+            self.assertIn("rpc ", output)
+
+    def check_recommendations(self, request, response):
+        titles = [item["titleId"] for item in response.get("items", [])]
+        self.assertEqual(len(titles), request.get("k", 10), response)
+        excluded = {str(title) for title in request.get("exclude_title_ids", [])}
+        if "title_id" in request:
+            excluded.add(str(request["title_id"]))
+        self.assertFalse(excluded & set(titles), f"excluded titles answered: {response}")
+        self.assertIn(response.get("source"), ("MODEL", "POPULAR"))
+
+    def check_training(self, request, response):
+        self.assertIn("jobId", response)
+        if request.get("wait"):
+            self.assertIn("modelId", response, "a waited training answers with its model")
+
+    def check_model_list(self, request, response):
+        models = response.get("models", [])
+        self.assertGreater(len(models), 0)
+        self.assertIn(response.get("activeModelId"), [model["id"] for model in models])
+
+    def check_model(self, request, response):
+        self.assertEqual(response.get("id"), str(request["model_id"]))
+
+    def check_activation(self, request, response):
+        self.assertEqual(response["model"]["id"], str(request["model_id"]))
+        self.assertTrue(response["model"].get("active"), response)
+
+    def check_empty(self, request, response):
+        self.assertEqual(response, {})
+
+    def check_job_list(self, request, response):
+        jobs = response.get("jobs", [])
+        self.assertGreater(len(jobs), 0)
+        self.assertLessEqual(len(jobs), request.get("limit", 100))
+
+    def check_job(self, request, response):
+        self.assertEqual(response.get("id"), str(request["job_id"]))
+
+    def check_scheduled(self, request, response):
+        self.assertEqual(response.get("status"), "QUEUED", response)
+        self.assertEqual(response.get("scheduledAt"), request["at"])
+
+    def check_cancelled(self, request, response):
+        self.assertEqual(response.get("id"), str(request["job_id"]))
+        self.assertEqual(response.get("status"), "CANCELLED", response)
+
+    def check_invalidation(self, request, response):
+        expected = f"user {request['user_id']}" if "user_id" in request else "all"
+        self.assertEqual(response.get("scope"), expected)
+
+    def check_blacklist_change(self, request, response):
+        self.assertEqual(response.get("changed"), len(request["title_ids"]), response)
+
+    def check_blacklist(self, request, response):
+        entries = response.get("entries", [])
+        self.assertGreater(len(entries), 0)
+        owner = str(request["user_id"]) if "user_id" in request else None
+        for entry in entries:
+            self.assertEqual(entry.get("userId"), owner, entry)
+
+    def check_health(self, request, response):
+        self.assertEqual(response.get("status"), "SERVING")
+
+
+# What the answer of each README method must show beyond exit status 0 (JSON: lowerCamelCase
+# names, 64-bit integers as strings, default values omitted, as grpcurl prints them).
+RESPONSE_CHECKS = {
+    "grpc.health.v1.Health/Check": ReadmeGrpcurlTest.check_health,
+    "vitrina.v1.Recommender/GetUserRecommendations": ReadmeGrpcurlTest.check_recommendations,
+    "vitrina.v1.Recommender/GetTitleRelevant": ReadmeGrpcurlTest.check_recommendations,
+    "vitrina.v1.Recommender/TrainModel": ReadmeGrpcurlTest.check_training,
+    "vitrina.v1.Admin/ListModels": ReadmeGrpcurlTest.check_model_list,
+    "vitrina.v1.Admin/GetModel": ReadmeGrpcurlTest.check_model,
+    "vitrina.v1.Admin/ActivateModel": ReadmeGrpcurlTest.check_activation,
+    "vitrina.v1.Admin/DeleteModel": ReadmeGrpcurlTest.check_empty,
+    "vitrina.v1.Admin/ListJobs": ReadmeGrpcurlTest.check_job_list,
+    "vitrina.v1.Admin/GetJob": ReadmeGrpcurlTest.check_job,
+    "vitrina.v1.Admin/ScheduleTraining": ReadmeGrpcurlTest.check_scheduled,
+    "vitrina.v1.Admin/CancelJob": ReadmeGrpcurlTest.check_cancelled,
+    "vitrina.v1.Admin/InvalidateCache": ReadmeGrpcurlTest.check_invalidation,
+    "vitrina.v1.Admin/AddToBlacklist": ReadmeGrpcurlTest.check_blacklist_change,
+    "vitrina.v1.Admin/RemoveFromBlacklist": ReadmeGrpcurlTest.check_blacklist_change,
+    "vitrina.v1.Admin/ListBlacklist": ReadmeGrpcurlTest.check_blacklist,
+    "vitrina.v1.Admin/RecordInteraction": ReadmeGrpcurlTest.check_empty,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--server", required=True, help="the vitrina-server binary")
+    parser.add_argument("--readme", required=True, help="README.md whose grpcurl lines to run")
+    _, unittest_arguments = parser.parse_known_args(namespace=paths)
+    unittest.main(argv=[sys.argv[0], *unittest_arguments])
+
+
+if __name__ == "__main__":
+    main()
