@@ -1,0 +1,270 @@
+// End-to-end over HTTP: the real server (Application) with its HTTP/JSON listener on 127.0.0.1
+// port 0 and an admin token, called through cpp-httplib as any HTTP client would.
+#include <gmock/gmock.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "fmt/format.h"
+#include "tests/server/test_server.h"
+
+namespace vitrina::server::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kToken[] = "s3cret";
+
+httplib::Headers AdminHeaders() { return {{"Authorization", fmt::format("Bearer {}", kToken)}}; }
+
+// Parses a JSON answer strictly (an unknown field fails); fails the test when it does not parse.
+template <class Message>
+Message ParseJson(const std::string& body) {
+  Message message;
+  auto status = google::protobuf::util::JsonStringToMessage(body, &message);
+  EXPECT_TRUE(status.ok()) << status.message().ToString() << " in " << body;
+  return message;
+}
+
+std::vector<int64_t> TitleIds(const v1::RecommendationsResponse& response) {
+  std::vector<int64_t> ids;
+  for (const auto& item : response.items()) ids.push_back(item.title_id());
+  return ids;
+}
+
+// The samples of a Prometheus text exposition by series (`name{labels}`). Fails the test on a
+// line that is not a comment or `series value`, and on a sample whose family has no TYPE line.
+std::map<std::string, double> ParseMetrics(const std::string& text) {
+  std::map<std::string, double> samples;
+  std::set<std::string> typed;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.starts_with("# TYPE ")) {
+      typed.insert(line.substr(7, line.find(' ', 7) - 7));
+      continue;
+    }
+    if (line.empty() || line.starts_with('#')) continue;
+    const size_t space = line.rfind(' ');
+    double value = 0;
+    const char* value_end = line.data() + line.size();
+    const bool parsed = space != std::string::npos && [&] {
+      auto [parsed_end, error] = std::from_chars(line.data() + space + 1, value_end, value);
+      return error == std::errc() && parsed_end == value_end && std::isfinite(value);
+    }();
+    if (!parsed) {
+      ADD_FAILURE() << "not a sample: '" << line << "'";
+      continue;
+    }
+    const std::string series = line.substr(0, space);
+    std::string family = series.substr(0, series.find('{'));
+    for (std::string_view suffix : {"_bucket", "_sum", "_count"}) {
+      if (!typed.contains(family) && family.ends_with(suffix)) family.resize(family.size() - suffix.size());
+    }
+    EXPECT_TRUE(typed.contains(family)) << "no TYPE line before '" << line << "'";
+    samples[series] = value;
+  }
+  return samples;
+}
+
+class HttpEndToEndTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ServerConfig config = TestServer::SmallConfig(dir_->path());
+    config.http_listen = "127.0.0.1:0";
+    config.admin_token = kToken;
+    server_ = TestServer::Start(config).release();
+    ASSERT_NE(server_, nullptr);
+    ASSERT_GT(server_->app().http_port(), 0);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->app().http_port());
+    client_->set_read_timeout(60, 0);  // the legacy training route answers once its model exists
+  }
+
+  // GET that must answer; fails the test (and returns an empty 0 response) otherwise.
+  httplib::Response Get(const std::string& target, const httplib::Headers& headers = {}) {
+    httplib::Result result = client_->Get(target, headers);
+    EXPECT_TRUE(result) << "GET " << target << ": " << httplib::to_string(result.error());
+    return result ? *result : httplib::Response();
+  }
+
+  v1::RecommendationsResponse Recommend(int64_t user, int k) {
+    httplib::Response response = Get(fmt::format("/titles/recommendations?user_id={}&k={}", user, k));
+    EXPECT_EQ(response.status, 200) << response.body;
+    return ParseJson<v1::RecommendationsResponse>(response.body);
+  }
+
+  v1::RecommendationsResponse RecommendOverGrpc(int64_t user, int k) {
+    grpc::ClientContext context;
+    v1::GetUserRecommendationsRequest request;
+    request.set_user_id(user);
+    request.set_k(k);
+    v1::RecommendationsResponse response;
+    grpc::Status status = server_->recommender().GetUserRecommendations(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  std::map<std::string, double> ScrapeMetrics() {
+    httplib::Response response = Get("/metrics");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_THAT(response.get_header_value("Content-Type"), HasSubstr("text/plain"));
+    return ParseMetrics(response.body);
+  }
+
+  static TempDir* dir_;
+  static TestServer* server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+TempDir* HttpEndToEndTest::dir_ = nullptr;
+TestServer* HttpEndToEndTest::server_ = nullptr;
+
+TEST_F(HttpEndToEndTest, RecommendationsAreKPersonalTitlesInJson) {
+  httplib::Response response = Get("/titles/recommendations?user_id=7&k=7");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.get_header_value("Content-Type"), "application/json");
+  auto answer = ParseJson<v1::RecommendationsResponse>(response.body);
+  ASSERT_EQ(answer.items_size(), 7);
+  EXPECT_EQ(answer.source(), v1::MODEL);
+  EXPECT_GT(answer.model_id(), 0);
+  std::vector<int64_t> ids = TitleIds(answer);
+  EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), 7u) << "no duplicates";
+  for (int i = 1; i < answer.items_size(); ++i) EXPECT_GE(answer.items(i - 1).score(), answer.items(i).score());
+}
+
+TEST_F(HttpEndToEndTest, RelevantTitlesAnswerAlikeOnTheLegacyMisspeltPath) {
+  const int64_t title = Recommend(3, 1).items(0).title_id();
+  httplib::Response relevant = Get(fmt::format("/titles/relevant?title_id={}&k=5", title));
+  httplib::Response legacy = Get(fmt::format("/titles/relavant?title_id={}&k=5", title));
+  ASSERT_EQ(relevant.status, 200) << relevant.body;
+  ASSERT_EQ(legacy.status, 200) << legacy.body;
+  auto answer = ParseJson<v1::RecommendationsResponse>(relevant.body);
+  std::vector<int64_t> ids = TitleIds(answer);
+  EXPECT_EQ(ids.size(), 5u);
+  EXPECT_THAT(ids, ::testing::Not(::testing::Contains(title)));
+  EXPECT_EQ(TitleIds(ParseJson<v1::RecommendationsResponse>(legacy.body)), ids);
+}
+
+TEST_F(HttpEndToEndTest, PostedInteractionRemovesTheTitleFromThatUsersAnswer) {
+  std::vector<int64_t> before = TitleIds(Recommend(11, 5));
+  ASSERT_EQ(before.size(), 5u);
+  const std::string body = fmt::format(R"({{"userId": 11, "titleId": {}, "type": "view", "value": 1.0}})", before[0]);
+  httplib::Result posted = client_->Post("/interactions", AdminHeaders(), body, "application/json");
+  ASSERT_TRUE(posted) << httplib::to_string(posted.error());
+  ASSERT_EQ(posted->status, 200) << posted->body;
+
+  std::vector<int64_t> after = TitleIds(Recommend(11, 5));
+  EXPECT_EQ(after.size(), 5u);
+  EXPECT_THAT(after, ::testing::Not(::testing::Contains(before[0])));
+  // Only the watched title left: the others move up one place.
+  EXPECT_EQ(std::vector<int64_t>(after.begin(), after.begin() + 4),
+            std::vector<int64_t>(before.begin() + 1, before.end()));
+}
+
+TEST_F(HttpEndToEndTest, HealthIsOkOnceAModelServes) {
+  httplib::Response response = Get("/health");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"status":"SERVING"})");
+}
+
+TEST_F(HttpEndToEndTest, MetricsCountTheCallsOfBothTransportsTheModelAndTheCache) {
+  const std::string grpc_ok = R"(vitrina_requests_total{transport="grpc",method="GetUserRecommendations",code="OK"})";
+  const std::string http_ok = R"(vitrina_requests_total{transport="http",method="GetUserRecommendations",code="OK"})";
+  const std::string http_invalid =
+      R"(vitrina_requests_total{transport="http",method="GetUserRecommendations",code="INVALID_ARGUMENT"})";
+  const std::string scrapes = R"(vitrina_requests_total{transport="http",method="Metrics",code="OK"})";
+  const std::string hits = R"(vitrina_cache_requests_total{backend="memory",result="hit"})";
+  const std::string misses = R"(vitrina_cache_requests_total{backend="memory",result="miss"})";
+  std::map<std::string, double> before = ScrapeMetrics();
+
+  // A user no other test asks for: the first call misses the cache, the four others hit it.
+  constexpr int64_t kUser = 41;
+  v1::RecommendationsResponse first = RecommendOverGrpc(kUser, 5);
+  EXPECT_FALSE(first.from_cache());
+  EXPECT_TRUE(RecommendOverGrpc(kUser, 5).from_cache());
+  EXPECT_TRUE(RecommendOverGrpc(kUser, 5).from_cache());
+  EXPECT_TRUE(Recommend(kUser, 5).from_cache());
+  EXPECT_TRUE(Recommend(kUser, 5).from_cache());
+  EXPECT_EQ(Get("/titles/recommendations?user_id=41&k=5000").status, 400);
+
+  std::map<std::string, double> after = ScrapeMetrics();
+  auto delta = [&](const std::string& series) { return after[series] - before[series]; };
+  EXPECT_EQ(delta(grpc_ok), 3);
+  EXPECT_EQ(delta(http_ok), 2);
+  EXPECT_EQ(delta(http_invalid), 1);
+  EXPECT_EQ(delta(scrapes), 1) << "a scrape is counted once it has answered";
+  EXPECT_EQ(delta(hits), 4);
+  EXPECT_EQ(delta(misses), 1);
+  EXPECT_EQ(
+      after[R"(vitrina_request_duration_seconds_count{transport="http",method="GetUserRecommendations",code="OK"})"],
+      after[http_ok]);
+  EXPECT_GT(after["vitrina_active_model_id"], 0);
+  EXPECT_EQ(after["vitrina_active_model_id"], static_cast<double>(first.model_id()));
+}
+
+TEST_F(HttpEndToEndTest, AdminRoutesNeedTheToken) {
+  httplib::Response anonymous = Get("/admin/models");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_EQ(anonymous.get_header_value("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(ParseJson<google::protobuf::Struct>(anonymous.body).fields().at("code").string_value(), "UNAUTHENTICATED");
+
+  EXPECT_EQ(Get("/admin/models", {{"Authorization", "Bearer wrong"}}).status, 403);
+
+  httplib::Response allowed = Get("/admin/models", AdminHeaders());
+  ASSERT_EQ(allowed.status, 200) << allowed.body;
+  EXPECT_GT(ParseJson<v1::ListModelsResponse>(allowed.body).active_model_id(), 0);
+}
+
+TEST_F(HttpEndToEndTest, ErrorsMapToHttpStatusesWithAMessage) {
+  httplib::Response too_many = Get("/titles/recommendations?user_id=5&k=5000");
+  EXPECT_EQ(too_many.status, 400);
+  auto invalid = ParseJson<google::protobuf::Struct>(too_many.body).fields();
+  EXPECT_EQ(invalid["code"].string_value(), "INVALID_ARGUMENT");
+  EXPECT_THAT(invalid["message"].string_value(), HasSubstr("k must be in 1..1000"));
+
+  httplib::Response unknown = Get("/titles/relevant?title_id=99999999&k=5");
+  EXPECT_EQ(unknown.status, 404);
+  auto not_found = ParseJson<google::protobuf::Struct>(unknown.body).fields();
+  EXPECT_EQ(not_found["code"].string_value(), "NOT_FOUND");
+  EXPECT_THAT(not_found["message"].string_value(), HasSubstr("99999999"));
+}
+
+TEST_F(HttpEndToEndTest, LegacyTrainAnswersTheNewModelIdThatAdminModelsLists) {
+  httplib::Response trained = Get("/admin/train?epochs=2&loss=warp", AdminHeaders());
+  ASSERT_EQ(trained.status, 200) << trained.body;
+  auto fields = ParseJson<google::protobuf::Struct>(trained.body).fields();
+  ASSERT_EQ(fields.size(), 1u) << trained.body;
+  ASSERT_TRUE(fields.contains("model_id")) << trained.body;
+  ASSERT_EQ(fields["model_id"].kind_case(), google::protobuf::Value::kNumberValue) << "a JSON number, as before";
+  const auto model_id = static_cast<int64_t>(fields["model_id"].number_value());
+  EXPECT_GT(model_id, 0);
+
+  httplib::Response listed = Get("/admin/models", AdminHeaders());
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto models = ParseJson<v1::ListModelsResponse>(listed.body);
+  auto model = std::find_if(models.models().begin(), models.models().end(),
+                            [&](const v1::Model& m) { return m.id() == model_id; });
+  ASSERT_NE(model, models.models().end()) << listed.body;
+  EXPECT_EQ(model->params().epochs(), 2);
+  EXPECT_EQ(model->params().loss(), v1::WARP);
+}
+
+}  // namespace
+}  // namespace vitrina::server::testing
