@@ -154,6 +154,11 @@ absl::Status MariadbServer::Stop() {
   return absl::OkStatus();
 }
 
+absl::Status MariadbServer::Restart() {
+  if (pid_ >= 0) return absl::FailedPreconditionError("mariadbd is still running");
+  return Launch();
+}
+
 absl::Status MariadbServer::Pause() {
   absl::Status status = Signal(SIGSTOP);
   if (status.ok()) paused_ = true;

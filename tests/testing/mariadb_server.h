@@ -41,6 +41,8 @@ class MariadbServer {
 
   // SIGTERM and wait, as in an orderly shutdown: clients then get "connection refused".
   absl::Status Stop();
+  // Starts the stopped server again on the same port and data, as after an outage.
+  absl::Status Restart();
   // SIGSTOP / SIGCONT: the server keeps its connections but answers nothing, like a stalled host.
   absl::Status Pause();
   absl::Status Resume();
