@@ -108,9 +108,9 @@ absl::StatusOr<std::optional<CronSchedule>> OptionalCron(const std::string& expr
 
 }  // namespace
 
+// Everything but the request metrics, which the HTTP edge renders itself ahead of this text.
 std::string Application::Parts::RenderMetrics() const {
   std::string out;
-  request_metrics.AppendPrometheus(out);
   cache::CacheStats stats = cache->Stats();
   out += fmt::format(
       "# HELP vitrina_cache_requests_total Cache lookups by result.\n# TYPE vitrina_cache_requests_total counter\n"

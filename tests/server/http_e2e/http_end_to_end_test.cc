@@ -39,7 +39,8 @@ std::vector<int64_t> TitleIds(const v1::RecommendationsResponse& response) {
 }
 
 // The samples of a Prometheus text exposition by series (`name{labels}`). Fails the test on a
-// line that is not a comment or `series value`, and on a sample whose family has no TYPE line.
+// line that is not a comment or `series value`, on a sample whose family has no TYPE line, and on
+// a series given twice (Prometheus refuses the whole scrape then).
 std::map<std::string, double> ParseMetrics(const std::string& text) {
   std::map<std::string, double> samples;
   std::set<std::string> typed;
@@ -71,6 +72,7 @@ std::map<std::string, double> ParseMetrics(const std::string& text) {
       if (!typed.contains(family) && family.ends_with(suffix)) family.resize(family.size() - suffix.size());
     }
     EXPECT_TRUE(typed.contains(family)) << "no TYPE line before '" << line << "'";
+    EXPECT_FALSE(samples.contains(series)) << "series given twice: '" << series << "'";
     samples[series] = value;
   }
   return samples;
