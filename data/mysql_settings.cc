@@ -5,7 +5,7 @@
 
 namespace vitrina::data {
 
-absl::StatusOr<MysqlSettings> MysqlSettings::FromYaml(const YamlSection& section) {
+absl::StatusOr<MysqlSettings> MysqlSettings::FromYaml(const common::YamlSection& section) {
   RETURN_IF_ERROR(section.RejectUnknownKeys({"url", "connect_timeout_seconds",
                                              "read_timeout_seconds", "max_statement_time_seconds",
                                              "retries", "retry_backoff_ms", "queries"}));
@@ -24,7 +24,7 @@ absl::StatusOr<MysqlSettings> MysqlSettings::FromYaml(const YamlSection& section
   RETURN_IF_ERROR(section.ReadInt("retries", 0, 100, &settings.retries));
   RETURN_IF_ERROR(section.ReadInt("retry_backoff_ms", 0, 600000, &settings.retry_backoff_ms));
 
-  ASSIGN_OR_RETURN(std::optional<YamlSection> queries, section.Child("queries"));
+  ASSIGN_OR_RETURN(std::optional<common::YamlSection> queries, section.Child("queries"));
   if (queries) {
     RETURN_IF_ERROR(
         queries->RejectUnknownKeys({"interaction_types", "titles", "users", "interactions"}));

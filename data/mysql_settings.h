@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "data/yaml_section.h"
+#include "common/yaml_section.h"
 
 namespace vitrina::data {
 
@@ -50,7 +50,7 @@ struct MysqlSettings {
 
   // Parses a `mysql:` section (see data/README.md); absent keys keep the defaults above. A url,
   // when present, must parse.
-  static absl::StatusOr<MysqlSettings> FromYaml(const YamlSection& section);
+  static absl::StatusOr<MysqlSettings> FromYaml(const common::YamlSection& section);
 };
 
 }  // namespace vitrina::data

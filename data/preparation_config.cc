@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "common/status_macros.h"
-#include "data/yaml_section.h"
+#include "common/yaml_section.h"
 #include "fmt/format.h"
 
 namespace vitrina::data {
@@ -12,7 +12,7 @@ namespace {
 
 constexpr int kMaxInt = std::numeric_limits<int>::max();
 
-absl::StatusOr<InteractionRule> RuleFromYaml(const YamlSection& section) {
+absl::StatusOr<InteractionRule> RuleFromYaml(const common::YamlSection& section) {
   RETURN_IF_ERROR(section.RejectUnknownKeys({"weight", "min_value", "scale_by_value"}));
   InteractionRule rule;
   if (section.Has("weight")) {
@@ -46,20 +46,20 @@ PreparationConfig PreparationConfig::Defaults() {
 }
 
 absl::StatusOr<PreparationConfig> PreparationConfig::FromYaml(const YAML::Node& node) {
-  ASSIGN_OR_RETURN(YamlSection section, YamlSection::Open(node, "preparation"));
+  ASSIGN_OR_RETURN(common::YamlSection section, common::YamlSection::Open(node, "preparation"));
   RETURN_IF_ERROR(section.RejectUnknownKeys({"interaction_types", "max_pair_weight", "max_age_days",
                                              "min_user_interactions", "min_title_interactions",
                                              "popularity_window_days"}));
   PreparationConfig config = Defaults();
-  ASSIGN_OR_RETURN(std::optional<YamlSection> types, section.Child("interaction_types"));
+  ASSIGN_OR_RETURN(std::optional<common::YamlSection> types, section.Child("interaction_types"));
   if (types) {
     // A listed section replaces the default rules entirely: a catalog with other types must not
     // inherit rules for types it does not have.
     config.interaction_rules.clear();
     for (const auto& entry : types->node()) {
       std::string name = entry.first.Scalar();
-      ASSIGN_OR_RETURN(YamlSection rule_section,
-                       YamlSection::Open(entry.second, fmt::format("{}.{}", types->path(), name)));
+      ASSIGN_OR_RETURN(common::YamlSection rule_section,
+                       common::YamlSection::Open(entry.second, fmt::format("{}.{}", types->path(), name)));
       ASSIGN_OR_RETURN(config.interaction_rules[name], RuleFromYaml(rule_section));
     }
   }

@@ -7,7 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/status_macros.h"
-#include "data/yaml_section.h"
+#include "common/yaml_section.h"
 #include "fmt/format.h"
 #include "server/cron_schedule.h"
 #include "server/training_params.h"
@@ -15,7 +15,7 @@
 namespace vitrina::server {
 namespace {
 
-using data::YamlSection;
+using common::YamlSection;
 
 // An environment variable that overrides config keys: `value` goes to `path`, and each of
 // `implied` is set as well (VITRINA_REDIS_URL also switches the cache to Redis).

@@ -1,11 +1,11 @@
-#include "data/yaml_section.h"
+#include "common/yaml_section.h"
 
 #include <algorithm>
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
 
-namespace vitrina::data {
+namespace vitrina::common {
 namespace {
 
 std::string Join(const std::string& path, std::string_view key) {
@@ -94,4 +94,4 @@ absl::StatusOr<std::optional<YamlSection>> YamlSection::Child(std::string_view k
   return std::optional<YamlSection>(std::move(child));
 }
 
-}  // namespace vitrina::data
+}  // namespace vitrina::common

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "yaml-cpp/yaml.h"
 
-namespace vitrina::data {
+namespace vitrina::common {
 
 // One map of a YAML config, read key by key with InvalidArgument errors that name the full key
 // ("preparation.interaction_types.rating.weight"). Readers leave the output untouched when the key
@@ -48,4 +48,4 @@ class YamlSection {
   std::string path_;
 };
 
-}  // namespace vitrina::data
+}  // namespace vitrina::common
