@@ -45,15 +45,8 @@ class WarpKosLoss final : public Loss {
       const auto [positive_prediction, positive] = *kth;
       step.RepresentItem(positive, worker.positive.data());
 
-      const NegativeSearch search =
-          FindViolatingNegative(step, context, worker, user, positive_prediction);
-      if (search.negative >= 0) {
-        const float loss = std::min(loss_by_sampled(search.sampled), kMaxWarpLoss);
-        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(),
-                      worker.negative.data());
-      }
-      worker.figure_sum += search.sampled;
-      ++worker.figure_count;
+      // k-OS has no sample weights (LightFM's fit_warp_kos takes none).
+      WarpUpdate(step, context, worker, loss_by_sampled, user, positive, positive_prediction, 1.0f);
     }
   }
 

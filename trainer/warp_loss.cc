@@ -29,16 +29,7 @@ class WarpLoss final : public Loss {
       step.RepresentUser(user);
       step.RepresentItem(positive, worker.positive.data());
       const float positive_prediction = step.Predict(worker.positive.data());
-      const NegativeSearch search =
-          FindViolatingNegative(step, context, worker, user, positive_prediction);
-      if (search.negative >= 0) {
-        const float loss =
-            std::min(samples[s].weight * loss_by_sampled(search.sampled), kMaxWarpLoss);
-        step.Pairwise(loss, user, positive, search.negative, worker.positive.data(),
-                      worker.negative.data());
-      }
-      worker.figure_sum += search.sampled;
-      ++worker.figure_count;
+      WarpUpdate(step, context, worker, loss_by_sampled, user, positive, positive_prediction, samples[s].weight);
     }
   }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "trainer/loss.h"
 #include "trainer/training_context.h"
 #include "trainer/worker.h"
 
@@ -64,5 +65,20 @@ class WarpLossTable {
  private:
   std::vector<float> losses_;
 };
+
+// One WARP update once the positive is chosen (shared by WARP and k-OS WARP): search a violating
+// negative, then a pairwise step sized by the rank estimate, times `weight`, clipped at
+// kMaxWarpLoss. Counts the draws for the epoch's sampled-negatives figure.
+template <class Step>
+void WarpUpdate(Step& step, const TrainingContext& context, Worker& worker, const WarpLossTable& loss_by_sampled,
+                int32_t user, int32_t positive, float positive_prediction, float weight) {
+  const NegativeSearch search = FindViolatingNegative(step, context, worker, user, positive_prediction);
+  if (search.negative >= 0) {
+    const float loss = std::min(weight * loss_by_sampled(search.sampled), kMaxWarpLoss);
+    step.Pairwise(loss, user, positive, search.negative, worker.positive.data(), worker.negative.data());
+  }
+  worker.figure_sum += search.sampled;
+  ++worker.figure_count;
+}
 
 }  // namespace vitrina::trainer
