@@ -23,6 +23,14 @@ bool Contains(const std::vector<int64_t>& sorted, int64_t id) {
   return std::binary_search(sorted.begin(), sorted.end(), id);
 }
 
+// A per-thread score buffer: a 100k-title catalog needs 400 KB per answer, which allocating and
+// zeroing on every request would cost for nothing (every entry is overwritten).
+std::span<float> ScoreBuffer(int32_t n_items) {
+  thread_local std::vector<float> buffer;
+  if (buffer.size() < static_cast<size_t>(n_items)) buffer.resize(static_cast<size_t>(n_items));
+  return std::span<float>(buffer.data(), static_cast<size_t>(n_items));
+}
+
 // Everything in a request that changes its answer, for the cache key.
 std::string Variant(int k, bool exclude_seen, const std::vector<int64_t>& excluded) {
   if (excluded.empty()) return fmt::format("k{}:s{:d}", k, exclude_seen);
@@ -109,7 +117,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     }
   }
 
-  std::vector<float> scores(model.n_items());
+  std::span<float> scores = ScoreBuffer(model.n_items());
   if (absl::Status scored = model.ScoreItems(*user, scores); !scored.ok()) return scored;
   std::span<const int32_t> consumed = exclude_seen ? model.ConsumedItems(*user) : std::span<const int32_t>();
   auto is_excluded = [&](int32_t index) {
@@ -148,7 +156,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
     }
   }
 
-  std::vector<float> similarity(model.n_items());
+  std::span<float> similarity = ScoreBuffer(model.n_items());
   if (absl::Status scored = model.ItemSimilarities(*item, similarity); !scored.ok()) return scored;
   auto is_excluded = [&](int32_t index) {
     if (index == *item) return true;
