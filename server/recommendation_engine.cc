@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/hash/hash.h"
 #include "fmt/format.h"
 #include "trainer/top_k.h"
 
@@ -31,10 +30,23 @@ std::span<float> ScoreBuffer(int32_t n_items) {
   return std::span<float>(buffer.data(), static_cast<size_t>(n_items));
 }
 
+// FNV-1a over the ids: unlike absl's hashes (seeded per process) it is the same in every process,
+// so replicas sharing Redis, and a restarted server, find each other's entries.
+uint64_t StableHash(const std::vector<int64_t>& ids) {
+  uint64_t hash = 14695981039346656037ull;
+  for (int64_t id : ids) {
+    for (int byte = 0; byte < 8; ++byte) {
+      hash ^= (static_cast<uint64_t>(id) >> (8 * byte)) & 0xff;
+      hash *= 1099511628211ull;
+    }
+  }
+  return hash;
+}
+
 // Everything in a request that changes its answer, for the cache key.
 std::string Variant(int k, bool exclude_seen, const std::vector<int64_t>& excluded) {
   if (excluded.empty()) return fmt::format("k{}:s{:d}", k, exclude_seen);
-  return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, absl::HashOf(excluded));
+  return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, StableHash(excluded));
 }
 
 // The model's ranking of `count` titles by `scores`, skipping excluded ones, as an answer.
