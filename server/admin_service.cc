@@ -88,13 +88,9 @@ absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainin
     return absl::InvalidArgumentError("at is required: when to train, RFC 3339 (e.g. \"2026-11-23T03:00:00Z\")");
   }
   RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder));
-  registry::JobSpec spec;
-  spec.kind = FromProto(request.params().kind());
-  spec.trigger = registry::JobTrigger::kSchedule;
-  spec.params_json = ToJson(request.params());
-  spec.activate = FromProto(request.activate());
-  spec.scheduled_at = request.at().seconds();
-  ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(spec));
+  ASSIGN_OR_RETURN(registry::JobRecord job,
+                   jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
+                                                registry::JobTrigger::kSchedule, request.at().seconds())));
   return ToProto(job);
 }
 

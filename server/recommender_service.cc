@@ -16,6 +16,17 @@ absl::Status ValidateTrainingRequest(const v1::TrainingParams& params, v1::Activ
   return absl::OkStatus();
 }
 
+registry::JobSpec TrainingJobSpec(const v1::TrainingParams& params, v1::Activation activate,
+                                  registry::JobTrigger trigger, registry::UnixSeconds scheduled_at) {
+  registry::JobSpec spec;
+  spec.kind = FromProto(params.kind());
+  spec.trigger = trigger;
+  spec.params_json = ToJson(params);
+  spec.activate = FromProto(activate);
+  spec.scheduled_at = scheduled_at;
+  return spec;
+}
+
 void RecommenderService::TrainModel(const v1::TrainModelRequest& request, TrainDone done) {
   if (jobs_ == nullptr) {
     done(absl::FailedPreconditionError("this instance does not train (jobs.enabled is false)"));
@@ -25,12 +36,8 @@ void RecommenderService::TrainModel(const v1::TrainModelRequest& request, TrainD
     done(valid);
     return;
   }
-  registry::JobSpec spec;
-  spec.kind = FromProto(request.params().kind());
-  spec.trigger = registry::JobTrigger::kApi;
-  spec.params_json = ToJson(request.params());
-  spec.activate = FromProto(request.activate());
-  spec.scheduled_at = registry::UnixNow();
+  registry::JobSpec spec =
+      TrainingJobSpec(request.params(), request.activate(), registry::JobTrigger::kApi, registry::UnixNow());
 
   JobManager::Finished on_finished;
   if (request.wait()) {

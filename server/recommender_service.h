@@ -30,5 +30,8 @@ class RecommenderService final : public RecommenderCore {
 // Checks what a training request asks, shared by TrainModel and ScheduleTraining.
 absl::Status ValidateTrainingRequest(const v1::TrainingParams& params, v1::Activation activate,
                                      const ModelHolder& models);
+// The queue entry of a validated training request.
+registry::JobSpec TrainingJobSpec(const v1::TrainingParams& params, v1::Activation activate,
+                                  registry::JobTrigger trigger, registry::UnixSeconds scheduled_at);
 
 }  // namespace vitrina::server

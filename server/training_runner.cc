@@ -162,8 +162,10 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
                       fmt::format("model-job{}-{}.vtm", job.id, absl::ToUnixMillis(absl::Now())))
                          .string();
   ASSIGN_OR_RETURN(trainer::ModelFileInfo file, trainer::SaveModel(*model, path));
-  const PopularTitles& popular = incremental ? *parent->popular : PopularTitles(prepared->popularity);
-  RETURN_IF_ERROR(popular.Save(ModelManager::PopularityPath(path)));
+  // An increment's popularity covers the increment only: the parent's snapshot stays the answer.
+  const std::string popularity_path = ModelManager::PopularityPath(path);
+  RETURN_IF_ERROR(incremental ? parent->popular->Save(popularity_path)
+                              : PopularTitles(std::move(prepared->popularity)).Save(popularity_path));
 
   v1::DatasetStats stats = ToProto(prepared->stats);
   stats.set_n_train(static_cast<int64_t>(train.size()));
