@@ -22,14 +22,6 @@ bool Contains(const std::vector<int64_t>& sorted, int64_t id) {
   return std::binary_search(sorted.begin(), sorted.end(), id);
 }
 
-// A per-thread score buffer: a 100k-title catalog needs 400 KB per answer, which allocating and
-// zeroing on every request would cost for nothing (every entry is overwritten).
-std::span<float> ScoreBuffer(int32_t n_items) {
-  thread_local std::vector<float> buffer;
-  if (buffer.size() < static_cast<size_t>(n_items)) buffer.resize(static_cast<size_t>(n_items));
-  return std::span<float>(buffer.data(), static_cast<size_t>(n_items));
-}
-
 // FNV-1a over the ids: unlike absl's hashes (seeded per process) it is the same in every process,
 // so replicas sharing Redis, and a restarted server, find each other's entries.
 uint64_t StableHash(const std::vector<int64_t>& ids) {
@@ -49,12 +41,10 @@ std::string Variant(int k, bool exclude_seen, const std::vector<int64_t>& exclud
   return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, StableHash(excluded));
 }
 
-// The model's ranking of `count` titles by `scores`, skipping excluded ones, as an answer.
-template <class Excluded>
-v1::RecommendationsResponse RankByScores(const trainer::Model& model, std::span<const float> scores, int count,
-                                         Excluded&& excluded) {
+// Ranked item indices as an answer.
+v1::RecommendationsResponse AsAnswer(const trainer::Model& model, const std::vector<trainer::ScoredIndex>& ranked) {
   v1::RecommendationsResponse answer;
-  for (const trainer::ScoredIndex& hit : trainer::TopK(scores, count, excluded)) {
+  for (const trainer::ScoredIndex& hit : ranked) {
     v1::ScoredTitle* item = answer.add_items();
     item->set_title_id(*model.ItemId(hit.index));
     item->set_score(hit.score);
@@ -129,15 +119,15 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     }
   }
 
-  std::span<float> scores = ScoreBuffer(model.n_items());
-  if (absl::Status scored = model.ScoreItems(*user, scores); !scored.ok()) return scored;
   std::span<const int32_t> consumed = exclude_seen ? model.ConsumedItems(*user) : std::span<const int32_t>();
   auto is_excluded = [&](int32_t index) {
     if (std::binary_search(consumed.begin(), consumed.end(), index)) return true;
     int64_t title = *model.ItemId(index);
     return Contains(excluded, title) || Contains(recent, title) || blacklist->IsBlocked(user_id, title);
   };
-  v1::RecommendationsResponse answer = RankByScores(model, scores, computed_length, is_excluded);
+  absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked = model.TopItemsForUser(*user, computed_length, is_excluded);
+  if (!ranked.ok()) return ranked.status();
+  v1::RecommendationsResponse answer = AsAnswer(model, *ranked);
   answer.set_source(v1::MODEL);
   answer.set_model_id(served->model_id);
   cache_.Put(key, answer.SerializeAsString());
@@ -168,14 +158,14 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
     }
   }
 
-  std::span<float> similarity = ScoreBuffer(model.n_items());
-  if (absl::Status scored = model.ItemSimilarities(*item, similarity); !scored.ok()) return scored;
   auto is_excluded = [&](int32_t index) {
     if (index == *item) return true;
     int64_t title = *model.ItemId(index);
     return Contains(excluded, title) || blacklist->Contains(std::nullopt, title);
   };
-  v1::RecommendationsResponse answer = RankByScores(model, similarity, computed_length, is_excluded);
+  absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked = model.TopSimilarItems(*item, computed_length, is_excluded);
+  if (!ranked.ok()) return ranked.status();
+  v1::RecommendationsResponse answer = AsAnswer(model, *ranked);
   answer.set_source(v1::MODEL);
   answer.set_model_id(served->model_id);
   cache_.Put(key, answer.SerializeAsString());

@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "spdlog/spdlog.h"
 #include "trainer/epoch_runner.h"
+#include "trainer/exact_dot.h"
 #include "trainer/loss.h"
 #include "trainer/regularization_scales.h"
 #include "trainer/training_context.h"
@@ -44,6 +45,14 @@ absl::Status CheckTable(const EmbeddingTable& table, int32_t n_features, int com
                     side, n_features, components));
   }
   return absl::OkStatus();
+}
+
+std::span<const float> UserRow(const ServingIndex& serving, int32_t user) {
+  return {serving.users().row(user).data(), static_cast<size_t>(serving.users().cols())};
+}
+
+std::span<const float> UnitItemRow(const ServingIndex& serving, int32_t item) {
+  return {serving.unit_items().row(item).data(), static_cast<size_t>(serving.unit_items().cols())};
 }
 
 }  // namespace
@@ -200,43 +209,61 @@ std::optional<int64_t> Model::ItemId(int32_t item) const {
   return dataset().items().ids().IdAt(item);
 }
 
-absl::StatusOr<float> Model::Predict(int32_t user, int32_t item) const {
+absl::Status Model::CheckUser(int32_t user) const {
   if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
-  if (user < 0 || user >= n_users() || item < 0 || item >= n_items()) {
-    return absl::InvalidArgumentError(
-        fmt::format("no (user {}, item {}) in a {}x{} model", user, item, n_users(), n_items()));
+  if (user < 0 || user >= n_users()) {
+    return absl::InvalidArgumentError(fmt::format("user index {} out of range [0, {})", user, n_users()));
   }
-  return serving_.users().row(user).dot(serving_.items().row(item));
+  return absl::OkStatus();
+}
+
+absl::Status Model::CheckItem(int32_t item) const {
+  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
+  if (item < 0 || item >= n_items()) {
+    return absl::InvalidArgumentError(fmt::format("item index {} out of range [0, {})", item, n_items()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<float> Model::Predict(int32_t user, int32_t item) const {
+  RETURN_IF_ERROR(CheckUser(user));
+  RETURN_IF_ERROR(CheckItem(item));
+  const auto d = static_cast<int>(serving_.items().cols());
+  return ExactDot(serving_.items().row(item).data(), serving_.users().row(user).data(), d);
 }
 
 absl::Status Model::ScoreItems(int32_t user, std::span<float> scores) const {
-  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
-  if (user < 0 || user >= n_users()) {
-    return absl::InvalidArgumentError(
-        fmt::format("user index {} out of range [0, {})", user, n_users()));
-  }
+  RETURN_IF_ERROR(CheckUser(user));
   if (scores.size() != static_cast<size_t>(n_items())) {
     return absl::InvalidArgumentError(
         fmt::format("scores has {} entries, the model {} items", scores.size(), n_items()));
   }
-  Eigen::Map<Eigen::VectorXf>(scores.data(), n_items()).noalias() =
-      serving_.items() * serving_.users().row(user).transpose();
+  const DotRows items = serving_.item_rows();
+  ExactDots(items.rows, items.n_rows, items.cols, UserRow(serving_, user), scores);
   return absl::OkStatus();
 }
 
 absl::Status Model::ItemSimilarities(int32_t item, std::span<float> similarities) const {
-  if (!fitted()) return absl::FailedPreconditionError("the model is not fitted");
-  if (item < 0 || item >= n_items()) {
-    return absl::InvalidArgumentError(
-        fmt::format("item index {} out of range [0, {})", item, n_items()));
-  }
+  RETURN_IF_ERROR(CheckItem(item));
   if (similarities.size() != static_cast<size_t>(n_items())) {
     return absl::InvalidArgumentError(fmt::format("similarities has {} entries, the model {} items",
                                                   similarities.size(), n_items()));
   }
-  Eigen::Map<Eigen::VectorXf>(similarities.data(), n_items()).noalias() =
-      serving_.unit_items() * serving_.unit_items().row(item).transpose();
+  const DotRows units = serving_.unit_item_rows();
+  ExactDots(units.rows, units.n_rows, units.cols, UnitItemRow(serving_, item), similarities);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ScoredIndex>> Model::TopItemsForUser(int32_t user, int k,
+                                                                absl::FunctionRef<bool(int32_t)> excluded) const {
+  RETURN_IF_ERROR(CheckUser(user));
+  return TopKByDot(serving_.item_rows(), UserRow(serving_, user), k, excluded);
+}
+
+absl::StatusOr<std::vector<ScoredIndex>> Model::TopSimilarItems(int32_t item, int k,
+                                                                absl::FunctionRef<bool(int32_t)> excluded) const {
+  RETURN_IF_ERROR(CheckItem(item));
+  return TopKByDot(serving_.unit_item_rows(), UnitItemRow(serving_, item), k, excluded);
 }
 
 absl::Status Model::SetConsumedItems(CsrMatrix consumed) {

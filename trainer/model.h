@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "trainer/csr_matrix.h"
@@ -15,6 +16,7 @@
 #include "trainer/interactions.h"
 #include "trainer/random.h"
 #include "trainer/serving_index.h"
+#include "trainer/top_k.h"
 
 namespace vitrina::trainer {
 
@@ -87,6 +89,13 @@ class Model {
   absl::Status ScoreItems(int32_t user, std::span<float> scores) const;
   // similarities[i] = cosine of the embeddings of `item` and i, for every item.
   absl::Status ItemSimilarities(int32_t item, std::span<float> similarities) const;
+  // The k items with the highest ScoreItems scores (resp. ItemSimilarities, `item` itself
+  // included unless excluded) that excluded(index) does not reject, best first, ties by lower
+  // index; exactly TopK over those scores, at about half the memory traffic (see TopKByDot).
+  absl::StatusOr<std::vector<ScoredIndex>> TopItemsForUser(int32_t user, int k,
+                                                           absl::FunctionRef<bool(int32_t)> excluded) const;
+  absl::StatusOr<std::vector<ScoredIndex>> TopSimilarItems(int32_t item, int k,
+                                                           absl::FunctionRef<bool(int32_t)> excluded) const;
   const ServingIndex& serving() const { return serving_; }
 
   // The optional per-user consumed sets (every item each user consumed, not only training
@@ -101,6 +110,8 @@ class Model {
 
   // Builds the feature matrices from the dataset and the serving index from the parameters.
   absl::Status Refresh();
+  absl::Status CheckUser(int32_t user) const;
+  absl::Status CheckItem(int32_t item) const;
   void ExtendConsumedToDataset();
 
   ModelState state_;

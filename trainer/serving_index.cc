@@ -37,6 +37,9 @@ ServingIndex ServingIndex::Build(const CsrMatrix& user_features, const CsrMatrix
     const float norm = index.unit_items_.row(i).norm();
     if (norm > 0) index.unit_items_.row(i) /= norm;
   }
+  index.half_items_ = HalfPrecisionRows::Build(index.items_.data(), index.items_.rows(), static_cast<int>(index.items_.cols()));
+  index.half_unit_items_ =
+      HalfPrecisionRows::Build(index.unit_items_.data(), index.unit_items_.rows(), static_cast<int>(index.unit_items_.cols()));
   return index;
 }
 

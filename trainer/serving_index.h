@@ -4,6 +4,8 @@
 
 #include "trainer/csr_matrix.h"
 #include "trainer/embedding_table.h"
+#include "trainer/half_precision_rows.h"
+#include "trainer/top_k_by_dot.h"
 
 namespace vitrina::trainer {
 
@@ -28,10 +30,18 @@ class ServingIndex {
   // that unit_items() * unit_items().row(i)' is the cosine similarity to item i.
   const RowMatrix& unit_items() const { return unit_items_; }
 
+  // items() and unit_items() with their half-precision copies, for TopKByDot.
+  DotRows item_rows() const { return {items_.data(), items_.rows(), static_cast<int>(items_.cols()), &half_items_}; }
+  DotRows unit_item_rows() const {
+    return {unit_items_.data(), unit_items_.rows(), static_cast<int>(unit_items_.cols()), &half_unit_items_};
+  }
+
  private:
   RowMatrix users_;
   RowMatrix items_;
   RowMatrix unit_items_;
+  HalfPrecisionRows half_items_;
+  HalfPrecisionRows half_unit_items_;
 };
 
 }  // namespace vitrina::trainer
