@@ -43,7 +43,7 @@ schedule:
   nightly: ""
 """
 
-paths = argparse.Namespace(server=None, readme=None)
+paths = argparse.Namespace(server=None, readme=None, running=None)
 
 
 def readme_grpcurl_commands(markdown):
@@ -135,12 +135,37 @@ class DemoServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class RunningServer(DemoServer):
+    """A server someone else started (e.g. scripts/run.sh on a fresh machine): waited for, not stopped."""
+
+    def __init__(self, address, timeout_seconds):
+        self.address, self.timeout_seconds, self.process = address, timeout_seconds, None
+
+    def start(self):
+        pass
+
+    def log_tail(self, lines=30):
+        return "(the server's log is wherever it was started)"
+
+    def wait_until_serving(self):
+        deadline = time.monotonic() + self.timeout_seconds
+        while time.monotonic() < deadline:
+            check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", self.address, "grpc.health.v1.Health/Check"])
+            if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
+                return
+            time.sleep(1)
+        raise AssertionError(f"nothing SERVING at {self.address} after {self.timeout_seconds} s")
+
+    def stop(self):
+        pass
+
+
 class ReadmeGrpcurlTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         with open(paths.readme, encoding="utf-8") as readme:
             cls.commands = readme_grpcurl_commands(readme.read())
-        cls.server = DemoServer(paths.server)
+        cls.server = RunningServer(README_ADDRESS, paths.running) if paths.running else DemoServer(paths.server)
         cls.addClassCleanup(cls.server.stop)
         cls.server.start()
         cls.server.wait_until_serving()
@@ -287,9 +312,14 @@ RESPONSE_CHECKS = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--server", required=True, help="the vitrina-server binary")
+    parser.add_argument("--server", help="the vitrina-server binary to start on a demo catalog")
+    parser.add_argument("--running", type=int, metavar="SECONDS",
+                        help=f"instead, wait up to SECONDS for a server already started at {README_ADDRESS} "
+                             "(what scripts/run.sh starts) and run the commands against it, unchanged")
     parser.add_argument("--readme", required=True, help="README.md whose grpcurl lines to run")
     _, unittest_arguments = parser.parse_known_args(namespace=paths)
+    if (paths.server is None) == (paths.running is None):
+        parser.error("give exactly one of --server and --running")
     unittest.main(argv=[sys.argv[0], *unittest_arguments])
 
 
