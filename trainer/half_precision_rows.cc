@@ -77,7 +77,8 @@ void HalfPrecisionRows::Dots(std::span<const float> query, std::span<float> out)
   for (; i < n_rows_; ++i) {
     __m256 lanes = _mm256_setzero_ps();
     for (int c = 0; c < stride_; c += kLanes) lanes = _mm256_fmadd_ps(load(i, c), _mm256_load_ps(padded.data() + c), lanes);
-    const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(lanes, lanes), lanes);
+    const __m256 pairs = _mm256_hadd_ps(lanes, lanes);
+    const __m256 h = _mm256_hadd_ps(pairs, pairs);
     out[static_cast<size_t>(i)] = _mm_cvtss_f32(_mm_add_ss(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
   }
 #else
