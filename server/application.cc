@@ -106,6 +106,20 @@ absl::StatusOr<std::optional<CronSchedule>> OptionalCron(const std::string& expr
   return cron;
 }
 
+// A full training already queued, runnable now and allowed to activate (typically the first
+// training of a run that stopped before it ran): it will serve the first model, and queueing
+// another would train twice.
+absl::StatusOr<std::optional<int64_t>> PendingFirstTraining(const registry::JobStore& jobs, registry::UnixSeconds now) {
+  ASSIGN_OR_RETURN(std::vector<registry::JobRecord> queued, jobs.List(1000, registry::JobStatus::kQueued));
+  for (const registry::JobRecord& job : queued) {
+    if (job.spec.kind == registry::JobKind::kFull && job.spec.activate != registry::ActivatePolicy::kNever &&
+        job.spec.scheduled_at <= now) {
+      return job.id;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 // Everything but the request metrics, which the HTTP edge renders itself ahead of this text.
@@ -235,12 +249,17 @@ absl::Status Application::Start() {
     p.jobs->Start();
     p.scheduler->Start();
     if (p.holder.Current() == nullptr && c.training.train_at_start) {
-      registry::JobSpec spec;
-      spec.trigger = registry::JobTrigger::kApi;
-      spec.activate = registry::ActivatePolicy::kAlways;
-      spec.scheduled_at = registry::UnixNow();
-      ASSIGN_OR_RETURN(registry::JobRecord job, p.jobs->Submit(spec));
-      spdlog::info("no model yet: first training queued as job {}", job.id);
+      ASSIGN_OR_RETURN(std::optional<int64_t> pending, PendingFirstTraining(*p.job_store, registry::UnixNow()));
+      if (pending) {
+        spdlog::info("no model yet: job {}, queued before, trains the first one", *pending);
+      } else {
+        registry::JobSpec spec;
+        spec.trigger = registry::JobTrigger::kApi;
+        spec.activate = registry::ActivatePolicy::kAlways;
+        spec.scheduled_at = registry::UnixNow();
+        ASSIGN_OR_RETURN(registry::JobRecord job, p.jobs->Submit(spec));
+        spdlog::info("no model yet: first training queued as job {}", job.id);
+      }
     }
   }
   return absl::OkStatus();

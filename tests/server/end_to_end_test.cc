@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "registry/job_store.h"
+#include "registry/registry_database.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -369,6 +371,36 @@ TEST(EndToEndRestartTest, RestartServesTheSameModelAndFailsInterruptedJobs) {
   v1::ListJobsResponse jobs;
   ASSERT_TRUE(server->admin().ListJobs(&jobs_context, queued, &jobs).ok());
   EXPECT_EQ(jobs.jobs_size(), 1);
+}
+
+// A first training queued by a run that stopped before it ran trains the first model when the
+// server starts again; the server does not queue a second one.
+TEST(EndToEndRestartTest, AFirstTrainingQueuedBeforeARestartIsNotQueuedTwice) {
+  TempDir dir;
+  ServerConfig config = TestServer::SmallConfig(dir.path());
+  ASSERT_TRUE(config.training.train_at_start);
+  ASSERT_TRUE(config.Finalize().ok());  // the registry's default path in the data dir
+  std::filesystem::create_directories(config.data_dir);
+  int64_t queued_id = 0;
+  {
+    auto database = registry::RegistryDatabase::Open(config.registry_path);
+    ASSERT_TRUE(database.ok()) << database.status().message();
+    registry::JobStore jobs(**database);
+    registry::JobSpec spec;
+    spec.activate = registry::ActivatePolicy::kAlways;
+    spec.scheduled_at = registry::UnixNow();
+    auto job = jobs.Create(spec);
+    ASSERT_TRUE(job.ok()) << job.status().message();
+    queued_id = job->id;
+  }
+  auto server = TestServer::Start(config);
+  ASSERT_NE(server, nullptr);
+  grpc::ClientContext context;
+  v1::ListJobsResponse jobs;
+  ASSERT_TRUE(server->admin().ListJobs(&context, v1::ListJobsRequest(), &jobs).ok());
+  ASSERT_EQ(jobs.jobs_size(), 1);
+  EXPECT_EQ(jobs.jobs(0).id(), queued_id);
+  EXPECT_EQ(jobs.jobs(0).status(), v1::SUCCEEDED);
 }
 
 TEST(EndToEndAuthTest, AdminCallsNeedTheTokenWhenConfigured) {
