@@ -26,10 +26,13 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
                                            path, info.checksum_hex, record.artifact.checksum));
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const PopularTitles> popular, PopularTitles::Load(PopularityPath(path)));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ColdConsumption> cold_consumed,
+                   ColdConsumption::Load(ColdConsumptionPath(path)));
   auto served = std::make_shared<ServedModel>();
   served->model_id = record.id;
   served->model = std::make_shared<const trainer::Model>(std::move(model).value());
   served->popular = std::move(popular);
+  served->cold_consumed = std::move(cold_consumed);
   served->watermark = record.artifact.watermark;
   return served;
 }
@@ -79,6 +82,7 @@ absl::Status ModelManager::Delete(int64_t model_id) {
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
   std::filesystem::remove(PopularityPath(path), ignored);
+  std::filesystem::remove(ColdConsumptionPath(path), ignored);
   spdlog::info("model {} deleted ({})", model_id, path);
   return absl::OkStatus();
 }

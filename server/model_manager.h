@@ -42,6 +42,7 @@ class ModelManager {
 
   // Where a model's popularity snapshot lives, beside the model file.
   static std::string PopularityPath(const std::string& model_path) { return model_path + ".popular.tsv"; }
+  static std::string ColdConsumptionPath(const std::string& model_path) { return model_path + ".cold-consumed.tsv"; }
 
  private:
   registry::ModelRegistry& registry_;

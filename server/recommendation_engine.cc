@@ -95,7 +95,9 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
 
   std::optional<int32_t> user = model.UserIndex(user_id);
   if (!user) {
-    // Cold start: popular titles, filtered the same way. Cheap enough not to cache.
+    // Cold start: popular titles, filtered the same way (what the user consumed comes from the
+    // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
+    std::span<const int64_t> cold_consumed = served->cold_consumed->TitlesOf(user_id);
     v1::RecommendationsResponse answer;
     answer.set_source(v1::POPULAR);
     answer.set_model_id(served->model_id);
@@ -103,6 +105,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       if (answer.items_size() == *k) break;
       int64_t title = entry.title_id;
       if (Contains(excluded, title) || Contains(recent, title) || blacklist->IsBlocked(user_id, title)) continue;
+      if (exclude_seen && std::binary_search(cold_consumed.begin(), cold_consumed.end(), title)) continue;
       v1::ScoredTitle* item = answer.add_items();
       item->set_title_id(title);
       item->set_score(static_cast<float>(entry.score));

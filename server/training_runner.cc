@@ -21,12 +21,15 @@ struct TrainingInput {
   trainer::Dataset dataset;
   trainer::Interactions positives;
   trainer::Interactions consumed;
+  ColdConsumption cold_consumed;  // of users the model does not know
 };
 
 // Adds the prepared users, titles (with their genre/creator features) and interactions to
 // `dataset` (fresh, or a copy of the parent model's for an incremental fit) and translates them.
+// `earlier_cold` is what users outside the parent model consumed (an incremental fit): those who
+// are in the model now take it into their consumed sets.
 absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::PreparedDataset& prepared,
-                                         bool use_title_features) {
+                                         bool use_title_features, const ColdConsumption& earlier_cold) {
   const data::FeatureTriples& features = prepared.title_features;
   for (size_t begin = 0; begin < features.size();) {
     size_t end = begin;
@@ -50,18 +53,24 @@ absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::P
     positives.push_back({prepared.positives.user_ids[i], prepared.positives.title_ids[i], 1.0f,
                          prepared.positives.weights[i]});
   }
-  // Consumed pairs of users the model will not know cannot steer its answers: those users get the
-  // popularity answer, filtered by what they recorded since.
+  // Users the model knows exclude what they consumed through its consumed sets; the others get the
+  // popularity answer, which excludes theirs through the cold set.
   std::vector<trainer::Interaction> consumed;
-  consumed.reserve(prepared.consumed.size());
-  for (size_t i = 0; i < prepared.consumed.size(); ++i) {
-    if (dataset.users().ids().Find(prepared.consumed.user_ids[i]) && dataset.items().ids().Find(prepared.consumed.title_ids[i])) {
-      consumed.push_back({prepared.consumed.user_ids[i], prepared.consumed.title_ids[i], 1.0f, 1.0f});
+  std::vector<ColdConsumption::Pair> cold;
+  auto sort_pair = [&](int64_t user_id, int64_t title_id) {
+    if (!dataset.users().ids().Find(user_id)) {
+      cold.emplace_back(user_id, title_id);
+    } else if (dataset.items().ids().Find(title_id)) {
+      consumed.push_back({user_id, title_id, 1.0f, 1.0f});
     }
-  }
+  };
+  consumed.reserve(prepared.consumed.size());
+  for (size_t i = 0; i < prepared.consumed.size(); ++i) sort_pair(prepared.consumed.user_ids[i], prepared.consumed.title_ids[i]);
+  for (const auto& [user_id, title_id] : earlier_cold.pairs()) sort_pair(user_id, title_id);
   ASSIGN_OR_RETURN(trainer::Interactions positive_matrix, dataset.BuildInteractions(positives));
   ASSIGN_OR_RETURN(trainer::Interactions consumed_matrix, dataset.BuildInteractions(consumed));
-  return TrainingInput{std::move(dataset), std::move(positive_matrix), std::move(consumed_matrix)};
+  return TrainingInput{std::move(dataset), std::move(positive_matrix), std::move(consumed_matrix),
+                       ColdConsumption(std::move(cold))};
 }
 
 // The parent's consumed sets grown to the new shape, plus the increment's.
@@ -124,7 +133,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   }
 
   trainer::Dataset base = incremental ? parent->model->dataset() : trainer::Dataset();
-  ASSIGN_OR_RETURN(TrainingInput input, BuildInput(std::move(base), *prepared, config_.training.use_title_features));
+  ASSIGN_OR_RETURN(TrainingInput input, BuildInput(std::move(base), *prepared, config_.training.use_title_features,
+                                                   incremental ? *parent->cold_consumed : ColdConsumption()));
   ASSIGN_OR_RETURN(auto split, trainer::RandomTrainTestSplit(input.positives, config_.training.test_fraction, params.seed()));
   auto& [train, test] = split;
   double prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -166,6 +176,7 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   const std::string popularity_path = ModelManager::PopularityPath(path);
   RETURN_IF_ERROR(incremental ? parent->popular->Save(popularity_path)
                               : PopularTitles(std::move(prepared->popularity)).Save(popularity_path));
+  RETURN_IF_ERROR(input.cold_consumed.Save(ModelManager::ColdConsumptionPath(path)));
 
   v1::DatasetStats stats = ToProto(prepared->stats);
   stats.set_n_train(static_cast<int64_t>(train.size()));

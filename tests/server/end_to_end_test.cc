@@ -6,6 +6,9 @@
 #include <set>
 #include <thread>
 
+#include "SQLiteCpp/SQLiteCpp.h"
+#include "data/demo_catalog.h"
+#include "fmt/format.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "registry/job_store.h"
 #include "registry/registry_database.h"
@@ -401,6 +404,102 @@ TEST(EndToEndRestartTest, AFirstTrainingQueuedBeforeARestartIsNotQueuedTwice) {
   ASSERT_EQ(jobs.jobs_size(), 1);
   EXPECT_EQ(jobs.jobs(0).id(), queued_id);
   EXPECT_EQ(jobs.jobs(0).status(), v1::SUCCEEDED);
+}
+
+// A user whose interactions are all non-positive (low ratings) is not in the model: the popular
+// titles they get must still leave out what they consumed, also after an incremental training.
+TEST(EndToEndColdStartTest, PopularAnswersLeaveOutWhatAUserOutsideTheModelConsumed) {
+  TempDir dir;
+  ServerConfig config = TestServer::SmallConfig(dir.path());
+  ASSERT_TRUE(config.Finalize().ok());
+  data::DemoCatalogSpec spec;
+  spec.seed = config.demo.seed;
+  spec.users = config.demo.users;
+  spec.titles = config.demo.titles;
+  spec.interactions = config.demo.interactions;
+  std::filesystem::create_directories(config.data_dir);
+  ASSERT_TRUE(data::GenerateDemoCatalog(config.data_source.embedded_path, spec).ok());
+  constexpr int64_t kColdUser = 777777;
+  std::set<int64_t> disliked;
+  {
+    SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.exec(fmt::format("INSERT INTO users(id) VALUES ({})", kColdUser));
+    SQLite::Statement titles(catalog, "SELECT id FROM titles ORDER BY id LIMIT 60");
+    while (titles.executeStep()) disliked.insert(titles.getColumn(0).getInt64());
+    // Within the demo's time span, so that the popularity window still covers the demo's own.
+    const int64_t newest = catalog.execAndGet("SELECT MAX(created_at) FROM interactions").getInt64();
+    for (int64_t title : disliked) {
+      catalog.exec(fmt::format("INSERT INTO interactions(user_id, title_id, type, value, created_at) "
+                               "VALUES ({}, {}, 'rating', 1, {})", kColdUser, title, newest));
+    }
+  }
+  ASSERT_EQ(disliked.size(), 60u);
+  auto server = TestServer::Start(config);
+  ASSERT_NE(server, nullptr);
+
+  auto recommend = [&](bool exclude_seen) {
+    grpc::ClientContext context;
+    v1::GetUserRecommendationsRequest request;
+    request.set_user_id(kColdUser);
+    request.set_k(20);
+    request.set_exclude_seen(exclude_seen);
+    v1::RecommendationsResponse response;
+    EXPECT_TRUE(server->recommender().GetUserRecommendations(&context, request, &response).ok());
+    EXPECT_EQ(response.source(), v1::POPULAR);
+    return response;
+  };
+  auto consumed_in = [&](const v1::RecommendationsResponse& response) {
+    int count = 0;
+    for (const auto& item : response.items()) count += disliked.contains(item.title_id());
+    return count;
+  };
+  v1::RecommendationsResponse answer = recommend(true);
+  EXPECT_EQ(answer.items_size(), 20);
+  EXPECT_EQ(consumed_in(answer), 0);
+  EXPECT_GT(consumed_in(recommend(false)), 0) << "the test must cover popular titles the user consumed";
+
+  // An incremental training (new interactions of another user) keeps the cold user's consumption.
+  {
+    SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    const int64_t newest = catalog.execAndGet("SELECT MAX(created_at) FROM interactions").getInt64();
+    catalog.exec(fmt::format("INSERT INTO interactions(user_id, title_id, type, value, created_at) "
+                             "VALUES (1, {}, 'rating', 5, {})", *disliked.rbegin() + 1, newest + 1));
+  }
+  grpc::ClientContext context;
+  v1::TrainModelRequest train;
+  train.mutable_params()->set_kind(v1::INCREMENTAL);
+  train.set_activate(v1::ALWAYS);
+  train.set_wait(true);
+  v1::TrainModelResponse trained;
+  grpc::Status status = server->recommender().TrainModel(&context, train, &trained);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  answer = recommend(true);
+  EXPECT_EQ(answer.model_id(), trained.model_id());
+  EXPECT_EQ(answer.items_size(), 20);
+  EXPECT_EQ(consumed_in(answer), 0);
+
+  // Once a positive interaction brings the user into the model, their earlier consumption moves
+  // into the model's consumed sets: model answers leave it out too.
+  const int64_t liked = *disliked.rbegin() + 2;
+  {
+    SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    const int64_t newest = catalog.execAndGet("SELECT MAX(created_at) FROM interactions").getInt64();
+    catalog.exec(fmt::format("INSERT INTO interactions(user_id, title_id, type, value, created_at) "
+                             "VALUES ({}, {}, 'rating', 5, {})", kColdUser, liked, newest + 1));
+  }
+  grpc::ClientContext second_context;
+  status = server->recommender().TrainModel(&second_context, train, &trained);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  grpc::ClientContext known_context;
+  v1::GetUserRecommendationsRequest request;
+  request.set_user_id(kColdUser);
+  request.set_k(20);
+  v1::RecommendationsResponse known;
+  ASSERT_TRUE(server->recommender().GetUserRecommendations(&known_context, request, &known).ok());
+  EXPECT_EQ(known.source(), v1::MODEL);
+  EXPECT_EQ(known.items_size(), 20);
+  EXPECT_EQ(consumed_in(known), 0);
+  for (const auto& item : known.items()) EXPECT_NE(item.title_id(), liked);
 }
 
 TEST(EndToEndAuthTest, AdminCallsNeedTheTokenWhenConfigured) {
