@@ -1,5 +1,7 @@
 #include "trainer/evaluation.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <atomic>
 #include <functional>
@@ -52,12 +54,28 @@ absl::Status CheckInputs(const Model& model, const CsrMatrix& test,
 struct RankScratch {
   std::vector<float> scores;       // every item's score for the user
   std::vector<float> test_scores;  // the user's test items' scores, ascending
-  std::vector<int64_t> reaching;   // reaching[c]: items whose score is >= exactly c test scores
+  std::vector<int64_t> at_least;   // at_least[j]: non-train items scoring >= test_scores[j]
 };
 
-// Ranks of one user's test items, written into `ranks` at the row's positions. One pass over the
-// items places each item (train items skipped) among the user's few sorted test scores, so the cost
-// is n log m for m test items rather than a sort of all n scores.
+// How many of `scores` are >= `bar`, eight at a time.
+int64_t CountAtLeast(std::span<const float> scores, float bar) {
+  int64_t count = 0;
+  size_t i = 0;
+#if defined(__AVX2__)
+  const __m256 threshold = _mm256_set1_ps(bar);
+  for (; i + 8 <= scores.size(); i += 8) {
+    const __m256 ge = _mm256_cmp_ps(_mm256_loadu_ps(scores.data() + i), threshold, _CMP_GE_OQ);
+    count += __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(ge)));
+  }
+#endif
+  for (; i < scores.size(); ++i) count += scores[i] >= bar;
+  return count;
+}
+
+// Ranks of one user's test items (LightFM's: non-train items scoring at least as high, other test
+// items included), written into `ranks` at the row's positions. A user has few test items, so
+// counting the items at or above each test score with vector compares (m passes over n scores
+// that sit in L2) beats placing every item among the test scores by binary search.
 void RankUser(const Model& model, const CsrMatrix& test, const CsrMatrix* train, int32_t user,
               RankScratch& scratch, std::vector<float>& ranks) {
   std::vector<float>& scores = scratch.scores;
@@ -66,29 +84,24 @@ void RankUser(const Model& model, const CsrMatrix& test, const CsrMatrix* train,
   test_scores.clear();
   for (int32_t item : test.RowIndices(user)) test_scores.push_back(scores[item]);
   std::sort(test_scores.begin(), test_scores.end());
-  scratch.reaching.assign(test_scores.size() + 1, 0);
 
-  const std::span<const int32_t> train_items =
-      train != nullptr ? train->RowIndices(user) : std::span<const int32_t>();
-  auto next_train = train_items.begin();  // both ascending: a merge, no search
-  for (int32_t item = 0; item < model.n_items(); ++item) {
-    if (next_train != train_items.end() && *next_train == item) {
-      ++next_train;
-      continue;
-    }
-    const auto reached = std::upper_bound(test_scores.begin(), test_scores.end(), scores[item]) -
-                         test_scores.begin();
-    ++scratch.reaching[reached];
+  std::vector<int64_t>& at_least = scratch.at_least;
+  at_least.assign(test_scores.size(), 0);
+  for (size_t j = 0; j < test_scores.size(); ++j) {
+    at_least[j] = j > 0 && test_scores[j] == test_scores[j - 1] ? at_least[j - 1] : CountAtLeast(scores, test_scores[j]);
   }
-  // at_least[k]: items scoring >= the k-th lowest test score = those reaching more than k of them.
-  for (size_t c = scratch.reaching.size() - 1; c > 0; --c)
-    scratch.reaching[c - 1] += scratch.reaching[c];
+  // Train items are not ranked against: take back those the counts included.
+  if (train != nullptr) {
+    for (int32_t item : train->RowIndices(user)) {
+      const auto passed = std::upper_bound(test_scores.begin(), test_scores.end(), scores[item]) - test_scores.begin();
+      for (ptrdiff_t j = 0; j < passed; ++j) --at_least[static_cast<size_t>(j)];
+    }
+  }
   for (int64_t i = test.offsets[user]; i < test.offsets[user + 1]; ++i) {
     const float score = scores[test.indices[i]];
-    const auto k =
-        std::lower_bound(test_scores.begin(), test_scores.end(), score) - test_scores.begin();
+    const auto j = std::lower_bound(test_scores.begin(), test_scores.end(), score) - test_scores.begin();
     // Items scoring >= this one, itself excluded (it is counted: test and train are disjoint).
-    ranks[i] = static_cast<float>(scratch.reaching[k + 1] - 1);
+    ranks[i] = static_cast<float>(at_least[static_cast<size_t>(j)] - 1);
   }
 }
 
