@@ -57,7 +57,7 @@ absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::P
   // popularity answer, which excludes theirs through the cold set.
   std::vector<trainer::Interaction> consumed;
   std::vector<ColdConsumption::Pair> cold;
-  auto sort_pair = [&](int64_t user_id, int64_t title_id) {
+  auto place = [&](int64_t user_id, int64_t title_id) {
     if (!dataset.users().ids().Find(user_id)) {
       cold.emplace_back(user_id, title_id);
     } else if (dataset.items().ids().Find(title_id)) {
@@ -65,8 +65,8 @@ absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::P
     }
   };
   consumed.reserve(prepared.consumed.size());
-  for (size_t i = 0; i < prepared.consumed.size(); ++i) sort_pair(prepared.consumed.user_ids[i], prepared.consumed.title_ids[i]);
-  for (const auto& [user_id, title_id] : earlier_cold.pairs()) sort_pair(user_id, title_id);
+  for (size_t i = 0; i < prepared.consumed.size(); ++i) place(prepared.consumed.user_ids[i], prepared.consumed.title_ids[i]);
+  for (const auto& [user_id, title_id] : earlier_cold.pairs()) place(user_id, title_id);
   ASSIGN_OR_RETURN(trainer::Interactions positive_matrix, dataset.BuildInteractions(positives));
   ASSIGN_OR_RETURN(trainer::Interactions consumed_matrix, dataset.BuildInteractions(consumed));
   return TrainingInput{std::move(dataset), std::move(positive_matrix), std::move(consumed_matrix),
