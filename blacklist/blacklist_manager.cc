@@ -1,7 +1,5 @@
 #include "blacklist/blacklist_manager.h"
 
-#include <algorithm>
-
 #include "absl/container/flat_hash_set.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"

@@ -17,9 +17,10 @@ class BlacklistSnapshot {
   // When `entries` holds the same (user, title) twice, the first one counts.
   explicit BlacklistSnapshot(std::vector<BlacklistEntry> entries);
 
-  // Whether `title_id` is on the global list or on `user_id`'s.
-  bool IsBlocked(int64_t user_id, int64_t title_id) const {
-    return global_.contains(title_id) || per_user_.contains(std::pair{user_id, title_id});
+  // Whether `title_id` is on the global list or on `user_id`'s (std::nullopt: an answer that
+  // concerns no user, which only the global list filters).
+  bool IsBlocked(std::optional<int64_t> user_id, int64_t title_id) const {
+    return global_.contains(title_id) || (user_id.has_value() && per_user_.contains(std::pair{*user_id, title_id}));
   }
 
   // Whether `title_id` is on exactly this list: the global one (std::nullopt, also what answers

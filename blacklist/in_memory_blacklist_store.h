@@ -8,7 +8,7 @@
 
 namespace vitrina::blacklist {
 
-// A store that lives as long as the process: tests, and servers run without a registry file.
+// A store that lives as long as the process (the null backend, used by tests): nothing persists.
 class InMemoryBlacklistStore : public BlacklistStore {
  public:
   absl::StatusOr<std::vector<BlacklistEntry>> LoadAll() const override;

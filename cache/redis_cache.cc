@@ -66,8 +66,6 @@ absl::Status ValidateOptions(const RedisCacheOptions& options) {
   return absl::OkStatus();
 }
 
-std::string_view ReplyText(const redisReply& reply) { return {reply.str, reply.len}; }
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RedisCache>> RedisCache::Create(RedisCacheOptions options) {

@@ -14,8 +14,6 @@ timeval ToTimeval(std::chrono::milliseconds duration) {
                  .tv_usec = static_cast<suseconds_t>(duration.count() % 1000 * 1000)};
 }
 
-std::string_view ReplyText(const redisReply& reply) { return {reply.str, reply.len}; }
-
 }  // namespace
 
 absl::StatusOr<RedisConnection> RedisConnection::Open(const RedisEndpoint& endpoint,

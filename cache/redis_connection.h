@@ -27,6 +27,9 @@ struct RedisReplyDeleter {
 };
 using RedisReply = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
+// A string, status or error reply's text (binary-safe: Redis strings may hold NULs).
+inline std::string_view ReplyText(const redisReply& reply) { return {reply.str, reply.len}; }
+
 // One blocking hiredis connection, logged in and on its database. Not thread-safe. After a
 // transport error or timeout hiredis leaves the context broken for good (see broken()): open a new
 // connection instead.

@@ -1,9 +1,8 @@
 #include "cache/redis_endpoint.h"
 
-#include <charconv>
-#include <limits>
 #include <optional>
 
+#include "common/parse_number.h"
 #include "fmt/format.h"
 
 namespace vitrina::cache {
@@ -14,17 +13,6 @@ constexpr std::string_view kScheme = "redis://";
 absl::Status UrlError(std::string_view problem) {
   return absl::InvalidArgumentError(
       fmt::format("redis url: {} (expected redis://[:password@]host[:port][/db])", problem));
-}
-
-// The whole text as a number in [min, max], or nullopt.
-std::optional<int> ParseNumber(std::string_view text, int min, int max) {
-  int value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    return std::nullopt;
-  }
-  return value;
 }
 
 }  // namespace
@@ -70,15 +58,15 @@ absl::StatusOr<RedisEndpoint> ParseRedisUrl(std::string_view url) {
   }
   if (endpoint.host.empty()) return UrlError("the host is empty");
   if (has_port) {
-    const std::optional<int> number = ParseNumber(port, 1, 65535);
-    if (!number.has_value()) {
+    const std::optional<int> number = common::ParseNumber<int>(port);
+    if (!number || *number < 1 || *number > 65535) {
       return UrlError(fmt::format("port '{}' is not a number in 1..65535", port));
     }
     endpoint.port = *number;
   }
   if (!path.empty()) {
-    const std::optional<int> number = ParseNumber(path, 0, std::numeric_limits<int>::max());
-    if (!number.has_value()) {
+    const std::optional<int> number = common::ParseNumber<int>(path);
+    if (!number || *number < 0) {
       return UrlError(fmt::format("database '{}' is not a non-negative number", path));
     }
     endpoint.db = *number;

@@ -1,7 +1,6 @@
 #include "data/mysql_url.h"
 
-#include <charconv>
-
+#include "common/parse_number.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 
@@ -75,11 +74,11 @@ absl::StatusOr<MysqlEndpoint> ParseMysqlUrl(std::string_view url) {
   endpoint.host = std::string(host_port.substr(0, port_colon));
   if (port_colon != std::string_view::npos) {
     std::string_view port = host_port.substr(port_colon + 1);
-    auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), endpoint.port);
-    if (error != std::errc() || end != port.data() + port.size() || endpoint.port <= 0 ||
-        endpoint.port > 65535) {
+    const std::optional<int> number = common::ParseNumber<int>(port);
+    if (!number || *number <= 0 || *number > 65535) {
       return absl::InvalidArgumentError(fmt::format("MySQL URL: bad port '{}'", port));
     }
+    endpoint.port = *number;
   }
   if (endpoint.host.empty()) return absl::InvalidArgumentError("MySQL URL has an empty host");
   if (endpoint.database.find_first_of("/?") != std::string::npos) {

@@ -4,12 +4,12 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 
-#include <charconv>
 #include <filesystem>
 
 #include "blacklist/blacklist_manager.h"
 #include "blacklist/sqlite_blacklist_store.h"
 #include "cache/cache_factory.h"
+#include "common/parse_number.h"
 #include "common/status_macros.h"
 #include "data/demo_catalog.h"
 #include "fmt/format.h"
@@ -87,11 +87,9 @@ absl::Status EnsureEmbeddedCatalog(const ServerConfig& config) {
 // "127.0.0.1:8080" -> {"127.0.0.1", 8080}; "[::1]:8080" -> {"::1", 8080}.
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address, std::string_view key) {
   size_t colon = address.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    auto [end, ec] = std::from_chars(address.data() + colon + 1, address.data() + address.size(), port);
-    if (ec != std::errc() || end != address.data() + address.size()) port = -1;
-  }
+  const int port = colon == std::string::npos
+                       ? -1
+                       : common::ParseNumber<int>(std::string_view(address).substr(colon + 1)).value_or(-1);
   if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
     return absl::InvalidArgumentError(fmt::format("{} must be HOST:PORT, got '{}'", key, address));
   }

@@ -1,9 +1,9 @@
 #include "server/cron_schedule.h"
 
 #include <array>
-#include <charconv>
 #include <vector>
 
+#include "common/parse_number.h"
 #include "fmt/format.h"
 
 namespace vitrina::server {
@@ -43,11 +43,9 @@ absl::StatusOr<int> ParseValue(std::string_view text, const FieldSpec& spec) {
       return spec.min + static_cast<int>(i);
     }
   }
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    return absl::InvalidArgumentError(fmt::format("cron {}: '{}' is not a number", spec.name, text));
-  }
+  const std::optional<int> number = common::ParseNumber<int>(text);
+  if (!number) return absl::InvalidArgumentError(fmt::format("cron {}: '{}' is not a number", spec.name, text));
+  const int value = *number;
   if (value < spec.min || value > spec.max) {
     return absl::InvalidArgumentError(
         fmt::format("cron {}: {} is outside {}..{}", spec.name, value, spec.min, spec.max));
@@ -64,8 +62,8 @@ absl::StatusOr<std::vector<int>> ParseField(std::string_view field, const FieldS
     if (size_t slash = part.find('/'); slash != std::string_view::npos) {
       range = part.substr(0, slash);
       std::string_view step_text = part.substr(slash + 1);
-      auto [end, ec] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
-      if (ec != std::errc() || end != step_text.data() + step_text.size() || step <= 0) {
+      step = common::ParseNumber<int>(step_text).value_or(0);
+      if (step <= 0) {
         return absl::InvalidArgumentError(fmt::format("cron {}: bad step '{}'", spec.name, step_text));
       }
     }

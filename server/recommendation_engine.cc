@@ -59,7 +59,7 @@ bool ServeFromCache(v1::RecommendationsResponse& cached, const BlacklistSnapshot
   auto* items = cached.mutable_items();
   bool exhaustive = items->size() < computed_length;
   auto blocked = [&](const v1::ScoredTitle& item) {
-    return user_id ? blacklist.IsBlocked(*user_id, item.title_id()) : blacklist.Contains(std::nullopt, item.title_id());
+    return blacklist.IsBlocked(user_id, item.title_id());
   };
   items->erase(std::remove_if(items->begin(), items->end(), blocked), items->end());
   if (items->size() < k && !exhaustive) return false;
@@ -164,7 +164,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   auto is_excluded = [&](int32_t index) {
     if (index == *item) return true;
     int64_t title = *model.ItemId(index);
-    return Contains(excluded, title) || blacklist->Contains(std::nullopt, title);
+    return Contains(excluded, title) || blacklist->IsBlocked(std::nullopt, title);
   };
   absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked = model.TopSimilarItems(*item, computed_length, is_excluded);
   if (!ranked.ok()) return ranked.status();

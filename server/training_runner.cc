@@ -119,7 +119,7 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
     hot.push_back({h.user_id, h.title_id, h.type, h.value, h.timestamp});
   }));
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklisted = blacklist_.Snapshot();
-  data::TitlePredicate is_blacklisted = [&](int64_t title) { return blacklisted->Contains(std::nullopt, title); };
+  data::TitlePredicate is_blacklisted = [&](int64_t title) { return blacklisted->IsBlocked(std::nullopt, title); };
   absl::StatusOr<data::PreparedDataset> prepared =
       incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since)
                   : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted);

@@ -3,7 +3,7 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/json_codec.h"
-#include "server/http/parse_number.h"
+#include "common/parse_number.h"
 
 namespace vitrina::server::http {
 namespace {
@@ -29,7 +29,7 @@ absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view nam
   if (it == request.path_params.end()) {
     return absl::InternalError(fmt::format("route pattern has no '{{{}}}' segment", name));
   }
-  std::optional<int64_t> id = ParseNumber<int64_t>(it->second);
+  std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
   if (!id) {
     return absl::InvalidArgumentError(
         fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, it->second));

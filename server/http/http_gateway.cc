@@ -26,15 +26,6 @@ constexpr std::string_view kRoutedMethods[] = {"GET", "POST", "PUT", "PATCH", "D
 // httplib's patterns are std::regex: `.` would not match a decoded %0A in a path.
 constexpr char kAnyPath[] = R"([\s\S]*)";
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string joined;
-  for (const std::string& item : items) {
-    if (!joined.empty()) joined += ", ";
-    joined += item;
-  }
-  return joined;
-}
-
 void Write(const HttpReply& reply, httplib::Response& response) {
   response.status = reply.http_status;
   for (const auto& [name, value] : reply.headers) response.set_header(name, value);
@@ -143,10 +134,11 @@ HttpReply HttpGateway::Dispatch(const httplib::Request& request, std::string_vie
     if (lookup.allowed_methods.empty()) {
       return ErrorReply(absl::NotFoundError(fmt::format("no route for {} {}", request.method, request.path)));
     }
-    HttpReply reply = ErrorReply(absl::UnimplementedError(fmt::format(
-        "{} is not allowed on {}; allowed: {}", request.method, request.path, Join(lookup.allowed_methods))));
+    const std::string allowed = fmt::format("{}", fmt::join(lookup.allowed_methods, ", "));
+    HttpReply reply = ErrorReply(absl::UnimplementedError(
+        fmt::format("{} is not allowed on {}; allowed: {}", request.method, request.path, allowed)));
     reply.http_status = 405;
-    reply.headers.emplace_back("Allow", Join(lookup.allowed_methods));
+    reply.headers.emplace_back("Allow", allowed);
     return reply;
   }
   const Route& route = *lookup.route;

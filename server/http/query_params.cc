@@ -4,7 +4,7 @@
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
-#include "server/http/parse_number.h"
+#include "common/parse_number.h"
 
 namespace vitrina::server::http {
 namespace {
@@ -39,7 +39,7 @@ template <class T>
 absl::StatusOr<std::optional<T>> QueryParams::Number(std::string_view name, std::string_view expected) const {
   ASSIGN_OR_RETURN(std::optional<std::string> text, String(name));
   if (!text) return std::nullopt;
-  std::optional<T> value = ParseNumber<T>(*text);
+  std::optional<T> value = common::ParseNumber<T>(*text);
   if (!value) return Malformed(name, expected, *text);
   return value;
 }
@@ -79,7 +79,7 @@ absl::StatusOr<std::vector<int64_t>> QueryParams::Int64List(std::string_view nam
       std::string_view item = rest.substr(0, comma);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
       if (item.empty()) continue;
-      std::optional<int64_t> value = ParseNumber<int64_t>(item);
+      std::optional<int64_t> value = common::ParseNumber<int64_t>(item);
       if (!value) return Malformed(name, "a comma-separated list of 64-bit integers", it->second);
       values.push_back(*value);
     }

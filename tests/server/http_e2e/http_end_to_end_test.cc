@@ -12,6 +12,7 @@
 #include <set>
 
 #include "fmt/format.h"
+#include "tests/server/http/json_answers.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -22,15 +23,6 @@ using ::testing::HasSubstr;
 constexpr char kToken[] = "s3cret";
 
 httplib::Headers AdminHeaders() { return {{"Authorization", fmt::format("Bearer {}", kToken)}}; }
-
-// Parses a JSON answer strictly (an unknown field fails); fails the test when it does not parse.
-template <class Message>
-Message ParseJson(const std::string& body) {
-  Message message;
-  auto status = google::protobuf::util::JsonStringToMessage(body, &message);
-  EXPECT_TRUE(status.ok()) << status.message().ToString() << " in " << body;
-  return message;
-}
 
 std::vector<int64_t> TitleIds(const v1::RecommendationsResponse& response) {
   std::vector<int64_t> ids;
@@ -110,7 +102,7 @@ class HttpEndToEndTest : public ::testing::Test {
   v1::RecommendationsResponse Recommend(int64_t user, int k) {
     httplib::Response response = Get(fmt::format("/titles/recommendations?user_id={}&k={}", user, k));
     EXPECT_EQ(response.status, 200) << response.body;
-    return ParseJson<v1::RecommendationsResponse>(response.body);
+    return http::ParseAnswer<v1::RecommendationsResponse>(response.body);
   }
 
   v1::RecommendationsResponse RecommendOverGrpc(int64_t user, int k) {
@@ -142,7 +134,7 @@ TEST_F(HttpEndToEndTest, RecommendationsAreKPersonalTitlesInJson) {
   httplib::Response response = Get("/titles/recommendations?user_id=7&k=7");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.get_header_value("Content-Type"), "application/json");
-  auto answer = ParseJson<v1::RecommendationsResponse>(response.body);
+  auto answer = http::ParseAnswer<v1::RecommendationsResponse>(response.body);
   ASSERT_EQ(answer.items_size(), 7);
   EXPECT_EQ(answer.source(), v1::MODEL);
   EXPECT_GT(answer.model_id(), 0);
@@ -157,11 +149,11 @@ TEST_F(HttpEndToEndTest, RelevantTitlesAnswerAlikeOnTheLegacyMisspeltPath) {
   httplib::Response legacy = Get(fmt::format("/titles/relavant?title_id={}&k=5", title));
   ASSERT_EQ(relevant.status, 200) << relevant.body;
   ASSERT_EQ(legacy.status, 200) << legacy.body;
-  auto answer = ParseJson<v1::RecommendationsResponse>(relevant.body);
+  auto answer = http::ParseAnswer<v1::RecommendationsResponse>(relevant.body);
   std::vector<int64_t> ids = TitleIds(answer);
   EXPECT_EQ(ids.size(), 5u);
   EXPECT_THAT(ids, ::testing::Not(::testing::Contains(title)));
-  EXPECT_EQ(TitleIds(ParseJson<v1::RecommendationsResponse>(legacy.body)), ids);
+  EXPECT_EQ(TitleIds(http::ParseAnswer<v1::RecommendationsResponse>(legacy.body)), ids);
 }
 
 TEST_F(HttpEndToEndTest, PostedInteractionRemovesTheTitleFromThatUsersAnswer) {
@@ -225,25 +217,25 @@ TEST_F(HttpEndToEndTest, AdminRoutesNeedTheToken) {
   httplib::Response anonymous = Get("/admin/models");
   EXPECT_EQ(anonymous.status, 401) << anonymous.body;
   EXPECT_EQ(anonymous.get_header_value("WWW-Authenticate"), "Bearer");
-  EXPECT_EQ(ParseJson<google::protobuf::Struct>(anonymous.body).fields().at("code").string_value(), "UNAUTHENTICATED");
+  EXPECT_EQ(http::ParseAnswer<google::protobuf::Struct>(anonymous.body).fields().at("code").string_value(), "UNAUTHENTICATED");
 
   EXPECT_EQ(Get("/admin/models", {{"Authorization", "Bearer wrong"}}).status, 403);
 
   httplib::Response allowed = Get("/admin/models", AdminHeaders());
   ASSERT_EQ(allowed.status, 200) << allowed.body;
-  EXPECT_GT(ParseJson<v1::ListModelsResponse>(allowed.body).active_model_id(), 0);
+  EXPECT_GT(http::ParseAnswer<v1::ListModelsResponse>(allowed.body).active_model_id(), 0);
 }
 
 TEST_F(HttpEndToEndTest, ErrorsMapToHttpStatusesWithAMessage) {
   httplib::Response too_many = Get("/titles/recommendations?user_id=5&k=5000");
   EXPECT_EQ(too_many.status, 400);
-  auto invalid = ParseJson<google::protobuf::Struct>(too_many.body).fields();
+  auto invalid = http::ParseAnswer<google::protobuf::Struct>(too_many.body).fields();
   EXPECT_EQ(invalid["code"].string_value(), "INVALID_ARGUMENT");
   EXPECT_THAT(invalid["message"].string_value(), HasSubstr("k must be in 1..1000"));
 
   httplib::Response unknown = Get("/titles/relevant?title_id=99999999&k=5");
   EXPECT_EQ(unknown.status, 404);
-  auto not_found = ParseJson<google::protobuf::Struct>(unknown.body).fields();
+  auto not_found = http::ParseAnswer<google::protobuf::Struct>(unknown.body).fields();
   EXPECT_EQ(not_found["code"].string_value(), "NOT_FOUND");
   EXPECT_THAT(not_found["message"].string_value(), HasSubstr("99999999"));
 }
@@ -251,7 +243,7 @@ TEST_F(HttpEndToEndTest, ErrorsMapToHttpStatusesWithAMessage) {
 TEST_F(HttpEndToEndTest, LegacyTrainAnswersTheNewModelIdThatAdminModelsLists) {
   httplib::Response trained = Get("/admin/train?epochs=2&loss=warp", AdminHeaders());
   ASSERT_EQ(trained.status, 200) << trained.body;
-  auto fields = ParseJson<google::protobuf::Struct>(trained.body).fields();
+  auto fields = http::ParseAnswer<google::protobuf::Struct>(trained.body).fields();
   ASSERT_EQ(fields.size(), 1u) << trained.body;
   ASSERT_TRUE(fields.contains("model_id")) << trained.body;
   ASSERT_EQ(fields["model_id"].kind_case(), google::protobuf::Value::kNumberValue) << "a JSON number, as before";
@@ -260,7 +252,7 @@ TEST_F(HttpEndToEndTest, LegacyTrainAnswersTheNewModelIdThatAdminModelsLists) {
 
   httplib::Response listed = Get("/admin/models", AdminHeaders());
   ASSERT_EQ(listed.status, 200) << listed.body;
-  auto models = ParseJson<v1::ListModelsResponse>(listed.body);
+  auto models = http::ParseAnswer<v1::ListModelsResponse>(listed.body);
   auto model = std::find_if(models.models().begin(), models.models().end(),
                             [&](const v1::Model& m) { return m.id() == model_id; });
   ASSERT_NE(model, models.models().end()) << listed.body;

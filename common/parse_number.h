@@ -6,7 +6,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace vitrina::server::http {
+namespace vitrina::common {
 
 // The whole of `text` as a number of type T, or nullopt: no sign-less garbage, no trailing
 // characters, no overflow, and for floating point only finite values ("nan" and "inf" parse in
@@ -24,4 +24,4 @@ std::optional<T> ParseNumber(std::string_view text) {
   return value;
 }
 
-}  // namespace vitrina::server::http
+}  // namespace vitrina::common
