@@ -41,17 +41,6 @@ std::string Variant(int k, bool exclude_seen, const std::vector<int64_t>& exclud
   return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, StableHash(excluded));
 }
 
-// Ranked item indices as an answer.
-v1::RecommendationsResponse AsAnswer(const trainer::Model& model, const std::vector<trainer::ScoredIndex>& ranked) {
-  v1::RecommendationsResponse answer;
-  for (const trainer::ScoredIndex& hit : ranked) {
-    v1::ScoredTitle* item = answer.add_items();
-    item->set_title_id(*model.ItemId(hit.index));
-    item->set_score(hit.score);
-  }
-  return answer;
-}
-
 // Drops blacklisted titles that were cached before they were blacklisted and keeps k. Returns
 // false when too few remain and the cached list was not the whole catalog: compute afresh.
 bool ServeFromCache(v1::RecommendationsResponse& cached, const BlacklistSnapshot& blacklist,
@@ -66,6 +55,34 @@ bool ServeFromCache(v1::RecommendationsResponse& cached, const BlacklistSnapshot
   if (items->size() > k) items->DeleteSubrange(k, items->size() - k);
   cached.set_from_cache(true);
   return true;
+}
+
+// The cached answer under `key` when there is one that ServeFromCache can still serve.
+std::optional<v1::RecommendationsResponse> FromCache(cache::ResultCache& cache, const cache::CacheKey& key,
+                                                     const BlacklistSnapshot& blacklist, std::optional<int64_t> user_id,
+                                                     int k, int computed_length) {
+  std::optional<std::string> payload = cache.Get(key);
+  v1::RecommendationsResponse cached;
+  if (!payload || !cached.ParseFromString(*payload) || !ServeFromCache(cached, blacklist, user_id, k, computed_length)) {
+    return std::nullopt;
+  }
+  return cached;
+}
+
+// The model's ranking as an answer: cached whole (k + overfetch titles), returned cut to k.
+v1::RecommendationsResponse CacheAndCut(cache::ResultCache& cache, const cache::CacheKey& key, const ServedModel& served,
+                                        const std::vector<trainer::ScoredIndex>& ranked, int k) {
+  v1::RecommendationsResponse answer;
+  answer.set_source(v1::MODEL);
+  answer.set_model_id(served.model_id);
+  for (const trainer::ScoredIndex& hit : ranked) {
+    v1::ScoredTitle* item = answer.add_items();
+    item->set_title_id(*served.model->ItemId(hit.index));
+    item->set_score(hit.score);
+  }
+  cache.Put(key, answer.SerializeAsString());
+  if (answer.items_size() > k) answer.mutable_items()->DeleteSubrange(k, answer.items_size() - k);
+  return answer;
 }
 
 }  // namespace
@@ -90,14 +107,16 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   std::shared_ptr<const ServedModel> served = models_.Current();
   if (served == nullptr) return absl::UnavailableError("no model is serving yet: the first training has not finished");
   std::shared_ptr<const BlacklistSnapshot> blacklist = blacklist_.Snapshot();
-  std::vector<int64_t> recent = exclude_seen ? recent_.TitlesOf(user_id) : std::vector<int64_t>();
   const trainer::Model& model = *served->model;
+  // Read only when an answer is computed: recording an interaction already drops cached answers.
+  auto recent_titles = [&] { return exclude_seen ? recent_.TitlesOf(user_id) : std::vector<int64_t>(); };
 
   std::optional<int32_t> user = model.UserIndex(user_id);
   if (!user) {
     // Cold start: popular titles, filtered the same way (what the user consumed comes from the
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     std::span<const int64_t> cold_consumed = served->cold_consumed->TitlesOf(user_id);
+    const std::vector<int64_t> recent = recent_titles();
     v1::RecommendationsResponse answer;
     answer.set_source(v1::POPULAR);
     answer.set_model_id(served->model_id);
@@ -115,13 +134,9 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
 
   const int computed_length = std::min(*k + limits_.overfetch, static_cast<int>(model.n_items()));
   cache::CacheKey key{cache::kUserAnswers, served->model_id, user_id, Variant(*k, exclude_seen, excluded)};
-  if (std::optional<std::string> payload = cache_.Get(key)) {
-    v1::RecommendationsResponse cached;
-    if (cached.ParseFromString(*payload) && ServeFromCache(cached, *blacklist, user_id, *k, computed_length)) {
-      return cached;
-    }
-  }
+  if (auto cached = FromCache(cache_, key, *blacklist, user_id, *k, computed_length)) return *std::move(cached);
 
+  const std::vector<int64_t> recent = recent_titles();
   std::span<const int32_t> consumed = exclude_seen ? model.ConsumedItems(*user) : std::span<const int32_t>();
   auto is_excluded = [&](int32_t index) {
     if (std::binary_search(consumed.begin(), consumed.end(), index)) return true;
@@ -130,12 +145,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   };
   absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked = model.TopItemsForUser(*user, computed_length, is_excluded);
   if (!ranked.ok()) return ranked.status();
-  v1::RecommendationsResponse answer = AsAnswer(model, *ranked);
-  answer.set_source(v1::MODEL);
-  answer.set_model_id(served->model_id);
-  cache_.Put(key, answer.SerializeAsString());
-  if (answer.items_size() > *k) answer.mutable_items()->DeleteSubrange(*k, answer.items_size() - *k);
-  return answer;
+  return CacheAndCut(cache_, key, *served, *ranked, *k);
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
@@ -154,12 +164,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   const int computed_length = std::min(*k + limits_.overfetch, static_cast<int>(model.n_items()) - 1);
   cache::CacheKey key{cache::kSimilarTitleAnswers, served->model_id, request.title_id(),
                       Variant(*k, false, excluded)};
-  if (std::optional<std::string> payload = cache_.Get(key)) {
-    v1::RecommendationsResponse cached;
-    if (cached.ParseFromString(*payload) && ServeFromCache(cached, *blacklist, std::nullopt, *k, computed_length)) {
-      return cached;
-    }
-  }
+  if (auto cached = FromCache(cache_, key, *blacklist, std::nullopt, *k, computed_length)) return *std::move(cached);
 
   auto is_excluded = [&](int32_t index) {
     if (index == *item) return true;
@@ -168,12 +173,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   };
   absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked = model.TopSimilarItems(*item, computed_length, is_excluded);
   if (!ranked.ok()) return ranked.status();
-  v1::RecommendationsResponse answer = AsAnswer(model, *ranked);
-  answer.set_source(v1::MODEL);
-  answer.set_model_id(served->model_id);
-  cache_.Put(key, answer.SerializeAsString());
-  if (answer.items_size() > *k) answer.mutable_items()->DeleteSubrange(*k, answer.items_size() - *k);
-  return answer;
+  return CacheAndCut(cache_, key, *served, *ranked, *k);
 }
 
 }  // namespace vitrina::server
