@@ -41,10 +41,13 @@ void JobManager::Stop() {
 }
 
 absl::StatusOr<registry::JobRecord> JobManager::Submit(const registry::JobSpec& spec, Finished on_finished) {
-  absl::StatusOr<registry::JobRecord> job = jobs_.Create(spec);
-  if (!job.ok()) return job;
+  absl::StatusOr<registry::JobRecord> job;
   {
+    // The waiter is in place before the worker can finish the job: NotifyFinished takes this
+    // lock, so a job that ends at once still answers its waiter.
     std::lock_guard lock(mutex_);
+    job = jobs_.Create(spec);
+    if (!job.ok()) return job;
     if (on_finished) waiters_[job->id].push_back(std::move(on_finished));
   }
   wake_.notify_all();
