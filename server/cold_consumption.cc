@@ -1,11 +1,9 @@
 #include "server/cold_consumption.h"
 
 #include <algorithm>
-#include <charconv>
-#include <filesystem>
 
 #include "common/atomic_file.h"
-#include "common/status_macros.h"
+#include "common/tab_separated_pairs.h"
 #include "fmt/format.h"
 
 namespace vitrina::server {
@@ -42,28 +40,10 @@ absl::Status ColdConsumption::Save(const std::string& path) const {
 }
 
 absl::StatusOr<std::shared_ptr<const ColdConsumption>> ColdConsumption::Load(const std::string& path) {
-  if (!std::filesystem::exists(path)) return std::make_shared<const ColdConsumption>();
-  ASSIGN_OR_RETURN(std::string text, common::ReadFile(path));
-  std::vector<Pair> pairs;
-  std::string_view rest = text;
-  int line = 0;
-  while (!rest.empty()) {
-    ++line;
-    size_t end = rest.find('\n');
-    std::string_view row = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    const char* row_end = row.data() + row.size();
-    Pair pair;
-    auto user = std::from_chars(row.data(), row_end, pair.first);
-    bool ok = user.ec == std::errc() && user.ptr != row_end && *user.ptr == '\t';
-    if (ok) {
-      auto title = std::from_chars(user.ptr + 1, row_end, pair.second);
-      ok = title.ec == std::errc() && title.ptr == row_end;
-    }
-    if (!ok) return absl::DataLossError(fmt::format("{}:{}: expected 'user_id<TAB>title_id'", path, line));
-    pairs.push_back(pair);
-  }
-  return std::make_shared<const ColdConsumption>(std::move(pairs));
+  absl::StatusOr<std::vector<Pair>> pairs = common::ReadTabSeparatedPairs<int64_t, int64_t>(path, "user_id<TAB>title_id");
+  if (absl::IsNotFound(pairs.status())) return std::make_shared<const ColdConsumption>();
+  if (!pairs.ok()) return pairs.status();
+  return std::make_shared<const ColdConsumption>(*std::move(pairs));
 }
 
 }  // namespace vitrina::server
