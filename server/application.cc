@@ -79,9 +79,7 @@ absl::Status EnsureEmbeddedCatalog(const ServerConfig& config) {
   spec.interactions = config.demo.interactions;
   spdlog::info("no catalog at {}: generating the demo catalog ({} users, {} titles, {} interactions)", path,
                spec.users, spec.titles, spec.interactions);
-  std::error_code ignored;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-  return data::GenerateDemoCatalog(path, spec);
+  return data::GenerateDemoCatalog(path, spec);  // creates the folder too
 }
 
 // "127.0.0.1:8080" -> {"127.0.0.1", 8080}; "[::1]:8080" -> {"::1", 8080}.

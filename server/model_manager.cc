@@ -37,6 +37,14 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
   return served;
 }
 
+void ModelManager::Publish(const ServedModel& loaded, absl::Time activated_at) {
+  auto published = std::make_shared<ServedModel>(loaded);
+  published->activated_at = activated_at;
+  holder_.Swap(std::move(published));
+  recent_.ForgetUpTo(loaded.watermark);
+  if (on_published_) on_published_();
+}
+
 absl::Status ModelManager::LoadActive() {
   ASSIGN_OR_RETURN(std::optional<registry::ModelRecord> active, registry_.Active());
   if (!active) {
@@ -45,11 +53,7 @@ absl::Status ModelManager::LoadActive() {
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const ServedModel> served, Load(*active));
   std::lock_guard lock(activation_mutex_);
-  auto published = std::make_shared<ServedModel>(*served);
-  published->activated_at = absl::FromUnixSeconds(active->created_at);
-  holder_.Swap(std::move(published));
-  recent_.ForgetUpTo(served->watermark);
-  if (on_published_) on_published_();
+  Publish(*served, absl::FromUnixSeconds(active->created_at));
   spdlog::info("serving model {} ({} users, {} titles)", active->id, served->model->n_users(),
                served->model->n_items());
   return absl::OkStatus();
@@ -67,11 +71,7 @@ absl::StatusOr<int64_t> ModelManager::Activate(const registry::ModelRecord& reco
   // The registry first: a crash between the two steps restarts serving the model the registry
   // names, which is already the new one.
   ASSIGN_OR_RETURN(std::optional<int64_t> previous, registry_.Activate(record.id));
-  auto published = std::make_shared<ServedModel>(*loaded);
-  published->activated_at = absl::Now();
-  holder_.Swap(std::move(published));
-  recent_.ForgetUpTo(record.artifact.watermark);
-  if (on_published_) on_published_();
+  Publish(*loaded, absl::Now());
   spdlog::info("model {} now serving (was {})", record.id, previous.value_or(0));
   return previous.value_or(0);
 }

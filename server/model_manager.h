@@ -6,7 +6,6 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "cache/result_cache.h"
 #include "registry/model_registry.h"
 #include "server/recent_consumption.h"
 #include "server/served_model.h"
@@ -45,6 +44,10 @@ class ModelManager {
   static std::string ColdConsumptionPath(const std::string& model_path) { return model_path + ".cold-consumed.tsv"; }
 
  private:
+  // Swaps `loaded` in and forgets the recent interactions its data already holds; the caller holds
+  // activation_mutex_.
+  void Publish(const ServedModel& loaded, absl::Time activated_at);
+
   registry::ModelRegistry& registry_;
   ModelHolder& holder_;
   RecentConsumption& recent_;

@@ -67,7 +67,8 @@ struct ServerConfig {
   static absl::StatusOr<ServerConfig> Load(const std::string& path,
                                            const std::function<const char*(const char*)>& environment);
 
-  // Fills the paths derived from data_dir and checks the whole (schedules, k bounds).
+  // Fills the paths derived from data_dir and checks what spans several keys (data_dir, listen,
+  // the k bounds); schedules are checked where they are read.
   absl::Status Finalize();
 };
 
