@@ -41,8 +41,7 @@ class BprLoss final : public Loss {
       const float loss = weight * (1.0f - Sigmoid(difference));
       step.Pairwise(loss, user, positive, negative, worker.positive.data(), worker.negative.data());
 
-      worker.figure_sum +=
-          std::log1p(std::exp(-std::fabs(difference))) + std::max(-difference, 0.0f);
+      worker.figure_sum += SoftplusOfNegative(difference);
       ++worker.figure_count;
     }
   }

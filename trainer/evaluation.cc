@@ -113,16 +113,19 @@ std::vector<int32_t> UsersWithTestEntries(const CsrMatrix& test) {
   return users;
 }
 
-float UserPrecision(const CsrMatrix& ranks, int32_t user, int k) {
+// The user's test items ranked within the top k.
+int HitsAtK(const CsrMatrix& ranks, int32_t user, int k) {
   int hits = 0;
   for (float rank : ranks.RowValues(user)) hits += rank < static_cast<float>(k);
-  return static_cast<float>(hits) / static_cast<float>(k);
+  return hits;
+}
+
+float UserPrecision(const CsrMatrix& ranks, int32_t user, int k) {
+  return static_cast<float>(HitsAtK(ranks, user, k)) / static_cast<float>(k);
 }
 
 float UserRecall(const CsrMatrix& ranks, int32_t user, int k) {
-  int hits = 0;
-  for (float rank : ranks.RowValues(user)) hits += rank < static_cast<float>(k);
-  return static_cast<float>(hits) / static_cast<float>(ranks.RowSize(user));
+  return static_cast<float>(HitsAtK(ranks, user, k)) / static_cast<float>(ranks.RowSize(user));
 }
 
 float UserReciprocalRank(const CsrMatrix& ranks, int32_t user) {

@@ -6,11 +6,6 @@
 namespace vitrina::trainer {
 namespace {
 
-// -log(sigmoid(x)) without overflow.
-float SoftplusOfNegative(float x) {
-  return std::log1p(std::exp(-std::fabs(x))) + std::max(-x, 0.0f);
-}
-
 // LightFM's fit_logistic: every interaction is a sample; its value's sign is the label (> 0 is
 // positive, anything else negative), the gradient is weight * (sigmoid(prediction) - label).
 template <class Schedule, bool kRegularized>

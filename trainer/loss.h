@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <span>
@@ -35,6 +36,9 @@ inline constexpr size_t kPrefetchDistance = 4;
 inline constexpr float kMaxWarpLoss = 10.0f;
 
 inline float Sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+// -log(sigmoid(x)) without overflow: the logistic and BPR losses' running figure.
+inline float SoftplusOfNegative(float x) { return std::log1p(std::exp(-std::fabs(x))) + std::max(-x, 0.0f); }
 
 // Instantiates LossTemplate<Schedule, kRegularized> for the hyperparameters.
 template <template <class, bool> class LossTemplate>

@@ -47,6 +47,16 @@ absl::Status CheckTable(const EmbeddingTable& table, int32_t n_features, int com
   return absl::OkStatus();
 }
 
+// A consumed-items matrix fit for a model of n_users x n_items.
+absl::Status CheckConsumed(const CsrMatrix& consumed, int32_t n_users, int32_t n_items) {
+  RETURN_IF_ERROR(consumed.Validate());
+  if (consumed.rows != n_users || consumed.cols != n_items) {
+    return absl::InvalidArgumentError(
+        fmt::format("consumed items are {}x{}, the model {}x{}", consumed.rows, consumed.cols, n_users, n_items));
+  }
+  return absl::OkStatus();
+}
+
 std::span<const float> UserRow(const ServingIndex& serving, int32_t user) {
   return {serving.users().row(user).data(), static_cast<size_t>(serving.users().cols())};
 }
@@ -79,14 +89,9 @@ absl::StatusOr<Model> Model::FromState(ModelState state) {
                                hp.learning_schedule, "item"));
   }
   if (state.consumed.rows > 0) {
-    RETURN_IF_ERROR(state.consumed.Validate());
+    RETURN_IF_ERROR(CheckConsumed(state.consumed, state.dataset.users().n_entities(), state.dataset.items().n_entities()));
   }
   Model model(std::move(state));
-  if (model.state_.consumed.rows > 0 && (model.state_.consumed.rows != model.n_users() ||
-                                         model.state_.consumed.cols != model.n_items())) {
-    return absl::InvalidArgumentError(
-        "consumed items matrix does not match the model's users x items");
-  }
   RETURN_IF_ERROR(model.Refresh());
   return model;
 }
@@ -141,8 +146,6 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
   state_.users.Grow(dataset.users().n_features(), hp.no_components, hp.learning_schedule,
                     state_.rng);
   state_.dataset = dataset;
-  user_features_ = std::move(user_features);
-  item_features_ = std::move(item_features);
   ExtendConsumedToDataset();
 
   const CsrMatrix positives = hp.loss == LossKind::kLogistic ? CsrMatrix() : train.ToCsr();
@@ -151,8 +154,8 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
     samples[i] = {train.users[i], train.items[i], train.values[i], train.weights[i]};
   }
   RegularizationScales scales(state_.users, state_.items);
-  const TrainingContext context{hp,        user_features_, item_features_, samples,
-                                positives, state_.users,   state_.items,   scales};
+  const TrainingContext context{hp,        user_features, item_features, samples,
+                                positives, state_.users,  state_.items,  scales};
   const std::unique_ptr<Loss> loss = MakeLoss(hp);
   EpochRunner runner(*loss, context, options.threads);
 
@@ -176,18 +179,16 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
       break;
     }
   }
-  serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
+  serving_ = ServingIndex::Build(user_features, item_features, state_.users, state_.items);
   return status;
 }
 
 absl::Status Model::Refresh() {
   const Dataset& dataset = state_.dataset;
-  ASSIGN_OR_RETURN(user_features_,
-                   dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
-  ASSIGN_OR_RETURN(item_features_,
-                   dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
-  if (fitted())
-    serving_ = ServingIndex::Build(user_features_, item_features_, state_.users, state_.items);
+  // The feature matrices are needed only to build the serving index: not kept.
+  ASSIGN_OR_RETURN(const CsrMatrix user_features, dataset.users().BuildFeatureMatrix(dataset.normalize_features()));
+  ASSIGN_OR_RETURN(const CsrMatrix item_features, dataset.items().BuildFeatureMatrix(dataset.normalize_features()));
+  if (fitted()) serving_ = ServingIndex::Build(user_features, item_features, state_.users, state_.items);
   return absl::OkStatus();
 }
 
@@ -267,12 +268,7 @@ absl::StatusOr<std::vector<ScoredIndex>> Model::TopSimilarItems(int32_t item, in
 }
 
 absl::Status Model::SetConsumedItems(CsrMatrix consumed) {
-  RETURN_IF_ERROR(consumed.Validate());
-  if (consumed.rows != n_users() || consumed.cols != n_items()) {
-    return absl::InvalidArgumentError(fmt::format("consumed items are {}x{}, the model {}x{}",
-                                                  consumed.rows, consumed.cols, n_users(),
-                                                  n_items()));
-  }
+  RETURN_IF_ERROR(CheckConsumed(consumed, n_users(), n_items()));
   state_.consumed = std::move(consumed);
   return absl::OkStatus();
 }

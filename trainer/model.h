@@ -108,15 +108,13 @@ class Model {
  private:
   explicit Model(ModelState state) : state_(std::move(state)) {}
 
-  // Builds the feature matrices from the dataset and the serving index from the parameters.
+  // Builds the serving index from the dataset's feature matrices and the parameters.
   absl::Status Refresh();
   absl::Status CheckUser(int32_t user) const;
   absl::Status CheckItem(int32_t item) const;
   void ExtendConsumedToDataset();
 
   ModelState state_;
-  CsrMatrix user_features_;
-  CsrMatrix item_features_;
   ServingIndex serving_;
 };
 
