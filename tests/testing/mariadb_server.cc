@@ -1,21 +1,15 @@
 #include "tests/testing/mariadb_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
-#include <iterator>
-#include <thread>
 #include <vector>
 
 #include "fmt/format.h"
@@ -23,7 +17,6 @@
 
 namespace vitrina::testing {
 namespace {
-
 
 constexpr std::chrono::seconds kReadyTimeout{30};
 constexpr std::chrono::seconds kStopTimeout{20};
@@ -159,17 +152,9 @@ absl::Status MariadbServer::Restart() {
   return Launch();
 }
 
-absl::Status MariadbServer::Pause() {
-  absl::Status status = Signal(SIGSTOP);
-  if (status.ok()) paused_ = true;
-  return status;
-}
+absl::Status MariadbServer::Pause() { return Signal(SIGSTOP); }
 
-absl::Status MariadbServer::Resume() {
-  absl::Status status = Signal(SIGCONT);
-  if (status.ok()) paused_ = false;
-  return status;
-}
+absl::Status MariadbServer::Resume() { return Signal(SIGCONT); }
 
 absl::Status MariadbServer::Signal(int signal) {
   if (pid_ < 0) return absl::FailedPreconditionError("mariadbd is not running");
@@ -177,9 +162,6 @@ absl::Status MariadbServer::Signal(int signal) {
   return absl::OkStatus();
 }
 
-void MariadbServer::Terminate() {
-  paused_ = false;
-  StopProcess(pid_, kStopTimeout);
-}
+void MariadbServer::Terminate() { StopProcess(pid_, kStopTimeout); }
 
 }  // namespace vitrina::testing

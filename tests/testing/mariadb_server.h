@@ -60,7 +60,6 @@ class MariadbServer {
   const std::filesystem::path dir_;
   const int port_;
   pid_t pid_ = -1;
-  bool paused_ = false;
 };
 
 }  // namespace vitrina::testing

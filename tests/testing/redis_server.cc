@@ -1,24 +1,12 @@
 #include "tests/testing/redis_server.h"
 
-#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
-#include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,7 +15,6 @@
 
 namespace vitrina::testing {
 namespace {
-
 
 constexpr std::chrono::seconds kReadyTimeout{10};
 constexpr std::chrono::seconds kStopTimeout{5};
