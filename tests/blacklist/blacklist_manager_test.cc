@@ -7,12 +7,12 @@
 #include "blacklist/sqlite_blacklist_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::blacklist {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
@@ -63,7 +63,7 @@ class BlacklistManagerTest : public ::testing::TestWithParam<Backend> {
     return Titles(entries.value_or(std::vector<BlacklistEntry>{}));
   }
 
-  TempDirectory dir_;
+  TempDir dir_;
   std::unique_ptr<registry::RegistryDatabase> database_;
   BlacklistStore* store_ = nullptr;  // owned by manager_
   std::unique_ptr<BlacklistManager> manager_;
@@ -202,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, BlacklistManagerTest,
                          });
 
 TEST(BlacklistManagerPersistenceTest, EntriesSurviveARestart) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("registry.db");
   const std::vector<int64_t> titles = {11, 12};
   {

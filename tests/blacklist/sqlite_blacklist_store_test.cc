@@ -2,12 +2,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::blacklist {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::UnorderedElementsAre;
 
 std::unique_ptr<registry::RegistryDatabase> OpenRegistry(const std::string& path) {
@@ -17,7 +17,7 @@ std::unique_ptr<registry::RegistryDatabase> OpenRegistry(const std::string& path
 }
 
 TEST(SqliteBlacklistStoreTest, EntriesSurviveReopening) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("registry.db");
   const std::vector<int64_t> titles = {3, 4};
   const std::vector<int64_t> user_titles = {5};
@@ -39,7 +39,7 @@ TEST(SqliteBlacklistStoreTest, EntriesSurviveReopening) {
 }
 
 TEST(SqliteBlacklistStoreTest, AddIsAllOrNothing) {
-  TempDirectory dir;
+  TempDir dir;
   auto database = OpenRegistry(dir.File("registry.db"));
   ASSERT_NE(database, nullptr);
   SqliteBlacklistStore store(*database);

@@ -11,9 +11,11 @@
 #include "data/demo_data_source.h"
 #include "data/prepare_dataset.h"
 #include "tests/data/read_all.h"
-#include "tests/data/temp_dir.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::data {
+
+using ::vitrina::testing::TempDir;
 namespace {
 
 DemoCatalogSpec Spec(uint64_t seed) {

@@ -8,9 +8,11 @@
 #include "data/open_data_source.h"
 #include "data/sqlite_data_source.h"
 #include "tests/data/read_all.h"
-#include "tests/data/temp_dir.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::data {
+
+using ::vitrina::testing::TempDir;
 namespace {
 
 using ::testing::HasSubstr;

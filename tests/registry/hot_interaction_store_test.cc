@@ -5,12 +5,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::registry {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::ElementsAre;
 
 HotInteraction Interaction(int64_t user_id, int64_t title_id, UnixSeconds timestamp) {
@@ -48,7 +48,7 @@ class HotInteractionStoreTest : public ::testing::Test {
     return titles;
   }
 
-  TempDirectory dir_;
+  TempDir dir_;
   std::unique_ptr<RegistryDatabase> database_;
   std::unique_ptr<HotInteractionStore> store_;
 };

@@ -7,12 +7,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "registry/model_registry.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::registry {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -63,7 +63,7 @@ class JobStoreTest : public ::testing::Test {
     return job.ok() ? *std::move(job) : JobRecord();
   }
 
-  TempDirectory dir_;
+  TempDir dir_;
   const std::string path_ = dir_.File("registry.db");
   std::unique_ptr<RegistryDatabase> database_;
   std::unique_ptr<JobStore> jobs_;

@@ -7,12 +7,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "registry/job_store.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::registry {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -51,7 +51,7 @@ class ModelRegistryTest : public ::testing::Test {
     return model.ok() ? model->id : 0;
   }
 
-  TempDirectory dir_;
+  TempDir dir_;
   std::unique_ptr<RegistryDatabase> database_;
   std::unique_ptr<ModelRegistry> registry_;
 };

@@ -15,12 +15,12 @@
 #include "registry/job_store.h"
 #include "registry/schema_migrations.h"
 #include "registry/sqlite_status.h"
-#include "tests/registry/temp_directory.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::registry {
 namespace {
 
-using registry_test::TempDirectory;
+using ::vitrina::testing::TempDir;
 using ::testing::HasSubstr;
 
 int64_t CountRows(RegistryDatabase& database, const std::string& table) {
@@ -57,7 +57,7 @@ TEST(SchemaMigrationsTest, VersionsCountUpFromOneWithoutGaps) {
 }
 
 TEST(RegistryDatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
-  TempDirectory dir;
+  TempDir dir;
   auto database = RegistryDatabase::Open(dir.File("registry.db"));
   ASSERT_TRUE(database.ok()) << database.status();
   EXPECT_EQ(Pragma(**database, "user_version"), std::to_string(LatestSchemaVersion()));
@@ -67,7 +67,7 @@ TEST(RegistryDatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
 }
 
 TEST(RegistryDatabaseTest, ReopeningKeepsDataAndSchema) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("registry.db");
   {
     auto database = RegistryDatabase::Open(path);
@@ -83,7 +83,7 @@ TEST(RegistryDatabaseTest, ReopeningKeepsDataAndSchema) {
 }
 
 TEST(RegistryDatabaseTest, UsesWalNormalSyncAndForeignKeys) {
-  TempDirectory dir;
+  TempDir dir;
   auto database = RegistryDatabase::Open(dir.File("registry.db"));
   ASSERT_TRUE(database.ok()) << database.status();
   EXPECT_EQ(Pragma(**database, "journal_mode"), "wal");
@@ -93,7 +93,7 @@ TEST(RegistryDatabaseTest, UsesWalNormalSyncAndForeignKeys) {
 }
 
 TEST(RegistryDatabaseTest, RefusesANewerSchemaWithoutTouchingTheFile) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("future.db");
   {
     SQLite::Database future(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -108,7 +108,7 @@ TEST(RegistryDatabaseTest, RefusesANewerSchemaWithoutTouchingTheFile) {
 }
 
 TEST(RegistryDatabaseTest, RejectsAFileThatIsNotADatabase) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("notes.txt");
   std::ofstream(path) << std::string(4096, 'x');
   auto database = RegistryDatabase::Open(path);
@@ -116,7 +116,7 @@ TEST(RegistryDatabaseTest, RejectsAFileThatIsNotADatabase) {
 }
 
 TEST(RegistryDatabaseTest, RejectsAMissingFolder) {
-  TempDirectory dir;
+  TempDir dir;
   auto database = RegistryDatabase::Open(dir.File("absent/registry.db"));
   EXPECT_EQ(database.status().code(), absl::StatusCode::kFailedPrecondition) << database.status();
 }
@@ -128,7 +128,7 @@ TEST(RegistryDatabaseTest, RejectsAnInMemoryDatabaseThatCannotUseWal) {
 }
 
 TEST(RegistryDatabaseTest, ReadsRunWhileAWriteTransactionIsOpen) {
-  TempDirectory dir;
+  TempDir dir;
   auto opened = RegistryDatabase::Open(dir.File("registry.db"));
   ASSERT_TRUE(opened.ok()) << opened.status();
   RegistryDatabase& database = **opened;
@@ -161,7 +161,7 @@ TEST(RegistryDatabaseTest, ReadsRunWhileAWriteTransactionIsOpen) {
 }
 
 TEST(RegistryDatabaseTest, AWriterFromAnotherConnectionWaitsForTheLock) {
-  TempDirectory dir;
+  TempDir dir;
   const std::string path = dir.File("registry.db");
   auto first = RegistryDatabase::Open(path);
   auto second = RegistryDatabase::Open(path);
@@ -187,7 +187,7 @@ TEST(RegistryDatabaseTest, AWriterFromAnotherConnectionWaitsForTheLock) {
 }
 
 TEST(RegistryDatabaseTest, ConvertsExceptionsThrownByTheWork) {
-  TempDirectory dir;
+  TempDir dir;
   auto database = RegistryDatabase::Open(dir.File("registry.db"));
   ASSERT_TRUE(database.ok()) << database.status();
   absl::Status status = (*database)->Read("reading nonsense", [](Connection& connection) {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/server/test_server.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::server {
 namespace {
@@ -25,7 +25,7 @@ TEST(ColdConsumptionTest, TitlesOfAUserAreSortedAndUnique) {
 }
 
 TEST(ColdConsumptionTest, SaveLoadRoundTrip) {
-  testing::TempDir dir;
+  ::vitrina::testing::TempDir dir;
   const std::string path = (dir.path() / "m.cold-consumed.tsv").string();
   const ColdConsumption cold({{7, 30}, {5, 2}, {-1, 1LL << 40}});
   ASSERT_TRUE(cold.Save(path).ok());
@@ -35,14 +35,14 @@ TEST(ColdConsumptionTest, SaveLoadRoundTrip) {
 }
 
 TEST(ColdConsumptionTest, AMissingFileIsAnEmptySet) {
-  testing::TempDir dir;
+  ::vitrina::testing::TempDir dir;
   auto loaded = ColdConsumption::Load((dir.path() / "absent.tsv").string());
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ((*loaded)->size(), 0u);
 }
 
 TEST(ColdConsumptionTest, AMalformedLineIsRefusedWithItsNumber) {
-  testing::TempDir dir;
+  ::vitrina::testing::TempDir dir;
   const std::string path = (dir.path() / "bad.tsv").string();
   for (const char* text : {"1\t2\n3 4\n", "1\t2\n3\t\n", "1\t2\n3\t4x\n", "1\t2\n\t4\n"}) {
     std::ofstream(path) << text;

@@ -1,7 +1,6 @@
 #include "tests/server/test_server.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -53,15 +52,5 @@ void TestServer::Stop() {
 }
 
 TestServer::~TestServer() { Stop(); }
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "vitrina-test-XXXXXX").string();
-  path_ = mkdtemp(pattern.data());
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 }  // namespace vitrina::server::testing

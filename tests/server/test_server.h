@@ -7,6 +7,7 @@
 #include <string>
 
 #include "server/application.h"
+#include "tests/testing/temp_dir.h"
 #include "vitrina/v1/admin.grpc.pb.h"
 #include "vitrina/v1/recommender.grpc.pb.h"
 
@@ -38,15 +39,6 @@ class TestServer {
   std::unique_ptr<v1::Admin::Stub> admin_;
 };
 
-// A fresh temp folder, removed with the object.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::vitrina::testing::TempDir;
 
 }  // namespace vitrina::server::testing
