@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/testing/temp_dir.h"
 #include "tests/trainer/planted_data.h"
 
 namespace vitrina::trainer {
@@ -22,27 +23,22 @@ struct RunResult {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vitrina-cli-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::create_directories(dir_);
     const testing::PlantedData data = testing::MakePlantedData();
-    std::ofstream train(dir_ / "train.tsv");
+    std::ofstream train(dir_.path() / "train.tsv");
     train << "user\titem\trating\n";
     for (size_t e = 0; e < data.train.size(); ++e) {
       train << data.dataset.users().ids().IdAt(data.train.users[e]) << '\t'
             << data.dataset.items().ids().IdAt(data.train.items[e]) << "\t5\n";
     }
-    std::ofstream test(dir_ / "test.tsv");
+    std::ofstream test(dir_.path() / "test.tsv");
     for (size_t e = 0; e < data.test.size(); ++e) {
       test << data.dataset.users().ids().IdAt(data.test.users[e]) << '\t'
            << data.dataset.items().ids().IdAt(data.test.items[e]) << "\t4\n";
     }
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   RunResult Run(const std::string& arguments) {
-    const std::string err_path = (dir_ / "stderr.txt").string();
+    const std::string err_path = (dir_.path() / "stderr.txt").string();
     const std::string command =
         std::string(VITRINA_BINARY_DIR) + "/vitrina-train " + arguments + " 2>" + err_path;
     RunResult result;
@@ -59,9 +55,9 @@ class CliTest : public ::testing::Test {
     return result;
   }
 
-  std::string File(const std::string& name) const { return (dir_ / name).string(); }
+  std::string File(const std::string& name) const { return (dir_.path() / name).string(); }
 
-  std::filesystem::path dir_;
+  ::vitrina::testing::TempDir dir_;
 };
 
 TEST_F(CliTest, PrintsOneJsonObjectAndWritesTheModel) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "tests/testing/temp_dir.h"
 #include "tests/trainer/planted_data.h"
 
 namespace vitrina::trainer {
@@ -17,11 +18,6 @@ namespace {
 class ModelFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::temp_directory_path() /
-        ("vitrina-model-file-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
     data_ = testing::MakePlantedData();
     // Side features on some items, so that the feature space round trip is exercised.
     for (int32_t i = 0; i < 10; ++i) {
@@ -31,7 +27,6 @@ class ModelFileTest : public ::testing::Test {
           data_.dataset.items().SetFeatures(data_.dataset.items().ids().IdAt(i), features).ok());
     }
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   Model Trained(LearningSchedule schedule) {
     Hyperparameters hp;
@@ -44,9 +39,9 @@ class ModelFileTest : public ::testing::Test {
     return model;
   }
 
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
 
-  std::filesystem::path dir_;
+  ::vitrina::testing::TempDir dir_;
   testing::PlantedData data_;
 };
 

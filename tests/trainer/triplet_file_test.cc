@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/atomic_file.h"
+#include "tests/testing/temp_dir.h"
 
 namespace vitrina::trainer {
 namespace {
@@ -13,19 +14,12 @@ namespace {
 class TripletFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& contents) {
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              ("vitrina-triplets-" + std::to_string(counter_++) + "-" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                                 .string();
+    const std::string path = dir_.File(std::to_string(counter_++) + ".tsv");
     EXPECT_TRUE(common::WriteFileAtomically(path, contents).ok());
-    paths_.push_back(path);
     return path;
   }
-  void TearDown() override {
-    for (const std::string& path : paths_) std::filesystem::remove(path);
-  }
+  ::vitrina::testing::TempDir dir_;
   int counter_ = 0;
-  std::vector<std::string> paths_;
 };
 
 TEST_F(TripletFileTest, ReadsMovieLensTabsWithTimestamps) {
