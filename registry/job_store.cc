@@ -21,27 +21,15 @@ std::string SelectJobs(std::string_view condition) {
       condition);
 }
 
-template <typename Enum>
-absl::StatusOr<Enum> ParseColumn(const SQLite::Statement& row, int index, int64_t job_id,
-                                 std::optional<Enum> (*parse)(std::string_view)) {
-  const std::string text = row.getColumn(index).getString();
-  std::optional<Enum> value = parse(text);
-  if (!value.has_value()) {
-    return absl::DataLossError(
-        fmt::format("job {} has an unknown {} '{}'", job_id, row.getColumnName(index), text));
-  }
-  return *value;
-}
-
 // Reads a row of SelectJobs().
 absl::StatusOr<JobRecord> ReadJob(const SQLite::Statement& row) {
   JobRecord job;
   job.id = row.getColumn(0).getInt64();
-  ASSIGN_OR_RETURN(job.spec.kind, ParseColumn(row, 1, job.id, &ParseJobKind));
-  ASSIGN_OR_RETURN(job.spec.trigger, ParseColumn(row, 2, job.id, &ParseJobTrigger));
-  ASSIGN_OR_RETURN(job.status, ParseColumn(row, 3, job.id, &ParseJobStatus));
+  ASSIGN_OR_RETURN(job.spec.kind, ParseColumn(row, 1, "job", job.id, &ParseJobKind));
+  ASSIGN_OR_RETURN(job.spec.trigger, ParseColumn(row, 2, "job", job.id, &ParseJobTrigger));
+  ASSIGN_OR_RETURN(job.status, ParseColumn(row, 3, "job", job.id, &ParseJobStatus));
   job.spec.params_json = row.getColumn(4).getString();
-  ASSIGN_OR_RETURN(job.spec.activate, ParseColumn(row, 5, job.id, &ParseActivatePolicy));
+  ASSIGN_OR_RETURN(job.spec.activate, ParseColumn(row, 5, "job", job.id, &ParseActivatePolicy));
   job.created_at = row.getColumn(6).getInt64();
   job.spec.scheduled_at = row.getColumn(7).getInt64();
   job.started_at = OptionalInt64(row.getColumn(8));
@@ -71,12 +59,7 @@ absl::StatusOr<JobStatus> LoadJobStatus(Connection& connection, int64_t job_id) 
   if (!query->executeStep()) {
     return absl::NotFoundError(fmt::format("job {} does not exist", job_id));
   }
-  const std::string text = query->getColumn(0).getString();
-  std::optional<JobStatus> status = ParseJobStatus(text);
-  if (!status.has_value()) {
-    return absl::DataLossError(fmt::format("job {} has an unknown status '{}'", job_id, text));
-  }
-  return *status;
+  return ParseColumn(*query, 0, "job", job_id, &ParseJobStatus);
 }
 
 // Runs `update` in one IMMEDIATE transaction with the job known to be running.
@@ -230,13 +213,7 @@ absl::StatusOr<bool> JobStore::UpdateProgress(int64_t job_id, int32_t epoch, int
 absl::Status JobStore::MarkSucceeded(int64_t job_id, int64_t model_id,
                                      const std::string& metrics_json, bool activated) {
   return UpdateRunningJob(database_, job_id, "marking succeeded", [&](Connection& connection) {
-    {
-      CachedStatement model = connection.Prepare("SELECT 1 FROM models WHERE id = ?");
-      model->bind(1, model_id);
-      if (!model->executeStep()) {
-        return absl::InvalidArgumentError(fmt::format("model_id {} names nothing", model_id));
-      }
-    }
+    RETURN_IF_ERROR(CheckReferenceExists(connection, "SELECT 1 FROM models WHERE id = ?", "model_id", model_id));
     FinishJob(connection, job_id, JobStatus::kSucceeded, "");
     CachedStatement result = connection.Prepare(
         "UPDATE jobs SET model_id = ?, metrics_json = ?, activated = ? WHERE id = ?");

@@ -25,13 +25,7 @@ absl::StatusOr<ModelRecord> ReadModel(const SQLite::Statement& row) {
   ModelRecord model;
   model.id = row.getColumn(0).getInt64();
   model.created_at = row.getColumn(1).getInt64();
-  const std::string status_text = row.getColumn(2).getString();
-  std::optional<ModelStatus> status = ParseModelStatus(status_text);
-  if (!status.has_value()) {
-    return absl::DataLossError(
-        fmt::format("model {} has an unknown status '{}'", model.id, status_text));
-  }
-  model.status = *status;
+  ASSIGN_OR_RETURN(model.status, ParseColumn(row, 2, "model", model.id, &ParseModelStatus));
   model.active = row.getColumn(3).getInt() != 0;
   ModelArtifact& artifact = model.artifact;
   artifact.params_json = row.getColumn(4).getString();
@@ -61,14 +55,6 @@ absl::Status ValidateArtifact(const ModelArtifact& artifact) {
     }
   }
   return absl::OkStatus();
-}
-
-absl::Status CheckReferenceExists(Connection& connection, const std::string& sql,
-                                  std::string_view field, int64_t id) {
-  CachedStatement query = connection.Prepare(sql);
-  query->bind(1, id);
-  if (query->executeStep()) return absl::OkStatus();
-  return absl::InvalidArgumentError(fmt::format("{} {} names nothing", field, id));
 }
 
 struct LiveModel {
