@@ -88,6 +88,19 @@ def request_of(arguments):
     return json.loads(text) if text.strip() else {}
 
 
+def poll_until_serving(address, timeout_seconds, interval_seconds, check_alive):
+    """Polls the gRPC health check (through the compat client) until it says SERVING; False on timeout.
+    check_alive() runs before each poll and raises when waiting is pointless."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        check_alive()
+        check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", address, "grpc.health.v1.Health/Check"])
+        if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
+            return True
+        time.sleep(interval_seconds)
+    return False
+
+
 class DemoServer:
     """vitrina-server on a free loopback port with its own data folder, stopped by its PID."""
 
@@ -112,17 +125,13 @@ class DemoServer:
         with open(self.log_path, encoding="utf-8", errors="replace") as log:
             return "".join(log.readlines()[-lines:])
 
+    def check_alive(self):
+        if self.process.poll() is not None:
+            raise AssertionError(f"vitrina-server exited with {self.process.returncode}:\n{self.log_tail()}")
+
     def wait_until_serving(self):
-        """Polls the gRPC health check (through the compat client) until the first model serves."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"vitrina-server exited with {self.process.returncode}:\n{self.log_tail()}")
-            check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", self.address, "grpc.health.v1.Health/Check"])
-            if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
-                return
-            time.sleep(0.25)
-        raise AssertionError(f"vitrina-server not SERVING after {STARTUP_TIMEOUT_SECONDS} s:\n{self.log_tail()}")
+        if not poll_until_serving(self.address, STARTUP_TIMEOUT_SECONDS, 0.25, self.check_alive):
+            raise AssertionError(f"vitrina-server not SERVING after {STARTUP_TIMEOUT_SECONDS} s:\n{self.log_tail()}")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -148,13 +157,8 @@ class RunningServer(DemoServer):
         return "(the server's log is wherever it was started)"
 
     def wait_until_serving(self):
-        deadline = time.monotonic() + self.timeout_seconds
-        while time.monotonic() < deadline:
-            check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", self.address, "grpc.health.v1.Health/Check"])
-            if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
-                return
-            time.sleep(1)
-        raise AssertionError(f"nothing SERVING at {self.address} after {self.timeout_seconds} s")
+        if not poll_until_serving(self.address, self.timeout_seconds, 1, lambda: None):
+            raise AssertionError(f"nothing SERVING at {self.address} after {self.timeout_seconds} s")
 
     def stop(self):
         pass
