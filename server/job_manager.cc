@@ -49,6 +49,7 @@ absl::StatusOr<registry::JobRecord> JobManager::Submit(const registry::JobSpec& 
     job = jobs_.Create(spec);
     if (!job.ok()) return job;
     if (on_finished) waiters_[job->id].push_back(std::move(on_finished));
+    ++submissions_;
   }
   wake_.notify_all();
   spdlog::info("job {} queued ({}, {}, runnable at {})", job->id, registry::ToString(spec.kind),
@@ -65,6 +66,9 @@ absl::StatusOr<registry::JobRecord> JobManager::Cancel(int64_t job_id) {
 void JobManager::WorkerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    // A job submitted after this point wakes the wait below, even if its notification came
+    // before the wait started.
+    const uint64_t submissions_seen = submissions_;
     lock.unlock();
     absl::StatusOr<std::optional<registry::JobRecord>> claimed = jobs_.ClaimNextRunnable(registry::UnixNow());
     if (claimed.ok() && claimed->has_value()) {
@@ -79,7 +83,7 @@ void JobManager::WorkerLoop() {
       wake_at = std::min(wake_at, std::chrono::system_clock::time_point(std::chrono::seconds(**next)));
     }
     lock.lock();
-    if (!stopping_) wake_.wait_until(lock, wake_at);
+    if (!stopping_ && submissions_ == submissions_seen) wake_.wait_until(lock, wake_at);
   }
 }
 

@@ -53,6 +53,7 @@ class JobManager {
   std::map<std::string, OutcomeCounters> outcomes_;  // by "succeeded" / "failed" / "cancelled"
 
   std::condition_variable wake_;
+  uint64_t submissions_ = 0;  // jobs submitted so far: a worker about to wait sees whether one came
   bool stopping_ = false;
   bool started_ = false;
   std::map<int64_t, std::vector<Finished>> waiters_;
