@@ -229,7 +229,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
             self.assertIn("rpc ", output)
 
     def check_recommendations(self, request, response):
-        titles = [item["titleId"] for item in response.get("items", [])]
+        titles = [item["title_id"] for item in response.get("items", [])]
         self.assertEqual(len(titles), request.get("k", 10), response)
         excluded = {str(title) for title in request.get("exclude_title_ids", [])}
         if "title_id" in request:
@@ -238,14 +238,14 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         self.assertIn(response.get("source"), ("MODEL", "POPULAR"))
 
     def check_training(self, request, response):
-        self.assertIn("jobId", response)
+        self.assertIn("job_id", response)
         if request.get("wait"):
-            self.assertIn("modelId", response, "a waited training answers with its model")
+            self.assertIn("model_id", response, "a waited training answers with its model")
 
     def check_model_list(self, request, response):
         models = response.get("models", [])
         self.assertGreater(len(models), 0)
-        self.assertIn(response.get("activeModelId"), [model["id"] for model in models])
+        self.assertIn(response.get("active_model_id"), [model["id"] for model in models])
 
     def check_model(self, request, response):
         self.assertEqual(response.get("id"), str(request["model_id"]))
@@ -267,7 +267,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
 
     def check_scheduled(self, request, response):
         self.assertEqual(response.get("status"), "QUEUED", response)
-        self.assertEqual(response.get("scheduledAt"), request["at"])
+        self.assertEqual(response.get("scheduled_at"), request["at"])
 
     def check_cancelled(self, request, response):
         self.assertEqual(response.get("id"), str(request["job_id"]))
@@ -285,14 +285,15 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         self.assertGreater(len(entries), 0)
         owner = str(request["user_id"]) if "user_id" in request else None
         for entry in entries:
-            self.assertEqual(entry.get("userId"), owner, entry)
+            self.assertEqual(entry.get("user_id"), owner, entry)
 
     def check_health(self, request, response):
         self.assertEqual(response.get("status"), "SERVING")
 
 
-# What the answer of each README method must show beyond exit status 0 (JSON: lowerCamelCase
-# names, 64-bit integers as strings, default values omitted, as grpcurl prints them).
+# What the answer of each README method must show beyond exit status 0, as grpcurl prints it: proto
+# field names (gRPC C++ serves descriptors without json_name, so grpcurl prints `title_id`, not
+# `titleId`), 64-bit integers as strings, default values omitted.
 RESPONSE_CHECKS = {
     "grpc.health.v1.Health/Check": ReadmeGrpcurlTest.check_health,
     "vitrina.v1.Recommender/GetUserRecommendations": ReadmeGrpcurlTest.check_recommendations,
