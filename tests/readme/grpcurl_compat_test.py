@@ -141,7 +141,7 @@ class GrpcurlCompatTest(unittest.TestCase):
         self.assertIn("vitrina.v1.TrainingParams", described)
 
     def test_admin_token_errors_print_the_same(self):
-        guarded = readme.DemoServer(options.server, extra_config=f"admin_token: {ADMIN_TOKEN}\n")
+        guarded = readme.DemoServer(options.server, settings={"admin_token": ADMIN_TOKEN})
         self.addCleanup(guarded.stop)
         guarded.start()
         guarded.wait_until_serving()
@@ -149,10 +149,13 @@ class GrpcurlCompatTest(unittest.TestCase):
         self.addCleanup(proxy.stop)
         proxy.start()
         call = ["-plaintext", "-d", "{}", readme.README_ADDRESS, "vitrina.v1.Admin/ListModels"]
-        for headers in ([], ["-H", "authorization: Bearer wrong"], ["-H", "authorization: Basic abc"],
-                        ["-H", f"authorization: Bearer {ADMIN_TOKEN}"]):
+        # grpcurl's exit status is 64 + the gRPC code: UNAUTHENTICATED is 16, PERMISSION_DENIED 7.
+        for headers, exit_status in (([], 64 + 16), (["-H", "authorization: Bearer wrong"], 64 + 7),
+                                     (["-H", "authorization: Basic abc"], 64 + 7),
+                                     (["-H", f"authorization: Bearer {ADMIN_TOKEN}"], 0)):
             with self.subTest(headers=headers):
-                self.assert_same_output([*headers, *call], proxy)
+                real = self.assert_same_output([*headers, *call], proxy)
+                self.assertEqual(real.returncode, exit_status, real.stderr)
 
 
 def main():

@@ -105,9 +105,10 @@ def poll_until_serving(address, timeout_seconds, interval_seconds, check_alive):
 class DemoServer:
     """vitrina-server on a free loopback port with its own data folder, stopped by its PID."""
 
-    def __init__(self, binary, extra_config=""):
+    def __init__(self, binary, settings=None):
+        """`settings`: top-level config keys ({"admin_token": "x"}) set instead of the template's."""
         self.binary = os.path.abspath(binary)  # it starts in its own folder
-        self.extra_config = extra_config
+        self.settings = settings or {}
         self.folder = tempfile.mkdtemp(prefix="vitrina-readme-")
         self.address = f"127.0.0.1:{free_loopback_port()}"
         self.log_path = os.path.join(self.folder, "server.log")
@@ -116,8 +117,11 @@ class DemoServer:
     def start(self):
         config_path = os.path.join(self.folder, "vitrina.yaml")
         with open(config_path, "w", encoding="utf-8") as config:
-            config.write(CONFIG_TEMPLATE.format(address=self.address, data_dir=os.path.join(self.folder, "data")))
-            config.write(self.extra_config)
+            text = CONFIG_TEMPLATE.format(address=self.address, data_dir=os.path.join(self.folder, "data"))
+            kept = [line for line in text.splitlines(keepends=True)
+                    if line.partition(":")[0] not in self.settings]
+            kept += [f"{key}: {json.dumps(value)}\n" for key, value in self.settings.items()]
+            config.write("".join(kept))
         # VITRINA_* variables override the config: an operator's shell must not redirect the test.
         environment = {name: value for name, value in os.environ.items() if not name.startswith("VITRINA_")}
         with open(self.log_path, "wb") as log:
