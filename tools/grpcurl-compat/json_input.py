@@ -110,56 +110,49 @@ def _is_map(field):
 
 
 def _fill_field(message, field, key, value):
-    if value is None:
-        if field.containing_oneof is not None:
-            if field.type != FieldDescriptor.TYPE_MESSAGE:
-                raise RequestError(f"message type {message.DESCRIPTOR.full_name} cannot set field {key} to null: "
-                                   "it is not a message type")
+    """Merges one JSON member into `message`, as protoreflect's mergeField: a repeated field
+    appends, a message field merges, a scalar is replaced."""
+    if value is None or (isinstance(value, list) and not isinstance(value, _Object) and not value
+                         and field.label != FieldDescriptor.LABEL_REPEATED):
+        if field.containing_oneof is None:
+            message.ClearField(field.name)
+        elif field.type != FieldDescriptor.TYPE_MESSAGE:
+            raise RequestError(f"message type {message.DESCRIPTOR.full_name} cannot set field {key} to null: "
+                               "it is not a message type")
+        else:
             getattr(message, field.name).SetInParent()
-            return
-        message.ClearField(field.name)
         return
+    target = getattr(message, field.name)
     if _is_map(field) and isinstance(value, _Object):
-        entries = getattr(message, field.name)
-        entries.clear()
         key_field, value_field = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
         for entry_key, entry_value in value:
             parsed_key = _element(key_field, entry_key)
             if value_field.type == FieldDescriptor.TYPE_MESSAGE:
-                _fill_message(entries[parsed_key], entry_value)
+                _fill_message_value(target[parsed_key], entry_value)
             else:
-                entries[parsed_key] = _element(value_field, entry_value)
+                target[parsed_key] = _element(value_field, entry_value)
         return
-    repeated = field.label == FieldDescriptor.LABEL_REPEATED
-    values = value if isinstance(value, list) and not isinstance(value, _Object) else [value]
-    elements = [element for element in values if element is not None]
-    if not repeated:
-        if not elements:
-            _fill_field(message, field, key, None)
-            return
+    # An array on a singular field keeps its last element; a single value on a repeated field is
+    # a list of one. Inside an array, null is the type's zero value (an empty message).
+    elements = value if isinstance(value, list) and not isinstance(value, _Object) else [value]
+    if field.label != FieldDescriptor.LABEL_REPEATED:
         elements = elements[-1:]
     if field.type == FieldDescriptor.TYPE_MESSAGE:
-        if repeated:
-            target = getattr(message, field.name)
-            del target[:]
-            for element in elements:
-                _fill_message_value(target.add(), element)
-        else:
-            message.ClearField(field.name)
-            target = getattr(message, field.name)
-            target.SetInParent()
-            _fill_message_value(target, elements[0])
+        for element in elements:
+            destination = target.add() if field.label == FieldDescriptor.LABEL_REPEATED else target
+            destination.SetInParent()
+            _fill_message_value(destination, element)
         return
     parsed = [_element(field, element) for element in elements]
-    if repeated:
-        target = getattr(message, field.name)
-        del target[:]
+    if field.label == FieldDescriptor.LABEL_REPEATED:
         target.extend(parsed)
     else:
         setattr(message, field.name, parsed[0])
 
 
 def _fill_message_value(message, value):
+    if value is None:
+        return
     if message.DESCRIPTOR.full_name == "google.protobuf.Timestamp":
         if not isinstance(value, str) or isinstance(value, _Number):
             raise RequestError(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
@@ -213,8 +206,14 @@ def _parse_float(text):
     return value
 
 
+# What protoreflect reads for a JSON null where a scalar is expected (its jsReader.expect's ifNil).
+_NULL_AS = {FieldDescriptor.TYPE_BOOL: False, FieldDescriptor.TYPE_STRING: "", FieldDescriptor.TYPE_BYTES: ""}
+
+
 def _element(field, value):
     kind = field.type
+    if value is None:
+        value = _NULL_AS.get(kind, _Number("0"))
     if kind == FieldDescriptor.TYPE_ENUM:
         text = _number_text(value, "number")
         try:

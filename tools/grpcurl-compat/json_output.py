@@ -9,7 +9,7 @@ tests/readme/grpcurl_compat_test.py:
 - 64-bit integers as strings, 32-bit ones as numbers; enums by name (the number when unknown);
   floats in Go's shortest 'g' form (1e-06, 0.05); bytes in base64;
 - an empty message as "{", an indented empty line, "}";
-- Timestamp, Duration and the wrappers in their JSON forms, as jsonpb writes them.
+- Timestamp, Duration, Empty and the wrappers in their JSON forms, as jsonpb writes them.
 """
 
 import base64
@@ -23,6 +23,7 @@ import go_text
 INDENT = "  "
 WRAPPER_TYPES = {f"google.protobuf.{name}Value" for name in
                  ("Double", "Float", "Int64", "UInt64", "Int32", "UInt32", "Bool", "String", "Bytes")}
+OTHER_WELL_KNOWN_TYPES = {f"google.protobuf.{name}" for name in ("Struct", "Value", "ListValue", "Any", "FieldMask")}
 QUOTED_INTEGER_TYPES = {FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64,
                         FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64}
 INTEGER_TYPES = QUOTED_INTEGER_TYPES | {FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32,
@@ -46,8 +47,11 @@ class _Printer:
             return go_text.json_string(message.ToJsonString())
         if full_name in WRAPPER_TYPES:
             return self.value(message.DESCRIPTOR.fields_by_name["value"], message.value, level)
-        if full_name.startswith("google.protobuf.") and full_name not in ("google.protobuf.Empty",):
-            # Struct, Value, Any, FieldMask...: none of Vitrina's messages carries one.
+        if full_name == "google.protobuf.Empty":
+            return "{}"  # jsonpb's, not the dynamic message's empty form
+        if full_name in OTHER_WELL_KNOWN_TYPES:
+            # Struct, Value, ListValue, Any, FieldMask: jsonpb's JSON forms, on one line here (none
+            # of Vitrina's messages carries one, so their indentation is not checked).
             return json_format.MessageToJson(message, indent=None)
         names = self._json_names.get(full_name, {})
         members = [f"{go_text.json_string(names.get(field.name, field.name))}: {self.field(field, value, level + 1)}"
