@@ -123,9 +123,20 @@ def _fill_field(message, field, key, value):
             getattr(message, field.name).SetInParent()
         return
     target = getattr(message, field.name)
-    if _is_map(field) and isinstance(value, _Object):
+    if _is_map(field):
+        # {"k": v, ...}, or the entries as messages: [{"key": k, "value": v}, ...].
+        if isinstance(value, _Object):
+            entries = list(value)
+        else:
+            entries = []
+            for entry in value if isinstance(value, list) else [value]:
+                if not isinstance(entry, _Object):
+                    raise RequestError(f"bad input: expecting start of JSON object: '{{' ; instead got "
+                                       f"{_token_text(entry)}")
+                members = dict(entry)
+                entries.append((members.get("key"), members.get("value")))
         key_field, value_field = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
-        for entry_key, entry_value in value:
+        for entry_key, entry_value in entries:
             parsed_key = _element(key_field, entry_key)
             if value_field.type == FieldDescriptor.TYPE_MESSAGE:
                 _fill_message_value(target[parsed_key], entry_value)
