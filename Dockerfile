@@ -1,4 +1,4 @@
-# Vitrina: vitrina-server, vitrina-train and vitrina-datagen on Debian 12 (see docs/DEPLOYMENT.md).
+# Vitrina: vitrina-server, vitrina-train, vitrina-datagen and vitrina-import on Debian 12 (see docs/DEPLOYMENT.md).
 # The binaries are built for x86-64-v3 (AVX2 + FMA, see CMakeLists.txt): hosts need such a CPU.
 
 FROM debian:12 AS build
@@ -9,12 +9,12 @@ RUN apt-get update \
       build-essential cmake pkg-config ca-certificates \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev \
       libeigen3-dev libhiredis-dev libsqlitecpp-dev libsqlite3-dev libmysqlcppconn-dev \
-      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev zlib1g-dev \
+      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DVITRINA_BUILD_TESTS=OFF -DVITRINA_BUILD_BENCH=OFF \
- && cmake --build build -j"$(nproc)" --target vitrina-server vitrina-train vitrina-datagen
+ && cmake --build build -j"$(nproc)" --target vitrina-server vitrina-train vitrina-datagen vitrina-import
 
 FROM debian:12
 # Only the shared libraries the binaries load (checked with ldd), tzdata for the schedules' time
@@ -30,7 +30,7 @@ RUN apt-get update \
  && mkdir -p /var/lib/vitrina /etc/vitrina \
  && chown vitrina:vitrina /var/lib/vitrina
 COPY --from=build /src/build/bin/vitrina-server /src/build/bin/vitrina-train /src/build/bin/vitrina-datagen \
-     /usr/local/bin/
+     /src/build/bin/vitrina-import /usr/local/bin/
 
 USER vitrina
 WORKDIR /var/lib/vitrina
