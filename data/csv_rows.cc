@@ -76,6 +76,7 @@ void ReadCsvRows(std::string_view text, std::string_view file,
           return errors.full() ? Stop() : absl::OkStatus();
         }
         row.line = record.line;
+        row.lists_as_text = true;
         row.values.assign(schema.size(), ImportValue{});
         for (size_t i = 0; i < record.fields.size(); ++i) {
           ImportValue& value = row.values[(*positions)[i]];

@@ -108,6 +108,10 @@ class RowChecker {
       for (const std::string& item : v.items) add(item);
       return items;
     }
+    if (!row_.lists_as_text) {
+      Report(column, "a list is expected (a JSON array of strings)");
+      return items;
+    }
     std::string_view rest = v.text;
     while (true) {
       size_t bar = rest.find('|');

@@ -39,6 +39,8 @@ struct ImportValue {
 // One data row: the line it starts on and one value per column of the schema, in schema order.
 struct ImportRow {
   int64_t line = 0;
+  // CSV holds a list as one text with '|' between items; JSON Lines only as an array.
+  bool lists_as_text = false;
   std::vector<ImportValue> values;
 };
 
