@@ -9,13 +9,13 @@ namespace vitrina::registry {
 namespace {
 
 absl::Status Validate(const HotInteraction& interaction) {
-  if (interaction.user_id <= 0) {
+  if (interaction.user_id < 0) {
     return absl::InvalidArgumentError(
-        fmt::format("user_id must be positive, got {}", interaction.user_id));
+        fmt::format("user_id must be a catalog id (>= 0), got {}", interaction.user_id));
   }
-  if (interaction.title_id <= 0) {
+  if (interaction.title_id < 0) {
     return absl::InvalidArgumentError(
-        fmt::format("title_id must be positive, got {}", interaction.title_id));
+        fmt::format("title_id must be a catalog id (>= 0), got {}", interaction.title_id));
   }
   if (interaction.type.empty()) return absl::InvalidArgumentError("type is empty");
   if (!std::isfinite(interaction.value)) {

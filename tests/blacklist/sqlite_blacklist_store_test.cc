@@ -38,14 +38,37 @@ TEST(SqliteBlacklistStoreTest, EntriesSurviveReopening) {
                                    BlacklistEntry{5, 9, "user asked", 222}));
 }
 
+// Catalogs may start their ids at 0: user 0's own list is not the global one, and title 0 is a
+// title (the global list used to be stored under user_id 0).
+TEST(SqliteBlacklistStoreTest, UserZeroAndTitleZeroAreOrdinaryIds) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  const std::vector<int64_t> zero = {0};
+  const std::vector<int64_t> one = {1};
+  {
+    auto database = OpenRegistry(path);
+    ASSERT_NE(database, nullptr);
+    SqliteBlacklistStore store(*database);
+    ASSERT_EQ(*store.Add(0, zero, "user zero", 10), 1);
+    ASSERT_EQ(*store.Add(std::nullopt, one, "everyone", 20), 1);
+  }
+  auto database = OpenRegistry(path);
+  ASSERT_NE(database, nullptr);
+  SqliteBlacklistStore store(*database);
+  EXPECT_THAT(*store.LoadAll(), UnorderedElementsAre(BlacklistEntry{0, 0, "user zero", 10},
+                                                     BlacklistEntry{1, std::nullopt, "everyone", 20}));
+  EXPECT_EQ(*store.Remove(std::nullopt, zero), 0);  // not in the global list
+  EXPECT_EQ(*store.Remove(0, zero), 1);
+}
+
 TEST(SqliteBlacklistStoreTest, AddIsAllOrNothing) {
   TempDir dir;
   auto database = OpenRegistry(dir.File("registry.db"));
   ASSERT_NE(database, nullptr);
   SqliteBlacklistStore store(*database);
-  // The store leaves validation to its callers; the table's CHECK still refuses title 0, and
+  // The store leaves validation to its callers; the table's CHECK still refuses title -1, and
   // the valid title before it must not stay behind.
-  const std::vector<int64_t> titles = {1, 0};
+  const std::vector<int64_t> titles = {1, -1};
   EXPECT_EQ(store.Add(std::nullopt, titles, "", 1).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(store.LoadAll()->empty());

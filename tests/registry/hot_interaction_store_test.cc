@@ -79,6 +79,16 @@ TEST_F(HotInteractionStoreTest, ReadsBackEveryField) {
   EXPECT_EQ(read[0].timestamp, 1234);
 }
 
+// Catalogs may start their ids at 0 (vitrina-import loads such catalogs).
+TEST_F(HotInteractionStoreTest, UserZeroAndTitleZeroAreCatalogIds) {
+  Append(Interaction(0, 0, 100));
+  std::vector<HotInteraction> read;
+  ASSERT_TRUE(store_->ReadSince(0, [&](const HotInteraction& i) { read.push_back(i); }).ok());
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].user_id, 0);
+  EXPECT_EQ(read[0].title_id, 0);
+}
+
 TEST_F(HotInteractionStoreTest, RejectsBadInteractions) {
   auto code_of = [&](auto mutate) {
     HotInteraction interaction = Interaction(1, 1, 1);
@@ -86,7 +96,7 @@ TEST_F(HotInteractionStoreTest, RejectsBadInteractions) {
     return store_->Append(interaction).code();
   };
   constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
-  EXPECT_EQ(code_of([](HotInteraction& i) { i.user_id = 0; }), kInvalid);
+  EXPECT_EQ(code_of([](HotInteraction& i) { i.user_id = -1; }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.title_id = -3; }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.type.clear(); }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.value = std::nan(""); }), kInvalid);
