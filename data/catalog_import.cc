@@ -21,6 +21,10 @@ constexpr std::string_view kImportCacheSize = "PRAGMA cache_size = -262144";
 
 constexpr double kCreatedTypeWeight = 1;
 
+// A running server may be reading the catalog (a training's full read takes seconds): the commit
+// waits for its readers this long before giving up (nothing is written then either).
+constexpr int kBusyTimeoutMs = 60000;
+
 void Execute(SQLite::Statement& statement) {
   statement.exec();
   statement.reset();
@@ -253,8 +257,10 @@ absl::StatusOr<ImportSummary> ImportCatalog(const std::string& catalog_path,
   }
   bool committed = false;
   try {
-    SQLite::Database db(catalog_path, SQLite::OPEN_READWRITE |
+    // One thread uses this connection: SQLite's own locking of it would only cost time.
+    SQLite::Database db(catalog_path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX |
                                           (summary.created_catalog ? SQLite::OPEN_CREATE : 0));
+    db.setBusyTimeout(kBusyTimeoutMs);
     if (!summary.created_catalog) {
       const int version = db.execAndGet("PRAGMA user_version").getInt();
       if (version != kEmbeddedSchemaVersion) {

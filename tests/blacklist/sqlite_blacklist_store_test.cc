@@ -49,16 +49,18 @@ TEST(SqliteBlacklistStoreTest, UserZeroAndTitleZeroAreOrdinaryIds) {
     auto database = OpenRegistry(path);
     ASSERT_NE(database, nullptr);
     SqliteBlacklistStore store(*database);
-    ASSERT_EQ(*store.Add(0, zero, "user zero", 10), 1);
-    ASSERT_EQ(*store.Add(std::nullopt, one, "everyone", 20), 1);
+    ASSERT_EQ(store.Add(0, zero, "user zero", 10).value_or(-1), 1);
+    ASSERT_EQ(store.Add(std::nullopt, one, "everyone", 20).value_or(-1), 1);
   }
   auto database = OpenRegistry(path);
   ASSERT_NE(database, nullptr);
   SqliteBlacklistStore store(*database);
-  EXPECT_THAT(*store.LoadAll(), UnorderedElementsAre(BlacklistEntry{0, 0, "user zero", 10},
-                                                     BlacklistEntry{1, std::nullopt, "everyone", 20}));
-  EXPECT_EQ(*store.Remove(std::nullopt, zero), 0);  // not in the global list
-  EXPECT_EQ(*store.Remove(0, zero), 1);
+  absl::StatusOr<std::vector<BlacklistEntry>> entries = store.LoadAll();
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_THAT(*entries, UnorderedElementsAre(BlacklistEntry{0, 0, "user zero", 10},
+                                             BlacklistEntry{1, std::nullopt, "everyone", 20}));
+  EXPECT_EQ(store.Remove(std::nullopt, zero).value_or(-1), 0);  // not in the global list
+  EXPECT_EQ(store.Remove(0, zero).value_or(-1), 1);
 }
 
 TEST(SqliteBlacklistStoreTest, AddIsAllOrNothing) {
