@@ -42,8 +42,9 @@ void InsertList(SQLite::Statement& statement, int64_t id, const std::vector<std:
 // only validates, to report more of them). Rows go into the caller's open transaction.
 class Importer {
  public:
-  Importer(SQLite::Database& db, ImportErrors& errors, ImportSummary& summary)
+  Importer(SQLite::Database& db, bool replacing, ImportErrors& errors, ImportSummary& summary)
       : db_(db),
+        replacing_(replacing),
         errors_(errors),
         summary_(summary),
         insert_type_(db, "INSERT INTO interaction_types (name, weight) VALUES (?, ?)"),
@@ -151,6 +152,7 @@ class Importer {
 
   // Where a repeated id was first seen: the file, or also the catalog when rows are appended.
   std::string WhereKnown(const ImportText& file) const {
+    if (replacing_) return fmt::format("in {}", file.name);
     return fmt::format("in {} or the catalog (--replace empties the catalog first)", file.name);
   }
 
@@ -172,6 +174,7 @@ class Importer {
   }
 
   SQLite::Database& db_;
+  const bool replacing_;
   ImportErrors& errors_;
   ImportSummary& summary_;
   absl::flat_hash_set<std::string> type_names_;
@@ -201,7 +204,7 @@ bool ImportInto(SQLite::Database& db, bool create_schema, const ImportInput& inp
         "DELETE FROM title_creators; DELETE FROM title_genres; DELETE FROM titles; "
         "DELETE FROM interaction_types;");
   }
-  Importer importer(db, errors, summary);
+  Importer importer(db, options.replace, errors, summary);
   importer.LoadExisting();
   if (input.interaction_types) importer.ImportInteractionTypes(*input.interaction_types);
   if (input.titles) importer.ImportTitles(*input.titles);

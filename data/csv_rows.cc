@@ -8,15 +8,6 @@
 namespace vitrina::data {
 namespace {
 
-std::string ColumnNames(std::span<const ImportColumn> schema) {
-  std::string names;
-  for (const ImportColumn& column : schema) {
-    if (!names.empty()) names += ", ";
-    names += column.name;
-  }
-  return names;
-}
-
 // Schema index of each header field; nullopt (after reporting) when the header is unusable.
 std::optional<std::vector<size_t>> MapHeader(const CsvRecord& header, std::string_view file,
                                              std::span<const ImportColumn> schema,
@@ -29,7 +20,7 @@ std::optional<std::vector<size_t>> MapHeader(const CsvRecord& header, std::strin
     if (index == schema.size()) {
       errors.Add(file, field.line, field.column,
                  fmt::format("unknown column '{}' (the columns are {})", field.text,
-                             ColumnNames(schema)));
+                             ImportColumnNames(schema)));
       return std::nullopt;
     }
     if (seen[index]) {
@@ -44,7 +35,7 @@ std::optional<std::vector<size_t>> MapHeader(const CsvRecord& header, std::strin
     if (schema[i].required && !seen[i]) {
       errors.Add(file, header.line, 0,
                  fmt::format("the header has no column '{}' (required; the columns are {})",
-                             schema[i].name, ColumnNames(schema)));
+                             schema[i].name, ImportColumnNames(schema)));
       return std::nullopt;
     }
   }

@@ -18,6 +18,15 @@ absl::StatusOr<ImportFormat> ImportFormatOfPath(std::string_view path) {
       path, extension));
 }
 
+std::string ImportColumnNames(std::span<const ImportColumn> schema) {
+  std::string names;
+  for (const ImportColumn& column : schema) {
+    if (!names.empty()) names += ", ";
+    names += column.name;
+  }
+  return names;
+}
+
 void ReadImportRows(std::string_view text, ImportFormat format, std::string_view file,
                     std::span<const ImportColumn> schema, ImportErrors& errors,
                     const ImportRowSink& sink) {

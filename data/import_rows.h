@@ -46,6 +46,9 @@ struct ImportRow {
 
 using ImportRowSink = std::function<void(const ImportRow&)>;
 
+// "id, name, genres" for messages that list what a file may hold.
+std::string ImportColumnNames(std::span<const ImportColumn> schema);
+
 // Reads the rows of `text` (the whole file in memory), checks them against `schema` and hands the
 // good ones to `sink`; problems go to `errors` under the name `file`.
 // CSV: the first record is a header naming the columns, in any order; an unknown, repeated or

@@ -99,10 +99,8 @@ void ReadJsonLinesRows(std::string_view text, std::string_view file,
       size_t index = 0;
       while (index < schema.size() && schema[index].name != key) ++index;
       if (index == schema.size()) {
-        std::string names;
-        for (const ImportColumn& column : schema) names += (names.empty() ? "" : ", ") + std::string(column.name);
         errors.Add(file, line_number, 0,
-                   fmt::format("unknown key '{}' (the keys are {})", key, names));
+                   fmt::format("unknown key '{}' (the keys are {})", key, ImportColumnNames(schema)));
         good = false;
         break;
       }

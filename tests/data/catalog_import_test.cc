@@ -4,9 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "SQLiteCpp/Database.h"
 #include "data/sqlite_data_source.h"
 #include "tests/data/read_all.h"
 #include "tests/testing/temp_dir.h"
@@ -132,6 +135,11 @@ TEST_F(CatalogImportTest, AppendRefusesIdsTheCatalogHasAndReplaceStartsOver) {
   ASSERT_TRUE(Import(interactions).ok()) << errors_.messages().size();
   EXPECT_EQ(ReadCatalog().interactions.size(), 3u);
 
+  ImportInput twice;
+  twice.titles = Csv("titles.csv", "id,name\n1,Again\n1,Twice\n");
+  EXPECT_FALSE(Import(twice, /*replace=*/true).ok());
+  EXPECT_THAT(errors_.messages(), ElementsAre("titles.csv:3:1: id: title 1 is already in titles.csv"));
+
   auto replaced = Import(again, /*replace=*/true);
   ASSERT_TRUE(replaced.ok()) << replaced.status();
   InMemoryCatalog catalog = ReadCatalog();
@@ -152,6 +160,28 @@ TEST_F(CatalogImportTest, ErrorsOfSeveralFilesAreAllReportedUpToTheLimit) {
                           "interactions.csv:2:1: user_id: 'u' is not an integer id",
                           "interactions.csv:3:10: value: 'inf' is not a finite number"));
   EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+// The server reads the catalog while vitrina-import may commit into it: a read that meets the
+// commit's lock waits for it instead of failing with "database is locked".
+TEST_F(CatalogImportTest, TheServerSourceWaitsForACommitInProgress) {
+  ASSERT_TRUE(Import(FullInput()).ok());
+  auto source = SqliteDataSource::Open(path_);
+  ASSERT_TRUE(source.ok()) << source.status();
+  SQLite::Database writer(path_, SQLite::OPEN_READWRITE);
+  writer.exec("BEGIN EXCLUSIVE");  // what a commit holds while it writes the file
+  std::thread committer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    writer.exec("COMMIT");
+  });
+  int titles = 0;
+  absl::Status read = (*source)->ReadTitles([&](const TitleRecord&) {
+    ++titles;
+    return absl::OkStatus();
+  });
+  committer.join();
+  EXPECT_TRUE(read.ok()) << read;
+  EXPECT_EQ(titles, 2);
 }
 
 TEST_F(CatalogImportTest, RefusesAFileThatIsNotAVitrinaCatalog) {
