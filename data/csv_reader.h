@@ -34,6 +34,11 @@ struct CsvSyntaxError {
   std::string what;
 };
 
+// Why a reader of our own: Debian's CSV libraries do not fit. libcsv-dev (C, callbacks) reports
+// neither the line nor the column of a record or of a syntax error, and libfccp-dev
+// (fast-cpp-csv-parser) fixes the column count at compile time and throws on bad input. Import
+// messages must name file:line:column, so this ~130-line state machine tracks positions itself.
+//
 // Parses RFC 4180 text held in memory: fields separated by commas, records by LF or CRLF; a field
 // in double quotes may hold commas, line breaks and doubled quotes (""), and keeps spaces. A UTF-8
 // byte order mark at the start is skipped, and so are empty lines (RFC 4180 has no empty record;
