@@ -313,7 +313,8 @@ TEST(EndToEndTimesTest, JobsWithOutOfRangeStoredTimesListAndLeaveTheWorkerIdle) 
   ASSERT_TRUE(status.ok()) << status.error_message();
   const double cpu_before = ProcessCpuSeconds();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_LT(ProcessCpuSeconds() - cpu_before, 0.5) << "the idle job worker must wait, not spin";
+  const double cpu_seconds = ProcessCpuSeconds() - cpu_before;
+  EXPECT_LT(cpu_seconds, 0.3) << "the idle job worker must wait, not spin: " << cpu_seconds << " s of CPU in 1.5 s";
 }
 
 }  // namespace
