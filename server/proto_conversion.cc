@@ -12,7 +12,9 @@ namespace vitrina::server {
 std::string ToJson(const google::protobuf::Message& message) {
   std::string json;
   // Default printing: fields left unset stay absent, so stored params merge over the defaults
-  // exactly as the request did. Serialising a message we built cannot fail (it holds no Any).
+  // exactly as the request did. Serialising a message we built cannot fail: it holds no Any, and
+  // its times come through ToTimestamp, inside the range JSON can write (an out-of-range one
+  // failed, left the text empty, and the registry's json_valid CHECK refused the model).
   (void)google::protobuf::util::MessageToJsonString(message, &json);
   return json;
 }
