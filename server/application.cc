@@ -201,7 +201,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
-                                                                *p->blacklist, p->recent, c.preparation});
+                                                                *p->blacklist, p->recent, c.preparation,
+                                                                c.interactions.max_future_skew_seconds});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }

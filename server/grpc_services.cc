@@ -94,6 +94,7 @@ VITRINA_ADMIN_METHOD(AddToBlacklist, v1::BlacklistRequest, v1::BlacklistResponse
 VITRINA_ADMIN_METHOD(RemoveFromBlacklist, v1::BlacklistRequest, v1::BlacklistResponse)
 VITRINA_ADMIN_METHOD(ListBlacklist, v1::ListBlacklistRequest, v1::ListBlacklistResponse)
 VITRINA_ADMIN_METHOD(RecordInteraction, v1::RecordInteractionRequest, v1::RecordInteractionResponse)
+VITRINA_ADMIN_METHOD(DeleteInteractions, v1::DeleteInteractionsRequest, v1::DeleteInteractionsResponse)
 
 #undef VITRINA_ADMIN_METHOD
 

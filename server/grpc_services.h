@@ -52,6 +52,7 @@ class GrpcAdminService final : public v1::Admin::CallbackService {
   Reactor* RemoveFromBlacklist(Context*, const v1::BlacklistRequest*, v1::BlacklistResponse*) override;
   Reactor* ListBlacklist(Context*, const v1::ListBlacklistRequest*, v1::ListBlacklistResponse*) override;
   Reactor* RecordInteraction(Context*, const v1::RecordInteractionRequest*, v1::RecordInteractionResponse*) override;
+  Reactor* DeleteInteractions(Context*, const v1::DeleteInteractionsRequest*, v1::DeleteInteractionsResponse*) override;
 
  private:
   template <class Request, class Response>

@@ -34,6 +34,12 @@ struct ScheduleConfig {
   std::string time_zone = "UTC";
 };
 
+struct InteractionsConfig {
+  // How far after the server's clock a recorded interaction's `at` may lie (client clocks
+  // drift); a later one is refused, since it would move the next model's watermark.
+  int max_future_skew_seconds = 300;
+};
+
 // The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment
 // overrides applied on top, then command-line overrides.
 struct ServerConfig {
@@ -54,6 +60,7 @@ struct ServerConfig {
   cache::CacheConfig cache;
   TrainingConfig training;
   ScheduleConfig schedule;
+  InteractionsConfig interactions;
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,

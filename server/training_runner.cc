@@ -111,6 +111,10 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
     return absl::FailedPreconditionError("an incremental training needs an active model to continue");
   }
   const int64_t since = incremental ? parent->watermark : 0;
+  // What this training knows of is what happened before it started: an interaction dated later
+  // (a client clock ahead, a wrong year, a catalog row from the future) waits for a later one,
+  // so the watermark, and the popularity window measured back from it, never passes `as_of`.
+  const registry::UnixSeconds as_of = registry::UnixNow();
 
   auto started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(config_.data_source));
@@ -121,8 +125,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklisted = blacklist_.Snapshot();
   data::TitlePredicate is_blacklisted = [&](int64_t title) { return blacklisted->IsBlocked(std::nullopt, title); };
   absl::StatusOr<data::PreparedDataset> prepared =
-      incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since)
-                  : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted);
+      incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since, as_of)
+                  : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted, as_of);
   if (!prepared.ok()) {
     return absl::Status(prepared.status().code(), fmt::format("reading {}: {}", source->Name(),
                                                               std::string(prepared.status().message())));
@@ -192,7 +196,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   artifact.n_titles = model->n_items();
   artifact.job_id = job.id;
   if (incremental) artifact.parent_model_id = parent->model_id;
-  artifact.watermark = std::max(prepared->stats.watermark, since);
+  // Never after the start, whatever a parent trained before times were checked carried.
+  artifact.watermark = std::min(std::max(prepared->stats.watermark, since), as_of);
   ASSIGN_OR_RETURN(registry::ModelRecord record, registry_.Insert(artifact));
 
   TrainingOutcome outcome{record, metrics, false};

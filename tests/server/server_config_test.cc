@@ -30,6 +30,7 @@ TEST(ServerConfigTest, NoConfigIsTheEmbeddedDefault) {
   EXPECT_EQ(config->schedule.nightly, "0 3 * * *");
   EXPECT_EQ(config->training.defaults.loss(), v1::WARP);
   EXPECT_TRUE(config->admin_token.empty());
+  EXPECT_EQ(config->interactions.max_future_skew_seconds, 300);
 }
 
 TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
@@ -40,6 +41,13 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.defaults.SerializeAsString(), defaults->training.defaults.SerializeAsString());
   EXPECT_EQ(example->schedule.nightly, defaults->schedule.nightly);
   EXPECT_EQ(example->demo.interactions, defaults->demo.interactions);
+  EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
+}
+
+TEST(ServerConfigTest, ReadsTheFutureSkewOfRecordedInteractions) {
+  auto config = ServerConfig::Parse("interactions: {max_future_skew_seconds: 60}", Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->interactions.max_future_skew_seconds, 60);
 }
 
 TEST(ServerConfigTest, TheComposeConfigWithItsEnvironmentReadsMysqlAndRedis) {
@@ -81,6 +89,8 @@ TEST(ServerConfigTest, MistakesAreRefusedNamingTheKey) {
                         Case{"schedule: {nightly: '61 * * * *'}", "schedule.nightly"},
                         Case{"schedule: {time_zone: Mars/Base}", "schedule.nightly"},
                         Case{"cache: {backend: memcached}", "backend"},
+                        Case{"interactions: {max_future_skew_seconds: -1}", "max_future_skew_seconds"},
+                        Case{"interactions: {max_skew: 1}", "max_skew"},
                         Case{"[1, 2]", "map"},
                         Case{"listen: [unclosed", "YAML"}}) {
     auto config = ServerConfig::Parse(c.yaml, Environment({}));
