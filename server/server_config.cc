@@ -183,7 +183,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   ASSIGN_OR_RETURN(YamlSection top, YamlSection::Open(root, "config"));
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
-                                         "preparation", "cache", "training", "schedule"}));
+                                         "preparation", "cache", "training", "schedule", "sessions"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
   RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
@@ -218,6 +218,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   if (training) RETURN_IF_ERROR(ReadTraining(*training, config.training));
   ASSIGN_OR_RETURN(std::optional<YamlSection> schedule, top.Child("schedule"));
   if (schedule) RETURN_IF_ERROR(ReadSchedule(*schedule, config.schedule));
+  ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
   return config;
 }
 
