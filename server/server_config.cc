@@ -184,7 +184,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
                                          "preparation", "cache", "training", "schedule",
-                                         "interactions"}));
+                                         "interactions", "sessions"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
   RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
@@ -225,6 +225,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
     RETURN_IF_ERROR(interactions->ReadInt("max_future_skew_seconds", 0, 31'536'000,
                                           &config.interactions.max_future_skew_seconds));
   }
+  ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
   return config;
 }
 

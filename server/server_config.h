@@ -6,6 +6,7 @@
 #include "cache/cache_config.h"
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
+#include "sessions/policy_spec.h"
 #include "vitrina/v1/common.pb.h"
 
 namespace vitrina::server {
@@ -61,6 +62,7 @@ struct ServerConfig {
   TrainingConfig training;
   ScheduleConfig schedule;
   InteractionsConfig interactions;
+  sessions::SessionsConfig sessions = sessions::DefaultSessionsConfig();
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,

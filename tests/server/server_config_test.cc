@@ -42,6 +42,21 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->schedule.nightly, defaults->schedule.nightly);
   EXPECT_EQ(example->demo.interactions, defaults->demo.interactions);
   EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
+  EXPECT_TRUE(example->sessions == defaults->sessions) << "the example's sessions section and the built-in presets differ";
+  EXPECT_EQ(example->sessions.policies.size(), 7u);
+}
+
+TEST(ServerConfigTest, SessionsAddPoliciesToThePresetsAndNameBadKeys) {
+  auto config = ServerConfig::Parse(
+      "sessions: {default_policy: mine, policies: {mine: {rules: [{branch: b, source: random}]}}}\n", Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->sessions.default_policy, "mine");
+  EXPECT_TRUE(config->sessions.policies.contains("mine"));
+  EXPECT_TRUE(config->sessions.policies.contains("memory_hybrid"));
+  auto bad = ServerConfig::Parse("sessions: {policies: {mine: {rules: [{branch: b, source: radio}]}}}\n", Environment({}));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("sessions.policies.mine.rules[0].source"), std::string::npos)
+      << bad.status();
 }
 
 TEST(ServerConfigTest, ReadsTheFutureSkewOfRecordedInteractions) {
