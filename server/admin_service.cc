@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
@@ -164,7 +165,8 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   if (!rules.empty() && !rules.contains(request.type())) {
     std::string known;
     for (const auto& [name, rule] : rules) known += (known.empty() ? "" : ", ") + name;
-    return absl::InvalidArgumentError(fmt::format("type '{}' is not configured (known: {})", request.type(), known));
+    return absl::InvalidArgumentError(
+        fmt::format("type '{}' is not configured (known: {})", common::EchoForMessage(request.type()), known));
   }
   if (!std::isfinite(request.value())) return absl::InvalidArgumentError("value must be a finite number");
   registry::HotInteraction interaction;

@@ -1,5 +1,6 @@
 #include "server/http/api_routes.h"
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/json_codec.h"
@@ -32,7 +33,7 @@ absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view nam
   std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
   if (!id) {
     return absl::InvalidArgumentError(
-        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, it->second));
+        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, common::EchoForMessage(it->second)));
   }
   return *id;
 }
@@ -107,7 +108,8 @@ RouteHandler ListJobsHandler(AdminCore& core) {
       v1::JobStatus value;
       if (!v1::JobStatus_Parse(*status, &value)) {
         return absl::InvalidArgumentError(fmt::format(
-            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'", *status));
+            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'",
+            common::EchoForMessage(*status)));
       }
       message.set_status(value);
     }
