@@ -22,9 +22,10 @@ using Clock = std::chrono::steady_clock;
 // scanners probing random paths cannot grow the series without bound.
 constexpr std::string_view kUnrouted = "Unrouted";
 
-// Every method httplib dispatches to handlers that have read the body. httplib sends HEAD to GET
-// handlers; the pre-routing handler answers HEAD, OPTIONS and the rest before that happens.
-constexpr std::string_view kRoutedMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+// Every method httplib dispatches to handlers that have read the body; HEAD goes to the GET
+// handlers, and httplib sends a HEAD answer's headers without its body. The pre-routing handler
+// answers OPTIONS and the rest before routing.
+constexpr std::string_view kRoutedMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 // httplib's patterns are std::regex: `.` would not match a decoded %0A in a path.
 constexpr char kAnyPath[] = R"([\s\S]*)";
 

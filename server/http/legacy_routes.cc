@@ -107,10 +107,14 @@ RouteHandler ScheduleTrainingHandler(AdminCore& core) {
 
 void AddLegacyRoutes(RouteTable& routes, RecommenderCore& recommender, AdminCore& admin, TrainingWaiter& trainings) {
   using enum Access;
+  // The old service changed state on GET: these routes do not answer HEAD.
+  constexpr bool kChangesState = true;
   routes.Add({"GET", "/titles/relavant", "LegacyGetTitleRelevant", kPublic, GetTitleRelevantHandler(recommender)});
-  routes.Add({"GET", "/rec/hot/interact", "LegacyRecordInteraction", kAdmin, RecordInteractionHandler(admin)});
-  routes.Add({"GET", "/admin/train", "LegacyTrainModel", kAdmin, TrainHandler(trainings)});
-  routes.Add({"GET", "/admin/schedule-training", "LegacyScheduleTraining", kAdmin, ScheduleTrainingHandler(admin)});
+  routes.Add({"GET", "/rec/hot/interact", "LegacyRecordInteraction", kAdmin, RecordInteractionHandler(admin),
+              kChangesState});
+  routes.Add({"GET", "/admin/train", "LegacyTrainModel", kAdmin, TrainHandler(trainings), kChangesState});
+  routes.Add({"GET", "/admin/schedule-training", "LegacyScheduleTraining", kAdmin, ScheduleTrainingHandler(admin),
+              kChangesState});
 }
 
 }  // namespace vitrina::server::http
