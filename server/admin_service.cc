@@ -45,6 +45,8 @@ absl::StatusOr<v1::ListModelsResponse> AdminService::ListModels(const v1::ListMo
 absl::StatusOr<v1::Model> AdminService::GetModel(const v1::GetModelRequest& request) {
   RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
   ASSIGN_OR_RETURN(registry::ModelRecord record, p_.registry.Get(request.model_id()));
+  // As ListModels leaves deleted models out, GetModel does not answer them as if they still were.
+  if (record.status == registry::ModelStatus::kDeleted) return registry::DeletedModelError(record.id, record.deleted_at);
   return ToProto(record);
 }
 
