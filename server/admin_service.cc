@@ -90,7 +90,7 @@ absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainin
   if (!request.has_at() || request.at().seconds() <= 0) {
     return absl::InvalidArgumentError("at is required: when to train, RFC 3339 (e.g. \"2026-11-23T03:00:00Z\")");
   }
-  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder));
+  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder, p_.training_limits));
   ASSIGN_OR_RETURN(registry::JobRecord job,
                    jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
                                                 registry::JobTrigger::kSchedule, request.at().seconds())));

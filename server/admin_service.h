@@ -10,6 +10,7 @@
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/recent_consumption.h"
+#include "server/training_params.h"
 
 namespace vitrina::server {
 
@@ -28,6 +29,7 @@ class AdminService final : public AdminCore {
     blacklist::BlacklistManager& blacklist;
     RecentConsumption& recent;
     const data::PreparationConfig& preparation;
+    const TrainingLimits& training_limits;
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 

@@ -198,10 +198,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                            if (!job.ok()) spdlog::error("schedule: {}", std::string(job.status().message()));
                                                          });
   }
-  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder);
+  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder, c.training.limits);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
-                                                                *p->blacklist, p->recent, c.preparation});
+                                                                *p->blacklist, p->recent, c.preparation,
+                                                                c.training.limits});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }
