@@ -216,7 +216,7 @@ absl::Status Application::Start() {
   // Keeps the generated health descriptors linked, so reflection can describe grpc.health.v1.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
-  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, p.request_metrics);
+  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, *p.auth, p.request_metrics);
   p.grpc_admin = std::make_unique<GrpcAdminService>(*p.admin, *p.auth, p.request_metrics);
   grpc::ServerBuilder builder;
   // Linux lets a second process bind the same port with SO_REUSEPORT (gRPC's default): a
