@@ -22,7 +22,8 @@ class ModelRegistry {
   // file path, invalid JSON, or a job_id / parent_model_id that names nothing.
   absl::StatusOr<ModelRecord> Insert(const ModelArtifact& artifact);
 
-  // Any model, deleted ones included (their status says so). NotFound for an unknown id.
+  // Any model, deleted ones included (their status and deleted_at say so). NotFound for an
+  // unknown id.
   absl::StatusOr<ModelRecord> Get(int64_t model_id) const;
 
   // The `limit` newest models that are not deleted. InvalidArgument when limit <= 0.
@@ -32,7 +33,8 @@ class ModelRegistry {
   absl::StatusOr<std::optional<ModelRecord>> Active() const;
 
   // Makes `model_id` the active model and returns the previously active one (the same id when
-  // it was already active; none when nothing was). NotFound for an unknown or deleted model.
+  // it was already active; none when nothing was). NotFound for an unknown or deleted model
+  // (DeletedModelError).
   // The caller loads and checks the model file before, so the registry never points at a model
   // the server cannot serve.
   absl::StatusOr<std::optional<int64_t>> Activate(int64_t model_id);

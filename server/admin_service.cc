@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
@@ -91,6 +92,8 @@ absl::StatusOr<v1::ListModelsResponse> AdminService::ListModels(const v1::ListMo
 absl::StatusOr<v1::Model> AdminService::GetModel(const v1::GetModelRequest& request) {
   RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
   ASSIGN_OR_RETURN(registry::ModelRecord record, p_.registry.Get(request.model_id()));
+  // As ListModels leaves deleted models out, GetModel does not answer them as if they still were.
+  if (record.status == registry::ModelStatus::kDeleted) return registry::DeletedModelError(record.id, record.deleted_at);
   return ToProto(record);
 }
 
@@ -132,7 +135,7 @@ absl::StatusOr<v1::Job> AdminService::GetJob(const v1::GetJobRequest& request) {
 absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainingRequest& request) {
   ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
   ASSIGN_OR_RETURN(registry::UnixSeconds at, ScheduleTime(request));
-  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder));
+  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder, p_.training_limits));
   ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
                                                                          registry::JobTrigger::kSchedule, at)));
   return ToProto(job);
@@ -208,7 +211,8 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   if (!rules.empty() && !rules.contains(request.type())) {
     std::string known;
     for (const auto& [name, rule] : rules) known += (known.empty() ? "" : ", ") + name;
-    return absl::InvalidArgumentError(fmt::format("type '{}' is not configured (known: {})", request.type(), known));
+    return absl::InvalidArgumentError(
+        fmt::format("type '{}' is not configured (known: {})", common::EchoForMessage(request.type()), known));
   }
   if (!std::isfinite(request.value())) return absl::InvalidArgumentError("value must be a finite number");
   registry::HotInteraction interaction;

@@ -10,6 +10,7 @@
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/recent_consumption.h"
+#include "server/training_params.h"
 
 namespace vitrina::server {
 
@@ -29,6 +30,7 @@ class AdminService final : public AdminCore {
     RecentConsumption& recent;
     const data::PreparationConfig& preparation;
     int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
+    const TrainingLimits& training_limits;
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 

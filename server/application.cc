@@ -198,11 +198,12 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                            if (!job.ok()) spdlog::error("schedule: {}", std::string(job.status().message()));
                                                          });
   }
-  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder);
+  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder, c.training.limits);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
-                                                                c.interactions.max_future_skew_seconds});
+                                                                c.interactions.max_future_skew_seconds,
+                                                                c.training.limits});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }
@@ -216,7 +217,7 @@ absl::Status Application::Start() {
   // Keeps the generated health descriptors linked, so reflection can describe grpc.health.v1.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
-  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, p.request_metrics);
+  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, *p.auth, p.request_metrics);
   p.grpc_admin = std::make_unique<GrpcAdminService>(*p.admin, *p.auth, p.request_metrics);
   grpc::ServerBuilder builder;
   // Linux lets a second process bind the same port with SO_REUSEPORT (gRPC's default): a

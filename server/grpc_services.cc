@@ -54,6 +54,8 @@ grpc::ServerUnaryReactor* GrpcRecommenderService::TrainModel(grpc::CallbackServe
                                                              const v1::TrainModelRequest* request,
                                                              v1::TrainModelResponse* response) {
   auto start = Clock::now();
+  absl::Status auth = auth_.Check(AuthorizationHeader(*context));
+  if (!auth.ok()) return Finish<v1::TrainModelResponse>(context, auth, response, metrics_, "TrainModel", start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   RequestMetrics& metrics = metrics_;
   core_.TrainModel(*request, [reactor, response, &metrics, start](absl::StatusOr<v1::TrainModelResponse> result) {

@@ -11,7 +11,7 @@ namespace vitrina::server {
 
 absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const registry::ModelRecord& record) const {
   if (record.status == registry::ModelStatus::kDeleted) {
-    return absl::NotFoundError(fmt::format("model {} was deleted", record.id));
+    return registry::DeletedModelError(record.id, record.deleted_at);
   }
   const std::string& path = record.artifact.file_path;
   trainer::ModelFileInfo info;

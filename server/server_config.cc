@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "server/cron_schedule.h"
 #include "server/training_params.h"
+#include "trainer/model.h"
 
 namespace vitrina::server {
 namespace {
@@ -58,11 +59,24 @@ void SetPath(YAML::Node root, const std::vector<const char*>& path, const std::s
   chain.back()[path.back()] = value;
 }
 
+// The ceilings are what the trainer and one machine can take at all; the defaults are what a
+// real deployment asks (LightFM users train tens of epochs at tens to a few hundred components).
+absl::Status ReadTrainingLimits(const YamlSection& section, TrainingLimits& limits) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"max_epochs", "max_no_components", "max_sampled", "max_wall_seconds"}));
+  RETURN_IF_ERROR(section.ReadInt("max_epochs", 1, 100'000, &limits.max_epochs));
+  RETURN_IF_ERROR(section.ReadInt("max_no_components", 1, 4096, &limits.max_no_components));
+  RETURN_IF_ERROR(section.ReadInt("max_sampled", 1, 100'000, &limits.max_sampled));
+  RETURN_IF_ERROR(section.ReadInt("max_wall_seconds", 1, 7 * 24 * 3600, &limits.max_wall_seconds));
+  return absl::OkStatus();
+}
+
 absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) {
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
        "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
-       "use_title_features", "train_at_start"}));
+       "use_title_features", "train_at_start", "limits"}));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> limits, section.Child("limits"));
+  if (limits) RETURN_IF_ERROR(ReadTrainingLimits(*limits, training.limits));
   v1::TrainingParams& p = training.defaults;
   std::string text;
   if (section.Has("loss")) {
@@ -95,7 +109,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(read_int("no_components", 1, 4096, [&](int v) { p.set_no_components(v); }));
   RETURN_IF_ERROR(read_int("epochs", 1, 100000, [&](int v) { p.set_epochs(v); }));
   RETURN_IF_ERROR(read_int("max_sampled", 1, 100000, [&](int v) { p.set_max_sampled(v); }));
-  RETURN_IF_ERROR(read_int("threads", 1, 1024, [&](int v) { p.set_threads(v); }));
+  RETURN_IF_ERROR(read_int("threads", 1, trainer::kMaxFitThreads, [&](int v) { p.set_threads(v); }));
   RETURN_IF_ERROR(read_int("seed", 0, kMaxInt, [&](int v) { p.set_seed(static_cast<uint64_t>(v)); }));
   RETURN_IF_ERROR(read_int("kos_k", 1, 100000, [&](int v) { p.set_kos_k(v); }));
   RETURN_IF_ERROR(read_int("kos_n", 1, 100000, [&](int v) { p.set_kos_n(v); }));
@@ -111,7 +125,10 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   }
   RETURN_IF_ERROR(section.ReadBool("use_title_features", &training.use_title_features));
   RETURN_IF_ERROR(section.ReadBool("train_at_start", &training.train_at_start));
-  RETURN_IF_ERROR(ValidateTrainingParams(p));
+  if (absl::Status within = ValidateTrainingParams(p, training.limits); !within.ok()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: default {}", section.path(), std::string(within.message())));
+  }
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
 #include "sessions/policy_spec.h"
+#include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
 
 namespace vitrina::server {
@@ -27,6 +28,7 @@ struct TrainingConfig {
   double test_fraction = 0.2;   // held out to evaluate every new model
   bool use_title_features = true;  // genres and creators as side features
   bool train_at_start = true;   // train a first model when the registry has none
+  TrainingLimits limits;        // what a training request may ask; the defaults must fit too
 };
 
 struct ScheduleConfig {

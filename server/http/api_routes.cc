@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/json_codec.h"
@@ -34,7 +35,7 @@ absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view nam
   std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
   if (!id) {
     return absl::InvalidArgumentError(
-        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, it->second));
+        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, common::EchoForMessage(it->second)));
   }
   return *id;
 }
@@ -109,7 +110,8 @@ RouteHandler ListJobsHandler(AdminCore& core) {
       v1::JobStatus value;
       if (!v1::JobStatus_Parse(*status, &value)) {
         return absl::InvalidArgumentError(fmt::format(
-            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'", *status));
+            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'",
+            common::EchoForMessage(*status)));
       }
       message.set_status(value);
     }

@@ -44,6 +44,10 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
   EXPECT_TRUE(example->sessions == defaults->sessions) << "the example's sessions section and the built-in presets differ";
   EXPECT_EQ(example->sessions.policies.size(), 7u);
+  EXPECT_EQ(example->training.limits.max_epochs, defaults->training.limits.max_epochs);
+  EXPECT_EQ(example->training.limits.max_no_components, defaults->training.limits.max_no_components);
+  EXPECT_EQ(example->training.limits.max_sampled, defaults->training.limits.max_sampled);
+  EXPECT_EQ(example->training.limits.max_wall_seconds, defaults->training.limits.max_wall_seconds);
 }
 
 TEST(ServerConfigTest, SessionsAddPoliciesToThePresetsAndNameBadKeys) {
@@ -63,6 +67,17 @@ TEST(ServerConfigTest, ReadsTheFutureSkewOfRecordedInteractions) {
   auto config = ServerConfig::Parse("interactions: {max_future_skew_seconds: 60}", Environment({}));
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->interactions.max_future_skew_seconds, 60);
+}
+
+TEST(ServerConfigTest, TrainingLimitsAreRead) {
+  auto config = ServerConfig::Parse(
+      "training: {epochs: 5, limits: {max_epochs: 5, max_no_components: 64, max_sampled: 20, max_wall_seconds: 60}}",
+      Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->training.limits.max_epochs, 5);
+  EXPECT_EQ(config->training.limits.max_no_components, 64);
+  EXPECT_EQ(config->training.limits.max_sampled, 20);
+  EXPECT_EQ(config->training.limits.max_wall_seconds, 60);
 }
 
 TEST(ServerConfigTest, TheComposeConfigWithItsEnvironmentReadsMysqlAndRedis) {
@@ -101,6 +116,11 @@ TEST(ServerConfigTest, MistakesAreRefusedNamingTheKey) {
                         Case{"training: {loss: hinge}", "training.loss"},
                         Case{"training: {epochs: 0}", "epochs"},
                         Case{"training: {test_fraction: 1.5}", "test_fraction"},
+                        Case{"training: {threads: 257}", "training.threads"},
+                        Case{"training: {epochs: 1001}", "default params.epochs must be in 1..1000 (training.limits.max_epochs)"},
+                        Case{"training: {epochs: 60, limits: {max_epochs: 50}}", "training.limits.max_epochs"},
+                        Case{"training: {limits: {max_epoch: 5}}", "training.limits"},
+                        Case{"training: {limits: {max_wall_seconds: 0}}", "training.limits.max_wall_seconds"},
                         Case{"schedule: {nightly: '61 * * * *'}", "schedule.nightly"},
                         Case{"schedule: {time_zone: Mars/Base}", "schedule.nightly"},
                         Case{"cache: {backend: memcached}", "backend"},
