@@ -8,6 +8,14 @@
 namespace vitrina::server {
 namespace {
 
+// Unavailable, with the holder's note when start-up left one (a model that failed to load, no
+// training coming), else the usual reason: the first training is still running.
+absl::Status NothingServes(const ModelHolder& holder) {
+  std::string note = holder.Note();
+  return absl::UnavailableError(note.empty() ? "no model is serving yet: the first training has not finished"
+                                             : std::move(note));
+}
+
 using blacklist::BlacklistSnapshot;
 
 // Sorted, unique ids: membership by binary search, and a canonical form for the cache key.
@@ -105,7 +113,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   std::vector<int64_t> excluded = SortedUnique(request.exclude_title_ids());
 
   std::shared_ptr<const ServedModel> served = models_.Current();
-  if (served == nullptr) return absl::UnavailableError("no model is serving yet: the first training has not finished");
+  if (served == nullptr) return NothingServes(models_);
   std::shared_ptr<const BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const trainer::Model& model = *served->model;
   // Read only when an answer is computed: recording an interaction already drops cached answers.
@@ -154,7 +162,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   if (!k.ok()) return k.status();
   if (request.title_id() <= 0) return absl::InvalidArgumentError("title_id must be a positive catalog id");
   std::shared_ptr<const ServedModel> served = models_.Current();
-  if (served == nullptr) return absl::UnavailableError("no model is serving yet: the first training has not finished");
+  if (served == nullptr) return NothingServes(models_);
   const trainer::Model& model = *served->model;
   std::optional<int32_t> item = model.ItemIndex(request.title_id());
   if (!item) return absl::NotFoundError(fmt::format("unknown title {}", request.title_id()));
