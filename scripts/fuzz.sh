@@ -54,10 +54,18 @@ case "${1:-}" in
   all)
     [ $# -eq 2 ] || { echo "usage: $0 all SECONDS" >&2; exit 2; }
     build
+    failed=()
     for binary in "$tree"/bin/fuzz_*; do
       target="${binary##*/fuzz_}"
-      [ "$target" = model_seeds ] || run "$target" "$2"
+      [ "$target" = model_seeds ] && continue
+      # A subshell, so that one target's failure does not stop the others.
+      (run "$target" "$2") || failed+=("$target")
     done
+    if [ ${#failed[@]} -ne 0 ]; then
+      echo "fuzz: FAILED: ${failed[*]}"
+      exit 1
+    fi
+    echo "fuzz: every target ran ${2}s without a crash"
     ;;
   *) echo "usage: $0 build | run TARGET SECONDS | all SECONDS" >&2; exit 2 ;;
 esac
