@@ -14,7 +14,7 @@ namespace vitrina::simulation {
 // indices) and how close two genres are. Closeness is measured from the titles alone, as the
 // Jaccard index of the sets of titles carrying each genre, so no hidden channel from the demo
 // generator is needed: on a demo catalog the two signature genres of a planted cluster come out
-// close (~0.5) and genres of different clusters far (< 0.1).
+// close (Jaccard ~0.4) and genres of different clusters far (< 0.05).
 class Catalog {
  public:
   struct Title {
