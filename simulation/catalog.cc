@@ -42,7 +42,7 @@ absl::StatusOr<Catalog> Catalog::Build(const std::vector<data::TitleRecord>& tit
 
   const size_t genres = catalog.genre_names_.size();
   std::vector<double> carrying(genres, 0);
-  std::vector<std::vector<double>> both(genres, std::vector<double>(genres, 0));
+  absl::flat_hash_map<std::pair<int, int>, double> both;
   catalog.genre_titles_.resize(genres);
   std::vector<const Title*> by_id;
   for (const Title& title : catalog.titles_) by_id.push_back(&title);
@@ -50,16 +50,16 @@ absl::StatusOr<Catalog> Catalog::Build(const std::vector<data::TitleRecord>& tit
   for (const Title* title : by_id) {
     for (int g : title->genres) {
       carrying[g] += 1;
-      for (int h : title->genres) both[g][h] += 1;
+      for (int h : title->genres) {
+        if (h != g) both[{g, h}] += 1;
+      }
       if (title->available) catalog.genre_titles_[g].push_back(title->id);
     }
   }
-  catalog.genre_similarity_.assign(genres, std::vector<double>(genres, 0));
+  for (const auto& [pair, shared] : both) {
+    catalog.genre_similarity_[pair] = shared / (carrying[pair.first] + carrying[pair.second] - shared);
+  }
   for (size_t g = 0; g < genres; ++g) {
-    for (size_t h = 0; h < genres; ++h) {
-      const double either = carrying[g] + carrying[h] - both[g][h];
-      catalog.genre_similarity_[g][h] = g == h ? 1 : (either > 0 ? both[g][h] / either : 0);
-    }
     if (!catalog.genre_titles_[g].empty()) catalog.interest_genres_.push_back(static_cast<int>(g));
   }
   if (catalog.interest_genres_.empty()) {
@@ -94,7 +94,11 @@ const Catalog::Title* Catalog::Find(int64_t id) const {
 
 double Catalog::Distance(const Title& title, int genre) const {
   double closest = 0;
-  for (int g : title.genres) closest = std::max(closest, genre_similarity_[genre][g]);
+  for (int g : title.genres) {
+    if (g == genre) return 0;
+    auto it = genre_similarity_.find({genre, g});
+    if (it != genre_similarity_.end()) closest = std::max(closest, it->second);
+  }
   return 1 - closest;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -50,7 +51,9 @@ class Catalog {
   std::vector<Title> titles_;
   absl::flat_hash_map<int64_t, size_t> title_index_;
   std::vector<std::string> genre_names_;
-  std::vector<std::vector<double>> genre_similarity_;  // Jaccard index, 1 on the diagonal
+  // Jaccard index of the genre pairs that share a title (others are 0); sparse, since a catalog
+  // can carry thousands of genres or tags.
+  absl::flat_hash_map<std::pair<int, int>, double> genre_similarity_;
   std::vector<std::vector<int64_t>> genre_titles_;
   std::vector<int> interest_genres_;
   std::vector<int64_t> users_;

@@ -142,18 +142,22 @@ absl::Status ValidatePolicyName(const std::string& name) {
 }
 
 absl::Status RunOptions::Validate(const Catalog& catalog) const {
-  for (const std::string& policy : policies) {
-    if (!policy.empty()) {
+  if (policies.empty()) return absl::InvalidArgumentError("--policies: no policy to run");
+  // A lone empty name is the server's default policy; inside a list it is a typo ("a,,b").
+  if (policies != std::vector<std::string>{""}) {
+    for (const std::string& policy : policies) {
       if (absl::Status status = ValidatePolicyName(policy); !status.ok()) return status;
     }
   }
-  if (policies.empty()) return absl::InvalidArgumentError("--policies: no policy to run");
   if (sessions_per_policy < 1 || sessions_per_policy > 10'000'000) {
     return absl::InvalidArgumentError("--sessions must be in [1, 10000000]");
   }
   if (users < 1 || users > catalog.users().size()) {
     return absl::InvalidArgumentError(fmt::format(
         "--users must be in [1, {}] (the catalog's users)", catalog.users().size()));
+  }
+  if (model.max_session_length < 1 || model.max_session_length > 10000) {
+    return absl::InvalidArgumentError("--max-session-length must be in [1, 10000]");
   }
   if (concurrency < 1 || concurrency > 256) {
     return absl::InvalidArgumentError("--concurrency must be in [1, 256]");

@@ -166,9 +166,12 @@ class SimulateCliTest : public ::testing::Test {
 
   static RunResult Run(const std::string& arguments) {
     const std::string err_path = dir_->File("stderr.txt");
-    const std::string command = fmt::format("{}/vitrina-simulate --catalog {} {} 2>{}",
-                                            VITRINA_BINARY_DIR, dir_->File("catalog.db"),
-                                            arguments, err_path);
+    // The test catalog unless the arguments name another.
+    const std::string catalog = arguments.find("--catalog") == std::string::npos
+                                    ? "--catalog " + dir_->File("catalog.db")
+                                    : "";
+    const std::string command = fmt::format("{}/vitrina-simulate {} {} 2>{}", VITRINA_BINARY_DIR,
+                                            catalog, arguments, err_path);
     RunResult result;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return result;
@@ -316,14 +319,22 @@ TEST_F(SimulateCliTest, ConnectionRefusedIsAFailedCall) {
 }
 
 TEST_F(SimulateCliTest, RefusesBadOptions) {
-  for (const std::string& arguments :
-       {std::string("--http 10.0.0.1:8080"), std::string("--http example.com:80"),
-        Http() + " --users 100000", Http() + " --sessions 0", Http() + " --policies 'a b'",
-        Http() + " --concurrency 0", Http() + " --max-session-length 0",
-        Http() + " --max-seconds 0"}) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--http 10.0.0.1:8080", "--http"},
+      {"--http example.com:80", "--http"},
+      {Http() + " --users 100000", "--users must be in [1, 200]"},
+      {Http() + " --sessions 0", "--sessions"},
+      {Http() + " --policies 'a b'", "--policies"},
+      {Http() + " --policies a,'b?x=1'", "--policies"},
+      {Http() + " --concurrency 0", "--concurrency"},
+      {Http() + " --max-session-length 0", "--max-session-length"},
+      {Http() + " --max-seconds 0", "--max-seconds"},
+      {Http() + " --catalog /nonexistent/catalog.db", "--catalog /nonexistent/catalog.db"}};
+  for (const auto& [arguments, message] : cases) {
     const RunResult run = Run(arguments);
     EXPECT_EQ(run.exit_code, 2) << arguments << ": " << run.err;
-    EXPECT_NE(run.err.find("vitrina-simulate: "), std::string::npos) << arguments << ": " << run.err;
+    EXPECT_NE(run.err.find("vitrina-simulate: " + message), std::string::npos)
+        << arguments << ": " << run.err;
   }
   const RunResult run = Run("--http 192.168.0.1:80");
   EXPECT_NE(run.err.find("only loopback"), std::string::npos) << run.err;

@@ -1,6 +1,7 @@
 // vitrina-simulate: plays listening sessions of simulated users against a running server over the
 // classic next-track routes (POST /next/{user}, POST /last/{user}) and reports, per policy, the
 // consumed time per session with its 95% interval and the /next latency.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -46,8 +47,10 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--sessions", options.sessions_per_policy, "Sessions per policy")
       ->capture_default_str();
-  app.add_option("--users", options.users, "Sessions are played by the catalog's first N users")
-      ->capture_default_str();
+  CLI::Option* users_option =
+      app.add_option("--users", options.users,
+                     "Sessions are played by the catalog's first N users (default: 100, or all the "
+                     "catalog's users when it has fewer)");
   app.add_option("--seed", options.seed, "Seed of the users' interests, sessions and noise")
       ->capture_default_str();
   app.add_option("--concurrency", options.concurrency, "Parallel keep-alive connections")
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
                              fmt::format("--catalog {}: {}", catalog_path,
                                          std::string(catalog.status().message()))));
   }
+  if (users_option->count() == 0) options.users = std::min(options.users, catalog->users().size());
   if (absl::Status status = options.Validate(*catalog); !status.ok()) return Fail(status);
 
   const vitrina::simulation::RunReport report = RunSimulation(*catalog, options);
