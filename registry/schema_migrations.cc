@@ -77,11 +77,16 @@ CREATE TABLE blacklist (
 ) WITHOUT ROWID;
 )sql";
 
+// NULL for models deleted before the time was recorded.
+constexpr char kModelDeletionTime[] = R"sql(
+ALTER TABLE models ADD COLUMN deleted_at INTEGER CHECK (deleted_at IS NULL OR status = 'deleted');
+)sql";
+
 // Catalogs whose ids start at 0 (vitrina-import loads them) need user 0 and title 0: the checks
 // allow 0, and the global blacklist moves from user_id 0 to -1. SQLite cannot change a CHECK in
 // place, so both tables are rebuilt and their rows copied.
 constexpr char kIdZeroIsACatalogId[] = R"sql(
-CREATE TABLE hot_interactions_v4 (
+CREATE TABLE hot_interactions_v5 (
   id INTEGER PRIMARY KEY,
   user_id INTEGER NOT NULL CHECK (user_id >= 0),
   title_id INTEGER NOT NULL CHECK (title_id >= 0),
@@ -89,31 +94,32 @@ CREATE TABLE hot_interactions_v4 (
   value REAL NOT NULL,
   timestamp INTEGER NOT NULL CHECK (timestamp >= 0)
 );
-INSERT INTO hot_interactions_v4 (id, user_id, title_id, type, value, timestamp)
+INSERT INTO hot_interactions_v5 (id, user_id, title_id, type, value, timestamp)
   SELECT id, user_id, title_id, type, value, timestamp FROM hot_interactions;
 DROP TABLE hot_interactions;
-ALTER TABLE hot_interactions_v4 RENAME TO hot_interactions;
+ALTER TABLE hot_interactions_v5 RENAME TO hot_interactions;
 CREATE INDEX hot_interactions_by_time ON hot_interactions(timestamp, id);
 
-CREATE TABLE blacklist_v4 (
+CREATE TABLE blacklist_v5 (
   user_id INTEGER NOT NULL CHECK (user_id >= -1),
   title_id INTEGER NOT NULL CHECK (title_id >= 0),
   reason TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, title_id)
 ) WITHOUT ROWID;
-INSERT INTO blacklist_v4 (user_id, title_id, reason, created_at)
+INSERT INTO blacklist_v5 (user_id, title_id, reason, created_at)
   SELECT CASE user_id WHEN 0 THEN -1 ELSE user_id END, title_id, reason, created_at
   FROM blacklist;
 DROP TABLE blacklist;
-ALTER TABLE blacklist_v4 RENAME TO blacklist;
+ALTER TABLE blacklist_v5 RENAME TO blacklist;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
-    {4, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
+    {4, "when models were deleted", kModelDeletionTime},
+    {5, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
      kIdZeroIsACatalogId},
 }};
 

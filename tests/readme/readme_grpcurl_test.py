@@ -294,6 +294,10 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         for entry in entries:
             self.assertEqual(entry.get("user_id"), owner, entry)
 
+    def check_deleted(self, request, response):
+        # The README records this interaction just before deleting it.
+        self.assertGreaterEqual(int(response.get("deleted", "0")), 1, response)
+
     def check_health(self, request, response):
         self.assertEqual(response.get("status"), "SERVING")
 
@@ -319,6 +323,7 @@ RESPONSE_CHECKS = {
     "vitrina.v1.Admin/RemoveFromBlacklist": ReadmeGrpcurlTest.check_blacklist_change,
     "vitrina.v1.Admin/ListBlacklist": ReadmeGrpcurlTest.check_blacklist,
     "vitrina.v1.Admin/RecordInteraction": ReadmeGrpcurlTest.check_empty,
+    "vitrina.v1.Admin/DeleteInteractions": ReadmeGrpcurlTest.check_deleted,
 }
 
 

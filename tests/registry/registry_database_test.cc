@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -66,18 +67,18 @@ TEST(RegistryDatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
   }
 }
 
-// Version 4 moved the global blacklist from user_id 0 to -1 and let ids be 0: a version-3 file
+// Version 5 moved the global blacklist from user_id 0 to -1 and let ids be 0: a version-4 file
 // keeps its rows, and its global entries stay global.
-TEST(RegistryDatabaseTest, MigratesVersionThreeRowsToIdZeroSchema) {
+TEST(RegistryDatabaseTest, MigratesVersionFourRowsToIdZeroSchema) {
   TempDir dir;
   const std::string path = dir.File("registry.db");
   {
     SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     for (const Migration& migration : SchemaMigrations()) {
-      if (migration.version > 3) break;
+      if (migration.version > 4) break;
       old.exec(migration.sql);
     }
-    old.exec("PRAGMA user_version = 3");
+    old.exec("PRAGMA user_version = 4");
     old.exec("INSERT INTO blacklist VALUES (0, 5, 'global', 1), (7, 6, 'user 7', 2)");
     old.exec("INSERT INTO hot_interactions (user_id, title_id, type, value, timestamp) "
              "VALUES (3, 4, 'view', 0.5, 100)");
@@ -248,6 +249,59 @@ TEST(RegistryDatabaseTest, ConvertsExceptionsThrownByTheWork) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(status.message()), HasSubstr("reading nonsense"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("no_such_table"));
+}
+
+// SQLite keeps writing an unlinked file: every write would vanish at the next start.
+TEST(RegistryDatabaseTest, RefusesWritesAndReadsOnceTheFileWasDeleted) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  JobStore jobs(**database);
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  EXPECT_TRUE((*database)->CheckFileIdentity().ok());
+
+  ASSERT_TRUE(std::filesystem::remove(path));
+  absl::Status file = (*database)->CheckFileIdentity();
+  EXPECT_EQ(file.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(file.message()), HasSubstr("registry file " + path + " was deleted while open"));
+  absl::StatusOr<JobRecord> refused = jobs.Create(RunnableJob());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(path));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("writes refused"));
+  absl::StatusOr<JobRecord> read = jobs.Get(1);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(read.status().message()), HasSubstr("registry file " + path + " was deleted"));
+}
+
+TEST(RegistryDatabaseTest, RefusesWritesOnceTheFileWasReplaced) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  { std::ofstream(dir.File("other.db")) << "another file"; }
+  std::filesystem::rename(dir.File("other.db"), path);
+  absl::Status refused = (*database)->Write("writing", [](Connection&) { return absl::OkStatus(); });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("writing: registry file " + path + " was replaced"));
+}
+
+TEST(RegistryDatabaseTest, SavesACopyOfADeletedFileWithEverythingInIt) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  JobStore jobs(**database);
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  ASSERT_TRUE(std::filesystem::remove(path));
+
+  const std::string copy = dir.File("registry.db.rescued");
+  ASSERT_TRUE((*database)->SaveCopy(copy).ok());
+  auto reopened = RegistryDatabase::Open(copy);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(CountRows(**reopened, "jobs"), 2);
+  EXPECT_FALSE((*database)->SaveCopy(copy).ok()) << "an existing file is never overwritten";
 }
 
 TEST(SqliteErrorToStatusTest, MapsCausesToCodes) {

@@ -127,5 +127,52 @@ TEST_F(ImportedCatalogTest, AdminCallsAcceptUserZeroAndTitleZero) {
   EXPECT_EQ(listed.entries_size(), 0);
 }
 
+TEST_F(ImportedCatalogTest, InteractionsOfUserZeroAndTitleZeroCanBeDeleted) {
+  v1::RecommendationsResponse before;
+  ASSERT_TRUE(Recommend(0, before).ok());
+  ASSERT_GT(before.items_size(), 0);
+  const int64_t top = before.items(0).title_id();
+  auto record = [&](int64_t user, int64_t title) {
+    grpc::ClientContext context;
+    v1::RecordInteractionRequest request;
+    request.set_user_id(user);
+    request.set_title_id(title);
+    request.set_type("rating");
+    request.set_value(5);
+    v1::RecordInteractionResponse response;
+    return server_->admin().RecordInteraction(&context, request, &response);
+  };
+  auto remove = [&](const v1::DeleteInteractionsRequest& request, int64_t& deleted) {
+    grpc::ClientContext context;
+    v1::DeleteInteractionsResponse response;
+    grpc::Status status = server_->admin().DeleteInteractions(&context, request, &response);
+    deleted = response.deleted();
+    return status;
+  };
+  auto recommended = [&](int64_t title) {
+    v1::RecommendationsResponse response;
+    EXPECT_TRUE(Recommend(0, response).ok());
+    return std::any_of(response.items().begin(), response.items().end(),
+                       [&](const v1::ScoredTitle& item) { return item.title_id() == title; });
+  };
+  ASSERT_TRUE(record(0, top).ok());
+  ASSERT_TRUE(record(1, 0).ok());
+  EXPECT_FALSE(recommended(top)) << "user 0 just rated it";
+
+  int64_t deleted = -1;
+  v1::DeleteInteractionsRequest by_user;
+  by_user.set_user_id(0);
+  grpc::Status status = remove(by_user, deleted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(deleted, 1);
+  EXPECT_TRUE(recommended(top)) << "the deleted interaction no longer hides its title";
+
+  v1::DeleteInteractionsRequest by_title;
+  by_title.set_title_id(0);
+  status = remove(by_title, deleted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(deleted, 1);
+}
+
 }  // namespace
 }  // namespace vitrina::server::testing
