@@ -105,7 +105,7 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
   if (experiment.empty()) {
     if (arms_.size() != 1) {
       return absl::InvalidArgumentError(fmt::format(
-          "experiment: the log names {} experiments ({}); say which one", arms_.size(),
+          "experiment: the log names {} experiments ({}); name one with --experiment", arms_.size(),
           fmt::join(Experiments(), ", ")));
     }
     experiment = arms_.begin()->first;

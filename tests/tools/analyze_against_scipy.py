@@ -92,6 +92,10 @@ def outcome(t, user, session, share, seconds):
     return {"time_unix_micros": t, "outcome": body}
 
 
+def user_of(record):
+    return (record.get("exposure") or record.get("outcome"))["user_id"]
+
+
 class Expected:
     """The report recomputed from the fixture's events."""
 
@@ -305,16 +309,17 @@ def main():
 
     shutil.rmtree(args.work_dir, ignore_errors=True)
     os.makedirs(args.work_dir)
-    log_dir = os.path.join(args.work_dir, "log")
     fixture = generate(args.seed, args.users)
-    lines = "".join(json.dumps(r) + "\n" for r in fixture)
-    # Small files: the reader must join several.
-    subprocess.run([args.exposure_log_tool, "append", "--dir", log_dir, "--max-file-bytes", "65536"],
-                   input=lines.encode(), check=True)
+    # Two replicas' folders (records split by user), small files: the reader must join several.
+    log_dirs = [os.path.join(args.work_dir, f"replica-{i}") for i in range(2)]
+    for i, log_dir in enumerate(log_dirs):
+        lines = "".join(json.dumps(r) + "\n" for r in fixture if user_of(r) % 2 == i)
+        subprocess.run([args.exposure_log_tool, "append", "--dir", log_dir, "--max-file-bytes", "65536"],
+                       input=lines.encode(), check=True)
     report_path = os.path.join(args.work_dir, "report.json")
     svg_path = os.path.join(args.work_dir, "report.svg")
-    subprocess.run([args.analyze, "--log-dir", log_dir, "--experiment", EXPERIMENT, "--json", report_path,
-                    "--svg", svg_path], check=True)
+    subprocess.run([args.analyze, "--log-dir", log_dirs[0], "--log-dir", log_dirs[1], "--experiment", EXPERIMENT,
+                    "--json", report_path, "--svg", svg_path], check=True)
     with open(report_path) as f:
         report = json.load(f)
     if int(report["log"]["files"]) < 2:

@@ -2,6 +2,7 @@
 // users, sessions, titles and consumed per session, latency; each arm against control with Welch's
 // test, the relative lift's delta-method interval, CUPED, the sample-ratio check; --json writes the
 // report (the ExperimentReport message as JSON), --svg its picture.
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -98,10 +99,12 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Analyses one experiment of the exposure log (docs/EXPERIMENTS.md): per-arm metrics with the user as "
       "the unit, Welch tests against control, relative lift (delta method), CUPED, sample-ratio check."};
-  std::string log_dir, json_path, svg_path, weights_text;
+  std::vector<std::string> log_dirs;
+  std::string json_path, svg_path, weights_text;
   vitrina::experiments::AnalysisOptions options;
   bool quiet = false;
-  app.add_option("--log-dir", log_dir, "Exposure log folder (every replica's files gathered in one place)")
+  app.add_option("--log-dir", log_dirs,
+                 "Exposure log folder; repeat it for one folder per replica (docs/EXPERIMENTS.md)")
       ->required()
       ->check(CLI::ExistingDirectory);
   app.add_option("--experiment", options.experiment, "Experiment name (default: the only one in the log)");
@@ -124,15 +127,18 @@ int main(int argc, char** argv) {
 
   vitrina::experiments::ExperimentAnalysis analysis;
   vitrina::experiments::LogReadStats read;
-  if (const auto status = vitrina::experiments::ReadLogFolder(
-          log_dir, [&](const vitrina::v1::ExposureLogRecord& record) { analysis.Add(record); }, read);
-      !status.ok()) {
-    fmt::print(stderr, "vitrina-analyze: {}\n", std::string(status.message()));
-    return 1;
-  }
-  if (read.files == 0) {
-    fmt::print(stderr, "vitrina-analyze: no exposure log files (exposures-*.vxl) in {}\n", log_dir);
-    return 1;
+  for (const auto& log_dir : log_dirs) {
+    const int64_t files_before = read.files;
+    if (const auto status = vitrina::experiments::ReadLogFolder(
+            log_dir, [&](const vitrina::v1::ExposureLogRecord& record) { analysis.Add(record); }, read);
+        !status.ok()) {
+      fmt::print(stderr, "vitrina-analyze: {}\n", std::string(status.message()));
+      return 1;
+    }
+    if (read.files == files_before) {
+      fmt::print(stderr, "vitrina-analyze: no exposure log files (exposures-*.vxl) in {}\n", log_dir);
+      return 1;
+    }
   }
   const auto report = analysis.Report(options, read);
   if (!report.ok()) {
