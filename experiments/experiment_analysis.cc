@@ -27,7 +27,7 @@ struct UserTotals {
 };
 
 // Nearest rank: the smallest value with at least p of the values at or below it.
-double Percentile(std::vector<int64_t>& sorted_values, double p) {
+double Percentile(const std::vector<int64_t>& sorted_values, double p) {
   if (sorted_values.empty()) return 0;
   const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted_values.size())));
   return static_cast<double>(sorted_values[std::max<size_t>(rank, 1) - 1]);
