@@ -147,6 +147,30 @@ TEST(FileExposureLogTest, AFullQueueDropsAndCountsInsteadOfBlocking) {
   EXPECT_EQ((*log)->stats().appended, 3u);
 }
 
+TEST(FileExposureLogTest, AFailedWriteLosesItsBatchCountsItAndTheNextBatchGoesToANewFile) {
+  vitrina::testing::TempDir dir;
+  auto options = OptionsFor(dir);
+  options.max_file_bytes = 1;  // every batch closes its file, so the next one must create a file
+  auto log = FileExposureLog::Open(options);
+  ASSERT_TRUE(log.ok());
+  (*log)->Append(AnswerRecord(1, 1, "s", "exp", "a"));
+  ASSERT_TRUE((*log)->Flush().ok());
+  std::filesystem::remove_all(options.dir);  // the folder vanishes under the writer
+  (*log)->Append(AnswerRecord(2, 1, "s", "exp", "a"));
+  const absl::Status failed = (*log)->Flush();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ((*log)->stats().write_errors, 1u);
+  EXPECT_EQ((*log)->stats().dropped, 1u);
+  EXPECT_EQ((*log)->stats().durable_sequence, 1u);
+  std::filesystem::create_directories(options.dir);
+  (*log)->Append(AnswerRecord(3, 1, "s", "exp", "a"));
+  ASSERT_TRUE((*log)->Flush().ok());
+  EXPECT_EQ((*log)->stats().durable_sequence, 3u);
+  const auto records = ReadAll(options.dir);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].time_unix_micros(), 3);
+}
+
 TEST(FileExposureLogTest, BadOptionsAreRefusedNamingTheOption) {
   vitrina::testing::TempDir dir;
   auto options = OptionsFor(dir);
