@@ -17,6 +17,8 @@ namespace {
 constexpr char kConsumedPerSession[] = "consumed_per_session";
 constexpr char kTitlesPerSession[] = "titles_per_session";
 constexpr char kConsumedSecondsPerSession[] = "consumed_seconds_per_session";
+constexpr char kRecommendedTitlesConsumed[] = "recommended_titles_consumed";
+constexpr char kRecommendationsRoute[] = "GetUserRecommendations";
 
 struct UserTotals {
   int64_t sessions = 0;
@@ -75,6 +77,9 @@ void ExperimentAnalysis::Add(const v1::ExposureLogRecord& record) {
         exposure.session_id().empty() ? "request:" + exposure.request_id() : "session:" + exposure.session_id();
     answer.titles = exposure.titles_size();
     answer.latency_micros = exposure.latency_micros();
+    if (exposure.route() == kRecommendationsRoute) {
+      for (const auto& title : exposure.titles()) answer.recommended_titles.push_back(title.title_id());
+    }
     for (const auto& assignment : exposure.assignments()) {
       answer.arms.emplace_back(assignment.experiment(), assignment.arm());
       auto& arms = arms_[assignment.experiment()];
@@ -89,7 +94,7 @@ void ExperimentAnalysis::Add(const v1::ExposureLogRecord& record) {
   } else if (record.has_outcome()) {
     const v1::Outcome& outcome = record.outcome();
     users_[outcome.user_id()].outcomes.push_back(
-        {record.time_unix_micros(), outcome.consumed_share(), outcome.consumed_seconds()});
+        {record.time_unix_micros(), outcome.consumed_share(), outcome.consumed_seconds(), outcome.title_id()});
   }
 }
 
@@ -201,6 +206,24 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
     totals.sessions = static_cast<int64_t>(sessions.size());
     return totals;
   };
+  // Shown by GetUserRecommendations answers of the experiment and consumed within the window;
+  // nullopt for a user without such answers.
+  auto recommended_consumed_share = [&](const Member& member) -> std::optional<double> {
+    int64_t shown = 0;
+    int64_t consumed = 0;
+    for (const auto& answer : member.log->answers) {
+      if (answer.recommended_titles.empty() || !in_experiment(answer)) continue;
+      for (int64_t title : answer.recommended_titles) {
+        ++shown;
+        consumed += std::any_of(member.log->outcomes.begin(), member.log->outcomes.end(), [&](const Consumption& o) {
+          return o.title_id == title && o.share > 0 && o.time > answer.time &&
+                 o.time <= answer.time + options.consumption_window_micros;
+        });
+      }
+    }
+    if (shown == 0) return std::nullopt;
+    return static_cast<double>(consumed) / static_cast<double>(shown);
+  };
   auto pre_experiment_value = [&](const Member& member) -> std::optional<double> {
     std::set<std::string_view> sessions;
     double consumed = 0;
@@ -227,7 +250,8 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
 
   // Per-user values of each metric, per arm.
   const size_t arm_count = arms.size();
-  std::vector<std::vector<double>> titles(arm_count), consumed(arm_count), seconds(arm_count);
+  std::vector<std::vector<double>> titles(arm_count), consumed(arm_count), seconds(arm_count),
+      recommended(arm_count);
   std::vector<std::vector<int64_t>> latencies(arm_count);
   std::vector<UserTotals> arm_totals(arm_count);
   std::vector<double> all_consumed;
@@ -248,11 +272,14 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
     for (const auto& answer : member.log->answers) {
       if (in_experiment(answer)) latencies[member.arm].push_back(answer.latency_micros);
     }
+    if (const auto share = recommended_consumed_share(member)) recommended[member.arm].push_back(*share);
     all_consumed.push_back(totals.consumed / sessions);
     all_covariates.push_back(pre_experiment_value(member));
     all_arms.push_back(member.arm);
   }
 
+  const bool any_recommendations =
+      std::any_of(recommended.begin(), recommended.end(), [](const auto& values) { return !values.empty(); });
   std::vector<int64_t> observed_users;
   std::vector<double> weights;
   for (size_t a = 0; a < arm_count; ++a) {
@@ -267,6 +294,9 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
     FillMetric(titles[a], options.confidence, arm->mutable_titles_per_session());
     FillMetric(consumed[a], options.confidence, arm->mutable_consumed_per_session());
     if (any_seconds) FillMetric(seconds[a], options.confidence, arm->mutable_consumed_seconds_per_session());
+    if (any_recommendations) {
+      FillMetric(recommended[a], options.confidence, arm->mutable_recommended_titles_consumed());
+    }
     auto& arm_latencies = latencies[a];
     std::sort(arm_latencies.begin(), arm_latencies.end());
     auto* latency = arm->mutable_latency();
@@ -286,6 +316,10 @@ absl::StatusOr<v1::ExperimentReport> ExperimentAnalysis::Report(const AnalysisOp
                    report.add_comparisons());
     FillComparison(kTitlesPerSession, arms[a].name, arms[0].name, titles[a], titles[0], options.confidence,
                    report.add_comparisons());
+    if (any_recommendations) {
+      FillComparison(kRecommendedTitlesConsumed, arms[a].name, arms[0].name, recommended[a], recommended[0],
+                     options.confidence, report.add_comparisons());
+    }
     if (any_seconds) {
       FillComparison(kConsumedSecondsPerSession, arms[a].name, arms[0].name, seconds[a], seconds[0],
                      options.confidence, report.add_comparisons());

@@ -18,6 +18,9 @@ struct AnalysisOptions {
   std::string control;                   // empty: the arm the log marks as control
   std::map<std::string, double> weights; // overrides the weights the log carries
   int lift_points = 20;                  // cumulative lift computed at this many times
+  // A title shown by GetUserRecommendations counts as consumed when the user consumed some of it
+  // within this long after the answer.
+  int64_t consumption_window_micros = 24ll * 3600 * 1'000'000;
   double confidence = 0.95;
 };
 
@@ -29,6 +32,9 @@ struct AnalysisOptions {
 // - per user, over the user's answers of the experiment and the outcomes from the user's first
 //   such answer on: titles per session = titles shown / sessions, consumed per session = sum of
 //   consumed shares / sessions (seconds likewise, when outcomes carry them);
+// - for users with GetUserRecommendations answers in the experiment: the share of the titles
+//   those answers showed that the user consumed (an outcome with a share > 0 for the title) within
+//   the consumption window after the answer;
 // - CUPED's covariate: the same consumed-per-session value from the user's answers and outcomes
 //   before the experiment started.
 class ExperimentAnalysis {
@@ -47,11 +53,13 @@ class ExperimentAnalysis {
     int64_t titles = 0;
     int64_t latency_micros = 0;
     std::vector<std::pair<std::string, std::string>> arms;  // experiment, arm
+    std::vector<int64_t> recommended_titles;  // GetUserRecommendations answers only
   };
   struct Consumption {
     int64_t time = 0;
     double share = 0;
     double seconds = 0;
+    int64_t title_id = 0;
   };
   struct UserLog {
     std::vector<Answer> answers;

@@ -75,6 +75,29 @@ TEST(ExperimentAnalysisTest, PerUserTotalsOverSessionsThenTheMeanOverUsers) {
   EXPECT_EQ(report->lift_over_time(19).time_unix_micros(), 170);
 }
 
+TEST(ExperimentAnalysisTest, RecommendedTitlesCountAsConsumedOnlyWithinTheWindow) {
+  ExperimentAnalysis analysis;
+  auto recommendations = AnswerRecord(1000, 1, "", "exp", "control", 3, true);  // titles 100, 101, 102
+  recommendations.mutable_exposure()->set_route("GetUserRecommendations");
+  analysis.Add(recommendations);
+  auto inside = OutcomeRecord(2000, 1, "", 0.5);  // title 100, within the window
+  analysis.Add(inside);
+  auto late = OutcomeRecord(1000 + 5000 + 1, 1, "", 0.3);  // title 101, just after the window
+  late.mutable_outcome()->set_title_id(101);
+  analysis.Add(late);
+  auto nothing = OutcomeRecord(1500, 1, "", 0.0);  // title 102, started but nothing consumed
+  nothing.mutable_outcome()->set_title_id(102);
+  analysis.Add(nothing);
+  analysis.Add(AnswerRecord(1100, 2, "s", "exp", "control", 3, true));  // a next-title answer only
+  AnalysisOptions options;
+  options.consumption_window_micros = 5000;
+  const auto report = analysis.Report(options, LogReadStats{});
+  ASSERT_TRUE(report.ok()) << report.status();
+  const auto& share = report->arms(0).recommended_titles_consumed();
+  EXPECT_EQ(share.users(), 1);  // user 2 had no GetUserRecommendations answer
+  EXPECT_DOUBLE_EQ(share.mean(), 1.0 / 3);
+}
+
 TEST(ExperimentAnalysisTest, WithoutAControlTheErrorNamesTheFlag) {
   ExperimentAnalysis analysis;
   analysis.Add(AnswerRecord(100, 1, "s1", "exp", "a"));

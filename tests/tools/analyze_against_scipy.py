@@ -25,6 +25,7 @@ EXPERIMENT = "next_policy"
 ARMS = [("sticky_creator", 2.0, True), ("memory_hybrid", 1.0, False), ("creator_blend", 1.0, False)]
 EFFECT = {"sticky_creator": 0.0, "memory_hybrid": 0.04, "creator_blend": 0.12}
 START = 1_764_000_000_000_000  # unix micros
+WINDOW = 24 * 3600 * 1_000_000  # vitrina-analyze's default consumption window
 RELATIVE = 1e-9
 failures = []
 checks = 0
@@ -107,12 +108,14 @@ class Expected:
                 e = r["exposure"]
                 key = ("session:" + e["session_id"]) if e["session_id"] else ("request:" + e["request_id"])
                 arms = [a["arm"] for a in e["assignments"] if a["experiment"] == EXPERIMENT]
+                recommended = [t["title_id"] for t in e["titles"]] if e["route"] == "GetUserRecommendations" else []
                 self.users.setdefault(e["user_id"], {"answers": [], "outcomes": []})["answers"].append(
-                    (r["time_unix_micros"], key, len(e["titles"]), e["latency_micros"], arms[0] if arms else None))
+                    (r["time_unix_micros"], key, len(e["titles"]), e["latency_micros"], arms[0] if arms else None,
+                     recommended))
             else:
                 o = r["outcome"]
                 self.users.setdefault(o["user_id"], {"answers": [], "outcomes": []})["outcomes"].append(
-                    (r["time_unix_micros"], o["consumed_share"], o.get("consumed_seconds", 0.0)))
+                    (r["time_unix_micros"], o["consumed_share"], o.get("consumed_seconds", 0.0), o["title_id"]))
         self.members = {}
         self.several = 0
         for user, log in self.users.items():
@@ -138,6 +141,17 @@ class Expected:
         sessions = len({a[1] for a in answers})
         return (sessions, sum(a[2] for a in answers), sum(o[1] for o in outcomes), sum(o[2] for o in outcomes))
 
+    def recommended_consumed(self, user):
+        shown = consumed = 0
+        for a in self.users[user]["answers"]:
+            if a[4] is None:
+                continue
+            for title in a[5]:
+                shown += 1
+                consumed += any(o[3] == title and o[1] > 0 and a[0] < o[0] <= a[0] + WINDOW
+                                for o in self.users[user]["outcomes"])
+        return consumed / shown if shown else None
+
     def covariate(self, user):
         sessions = {a[1] for a in self.users[user]["answers"] if a[0] < self.start}
         if not sessions:
@@ -145,7 +159,7 @@ class Expected:
         return sum(o[1] for o in self.users[user]["outcomes"] if o[0] < self.start) / len(sessions)
 
     def values(self, cutoff):
-        out = {name: {"titles": [], "consumed": [], "seconds": []} for name, _, _ in ARMS}
+        out = {name: {"titles": [], "consumed": [], "seconds": [], "recommended": []} for name, _, _ in ARMS}
         for user, (arm, first) in self.members.items():
             if first > cutoff:
                 continue
@@ -153,6 +167,9 @@ class Expected:
             out[arm]["titles"].append(titles / sessions)
             out[arm]["consumed"].append(consumed / sessions)
             out[arm]["seconds"].append(seconds / sessions)
+            share = self.recommended_consumed(user) if cutoff == self.end else None
+            if share is not None:
+                out[arm]["recommended"].append(share)
         return out
 
 
@@ -225,8 +242,9 @@ def check(report, fixture):
         close(f"{name} sessions", int(got["sessions"]), sum(t[0] for t in totals))
         close(f"{name} titles_shown", int(got["titles_shown"]), sum(t[1] for t in totals))
         for metric, key in (("titles_per_session", "titles"), ("consumed_per_session", "consumed"),
-                            ("consumed_seconds_per_session", "seconds")):
+                            ("consumed_seconds_per_session", "seconds"), ("recommended_titles_consumed", "recommended")):
             x = np.asarray(values[name][key])
+            close(f"{name} {metric} users", int(got[metric]["users"]), len(x))
             half = t_quantile(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
             close(f"{name} {metric} mean", got[metric]["mean"], x.mean())
             close(f"{name} {metric} sd", got[metric]["standard_deviation"], x.std(ddof=1))
@@ -243,7 +261,7 @@ def check(report, fixture):
     control = ARMS[0][0]
     for name, _, _ in ARMS[1:]:
         for metric, key in (("consumed_per_session", "consumed"), ("titles_per_session", "titles"),
-                            ("consumed_seconds_per_session", "seconds")):
+                            ("consumed_seconds_per_session", "seconds"), ("recommended_titles_consumed", "recommended")):
             check_comparison(f"{metric} {name}", comparisons[(metric, name)], values[name][key], values[control][key])
 
     # CUPED: theta over the users with a pre-experiment value, all arms pooled.

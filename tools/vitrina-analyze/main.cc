@@ -113,11 +113,16 @@ int main(int argc, char** argv) {
                  "Configured arm weights for the sample-ratio check, e.g. control=1,b=1 (default: from the log)");
   app.add_option("--lift-points", options.lift_points, "Times at which the cumulative lift is computed")
       ->check(CLI::Range(1, 10'000));
+  double window_hours = 24;
+  app.add_option("--consumption-window-hours", window_hours,
+                 "A title GetUserRecommendations showed counts as consumed within this long after the answer")
+      ->check(CLI::Range(0.0, 24.0 * 365));
   app.add_option("--json", json_path, "Write the report as JSON to this file ('-' for stdout)");
   app.add_option("--svg", svg_path, "Write the report's picture (SVG) to this file");
   app.add_flag("--quiet", quiet, "No text report on stdout");
   CLI11_PARSE(app, argc, argv);
 
+  options.consumption_window_micros = static_cast<int64_t>(window_hours * 3600e6);
   const auto weights = ParseWeights(weights_text);
   if (!weights.ok()) {
     fmt::print(stderr, "vitrina-analyze: {}\n", std::string(weights.status().message()));
