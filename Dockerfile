@@ -10,7 +10,7 @@ RUN apt-get update \
       build-essential cmake pkg-config ca-certificates \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev \
       libeigen3-dev libhiredis-dev libsqlitecpp-dev libsqlite3-dev libmysqlcppconn-dev \
-      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev zlib1g-dev \
+      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev zlib1g-dev libboost-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
