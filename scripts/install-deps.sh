@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libeigen3-dev libhiredis-dev libsqlitecpp-dev libsqlite3-dev libmysqlcppconn-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
-  libcpp-httplib-dev libhnswlib-dev zlib1g-dev
+  libcpp-httplib-dev libhnswlib-dev prometheus-cpp-dev zlib1g-dev
   redis-server mariadb-server mariadb-client
   tzdata nghttp2-client python3 python3-grpcio python3-protobuf
 )

@@ -22,7 +22,9 @@
 #include "server/grpc_services.h"
 #include "server/http/http_gateway.h"
 #include "server/job_manager.h"
+#include "server/metric_families.h"
 #include "server/model_manager.h"
+#include "server/process_metrics.h"
 #include "server/recommendation_engine.h"
 #include "server/recommender_service.h"
 #include "server/request_metrics.h"
@@ -62,7 +64,9 @@ struct Application::Parts {
   std::condition_variable shut_down_cv;
   bool shut_down = false;
 
-  std::string RenderMetrics() const;
+  ProcessMetrics process;
+
+  std::vector<prometheus::MetricFamily> CollectMetrics() const;
   void PublishHealth();
 };
 
@@ -118,27 +122,30 @@ absl::StatusOr<std::optional<int64_t>> PendingFirstTraining(const registry::JobS
 
 }  // namespace
 
-// Everything but the request metrics, which the HTTP edge renders itself ahead of this text.
-std::string Application::Parts::RenderMetrics() const {
-  std::string out;
-  cache::CacheStats stats = cache->Stats();
-  out += fmt::format(
-      "# HELP vitrina_cache_requests_total Cache lookups by result.\n# TYPE vitrina_cache_requests_total counter\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"hit\"}} {1}\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"miss\"}} {2}\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"error\"}} {3}\n"
-      "# HELP vitrina_cache_reconnects_total Cache connections re-established after a failure.\n"
-      "# TYPE vitrina_cache_reconnects_total counter\nvitrina_cache_reconnects_total{{backend=\"{0}\"}} {4}\n",
-      cache->BackendName(), stats.hits, stats.misses, stats.errors, stats.reconnects);
+// Everything but the request metrics, which the HTTP edge collects itself.
+std::vector<prometheus::MetricFamily> Application::Parts::CollectMetrics() const {
+  std::vector<prometheus::MetricFamily> families;
+  const cache::CacheStats stats = cache->Stats();
+  const std::string backend(cache->BackendName());
+  auto cache_sample = [&](const char* result, uint64_t count) {
+    return Sample{{{"backend", backend}, {"result", result}}, static_cast<double>(count)};
+  };
+  families.push_back(CounterFamily("vitrina_cache_requests_total", "Cache lookups by result.",
+                                   {cache_sample("hit", stats.hits), cache_sample("miss", stats.misses),
+                                    cache_sample("error", stats.errors)}));
+  families.push_back(CounterFamily("vitrina_cache_reconnects_total",
+                                   "Cache connections re-established after a failure.",
+                                   {{{{"backend", backend}}, static_cast<double>(stats.reconnects)}}));
   std::shared_ptr<const ServedModel> served = holder.Current();
-  out += "# HELP vitrina_active_model_id The model serving now (0: none).\n# TYPE vitrina_active_model_id gauge\n";
-  out += fmt::format("vitrina_active_model_id {}\n", served ? served->model_id : 0);
-  out += "# HELP vitrina_active_model_age_seconds Time since the serving model was activated.\n"
-         "# TYPE vitrina_active_model_age_seconds gauge\n";
-  out += fmt::format("vitrina_active_model_age_seconds {:.0f}\n",
-                     served ? absl::ToDoubleSeconds(absl::Now() - served->activated_at) : 0.0);
-  if (jobs) jobs->AppendPrometheus(out);
-  return out;
+  families.push_back(GaugeFamily("vitrina_active_model_id", "The model serving now (0: none).",
+                                 {{{}, served ? static_cast<double>(served->model_id) : 0.0}}));
+  families.push_back(GaugeFamily("vitrina_active_model_age_seconds", "Time since the serving model was activated.",
+                                 {{{}, served ? absl::ToDoubleSeconds(absl::Now() - served->activated_at) : 0.0}}));
+  if (jobs) {
+    for (prometheus::MetricFamily& family : jobs->metrics().Collect()) families.push_back(std::move(family));
+  }
+  for (prometheus::MetricFamily& family : process.Collect()) families.push_back(std::move(family));
+  return families;
 }
 
 void Application::Parts::PublishHealth() {
@@ -234,7 +241,7 @@ absl::Status Application::Start() {
 
   if (!c.http_listen.empty()) {
     p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
-                                           [&p] { return p.RenderMetrics(); },
+                                           [&p] { return p.CollectMetrics(); },
                                            [&p] { return p.holder.Current() != nullptr; });
     ASSIGN_OR_RETURN(auto host_port, SplitHostPort(c.http_listen, "http_listen"));
     RETURN_IF_ERROR(p.http->Start(host_port.first, host_port.second));

@@ -26,7 +26,14 @@ class GatewayTest : public ::testing::Test {
 
   void SetUp() override {
     gateway_ = std::make_unique<HttpGateway>(
-        recommender_, admin_, auth_, metrics_, [] { return std::string("vitrina_model_age_seconds 12.5\n"); },
+        recommender_, admin_, auth_, metrics_,
+        [] {
+          prometheus::ClientMetric age;
+          age.gauge.value = 12.5;
+          return std::vector<prometheus::MetricFamily>{
+              {"vitrina_model_age_seconds", "Seconds since the model was activated.", prometheus::MetricType::Gauge,
+               {age}}};
+        },
         [this] { return serving_.load(); });
     ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
