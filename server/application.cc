@@ -240,9 +240,13 @@ absl::Status Application::Start() {
   spdlog::info("gRPC listening on {} (port {})", c.listen, p.grpc_port);
 
   if (!c.http_listen.empty()) {
+    http::HttpGatewayOptions options;
+    options.threads = static_cast<size_t>(c.http.threads);
+    options.max_body_bytes = static_cast<size_t>(c.http.max_body_bytes);
+    if (c.http.max_waiting_trainings) options.max_waiting_trainings = static_cast<size_t>(*c.http.max_waiting_trainings);
     p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
                                            [&p] { return p.CollectMetrics(); },
-                                           [&p] { return p.holder.Current() != nullptr; });
+                                           [&p] { return p.holder.Current() != nullptr; }, options);
     ASSIGN_OR_RETURN(auto host_port, SplitHostPort(c.http_listen, "http_listen"));
     RETURN_IF_ERROR(p.http->Start(host_port.first, host_port.second));
     spdlog::info("HTTP listening on port {}", p.http->port());

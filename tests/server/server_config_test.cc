@@ -40,6 +40,27 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.defaults.SerializeAsString(), defaults->training.defaults.SerializeAsString());
   EXPECT_EQ(example->schedule.nightly, defaults->schedule.nightly);
   EXPECT_EQ(example->demo.interactions, defaults->demo.interactions);
+  EXPECT_EQ(example->http.threads, defaults->http.threads);
+  EXPECT_EQ(example->http.max_body_bytes, defaults->http.max_body_bytes);
+  EXPECT_EQ(example->http.max_waiting_trainings, defaults->http.max_waiting_trainings);
+}
+
+TEST(ServerConfigTest, HttpSectionBoundsTheWaitingTrainingsByTheThreads) {
+  auto config = ServerConfig::Parse("http: {threads: 4, max_body_bytes: 65536, max_waiting_trainings: 3}\n",
+                                    Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->http.threads, 4);
+  EXPECT_EQ(config->http.max_body_bytes, 65536);
+  EXPECT_EQ(config->http.max_waiting_trainings, 3);
+  EXPECT_FALSE(ServerConfig::Parse("", Environment({}))->http.max_waiting_trainings.has_value());
+
+  for (const char* yaml : {"http: {threads: 4, max_waiting_trainings: 4}", "http: {threads: 1}",
+                           "http: {max_body_bytes: 10}", "http: {max_waiting: 1}"}) {
+    auto refused = ServerConfig::Parse(yaml, Environment({}));
+    ASSERT_FALSE(refused.ok()) << yaml;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(std::string(refused.status().message()).find("http."), std::string::npos) << refused.status();
+  }
 }
 
 TEST(ServerConfigTest, TheComposeConfigWithItsEnvironmentReadsMysqlAndRedis) {

@@ -34,11 +34,14 @@ class GatewayTest : public ::testing::Test {
               {"vitrina_model_age_seconds", "Seconds since the model was activated.", prometheus::MetricType::Gauge,
                {age}}};
         },
-        [this] { return serving_.load(); });
+        [this] { return serving_.load(); }, Options());
     ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
     client_->set_url_encode(false);  // targets go out exactly as a test writes them
   }
+
+  // The gateway's options; a test suite may override them.
+  virtual HttpGatewayOptions Options() const { return {}; }
 
   static httplib::Headers AdminHeaders() { return {{"Authorization", std::string("Bearer ") + kToken}}; }
 

@@ -12,6 +12,7 @@
 
 #include "fmt/format.h"
 #include "tests/server/http/json_answers.h"
+#include "tests/server/http/raw_http.h"
 #include "tests/server/prometheus_text.h"
 #include "tests/server/test_server.h"
 
@@ -224,6 +225,34 @@ TEST_F(HttpEndToEndTest, MetricsKeepEveryEarlierSeriesAndAddTheProcessOnes) {
   const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_LE(metrics.Value("process_start_time_seconds"), now + 1);
   EXPECT_GT(metrics.Value("process_start_time_seconds"), now - 3600);
+}
+
+// One documented body limit (http.max_body_bytes, 1 MiB by default) for every JSON route,
+// whatever the Content-Type says: curl -d labels a body application/x-www-form-urlencoded.
+TEST_F(HttpEndToEndTest, JsonBodiesAreTakenUpToTheLimitWhateverTheirContentType) {
+  auto padded = [](size_t size) {
+    std::string body = R"({"userId": 42})";
+    return body + std::string(size - body.size(), ' ');
+  };
+  const std::string body_64k = padded(64 * 1024);
+  httplib::Result form = client_->Post("/admin/cache/invalidate", AdminHeaders(), body_64k,
+                                       "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form) << httplib::to_string(form.error());
+  EXPECT_EQ(form->status, 200) << form->body;
+
+  // No Content-Type at all (an HTTP client library would add one).
+  const std::string authorization = fmt::format("Authorization: Bearer {}\r\n", kToken);
+  http::RawResponse untyped =
+      http::RawExchange(server_->app().http_port(), http::RawPost("/admin/cache/invalidate", authorization, body_64k));
+  EXPECT_EQ(untyped.status, 200) << untyped.body;
+
+  for (const char* content_type : {"application/x-www-form-urlencoded", "application/json"}) {
+    httplib::Result refused =
+        client_->Post("/admin/cache/invalidate", AdminHeaders(), padded((1 << 20) + 1), content_type);
+    ASSERT_TRUE(refused) << httplib::to_string(refused.error());
+    EXPECT_EQ(refused->status, 413) << content_type;
+    EXPECT_EQ(http::ParseErrorBody(refused->body).code, "RESOURCE_EXHAUSTED") << content_type;
+  }
 }
 
 TEST_F(HttpEndToEndTest, AdminRoutesNeedTheToken) {
