@@ -243,7 +243,9 @@ absl::Status Application::Start() {
     http::HttpGatewayOptions options;
     options.threads = static_cast<size_t>(c.http.threads);
     options.max_body_bytes = static_cast<size_t>(c.http.max_body_bytes);
-    if (c.http.max_waiting_trainings) options.max_waiting_trainings = static_cast<size_t>(*c.http.max_waiting_trainings);
+    if (c.http.max_waiting_trainings) {
+      options.max_waiting_trainings = static_cast<size_t>(*c.http.max_waiting_trainings);
+    }
     p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
                                            [&p] { return p.CollectMetrics(); },
                                            [&p] { return p.holder.Current() != nullptr; }, options);

@@ -104,7 +104,8 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
     families.push_back(GaugeFamily("process_max_fds", "Maximum number of open file descriptors.", {{{}, *max}}));
   }
   if (start_time_seconds_) {
-    families.push_back(GaugeFamily("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+    families.push_back(GaugeFamily("process_start_time_seconds",
+                                   "Start time of the process since unix epoch in seconds.",
                                    {{{}, *start_time_seconds_}}));
   }
   return families;

@@ -33,7 +33,8 @@ void Write(const HttpReply& reply, httplib::Response& response) {
   response.set_content(reply.body, reply.content_type);
 }
 
-// httplib's own refusals (malformed request, URI too long, bad Range) reach no handler; they get the same JSON error shape, with their HTTP status kept.
+// httplib's own refusals (malformed request, URI too long, bad Range) reach no handler; they get
+// the same JSON error shape, with their HTTP status kept.
 HttpReply LibraryRefusal(int http_status) {
   absl::StatusCode code = http_status == 413   ? absl::StatusCode::kResourceExhausted
                           : http_status >= 500 ? absl::StatusCode::kInternal

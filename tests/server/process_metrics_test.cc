@@ -1,6 +1,7 @@
 #include "server/process_metrics.h"
 
 #include <gtest/gtest.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -39,12 +40,15 @@ TEST(ProcStatTest, BootTimeIsTheBtimeLine) {
 
 // The figures of this very process, read from /proc at scrape time.
 TEST(ProcessMetricsTest, ReportsThisProcessWithSaneValues) {
-  // Burn a little CPU so that the CPU time cannot be 0 even at a coarse clock tick.
+  // Burn 60 ms of CPU time (not wall time: a loaded machine may not schedule us), several clock
+  // ticks, so that the kernel's tick-sampled CPU time cannot still be 0.
+  auto cpu_seconds = [] {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+  };
   volatile double sink = 0;
-  for (auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
-       std::chrono::steady_clock::now() < until;) {
-    sink = sink + 1;
-  }
+  for (const double until = cpu_seconds() + 0.06; cpu_seconds() < until;) sink = sink + 1;
   std::map<std::string, prometheus::MetricFamily> families;
   for (prometheus::MetricFamily& family : ProcessMetrics().Collect()) families[family.name] = family;
   auto value = [&](const std::string& name) {

@@ -67,7 +67,8 @@ TEST_F(BodyLimitTest, A64KilobyteJsonBodyIsTakenWhateverItsContentType) {
     return response;
   });
   for (const std::string& content_type : kContentTypes) {
-    RawResponse response = RawExchange(gateway_->port(), RawPost("/admin/blacklist", Authorization() + content_type, body));
+    RawResponse response =
+        RawExchange(gateway_->port(), RawPost("/admin/blacklist", Authorization() + content_type, body));
     EXPECT_EQ(response.status, 200) << content_type << response.body;
     EXPECT_EQ(response.body, R"({"changed":13000})") << content_type;
   }
@@ -79,7 +80,8 @@ TEST_F(BodyLimitTest, TheLimitIsTheSameForEveryContentType) {
   ASSERT_EQ(at_limit.size(), kLimit);
   EXPECT_CALL(admin_, AddToBlacklist(_)).Times(kContentTypes.size()).WillRepeatedly(Return(v1::BlacklistResponse()));
   for (const std::string& content_type : kContentTypes) {
-    RawResponse taken = RawExchange(gateway_->port(), RawPost("/admin/blacklist", Authorization() + content_type, at_limit));
+    RawResponse taken =
+        RawExchange(gateway_->port(), RawPost("/admin/blacklist", Authorization() + content_type, at_limit));
     EXPECT_EQ(taken.status, 200) << content_type << taken.body;
 
     RawResponse refused =
