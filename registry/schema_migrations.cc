@@ -77,10 +77,16 @@ CREATE TABLE blacklist (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// NULL for models deleted before the time was recorded.
+constexpr char kModelDeletionTime[] = R"sql(
+ALTER TABLE models ADD COLUMN deleted_at INTEGER CHECK (deleted_at IS NULL OR status = 'deleted');
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
+    {4, "when models were deleted", kModelDeletionTime},
 }};
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/recent_consumption.h"
+#include "server/training_params.h"
 
 namespace vitrina::server {
 
@@ -28,6 +29,8 @@ class AdminService final : public AdminCore {
     blacklist::BlacklistManager& blacklist;
     RecentConsumption& recent;
     const data::PreparationConfig& preparation;
+    int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
+    const TrainingLimits& training_limits;
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 
@@ -44,6 +47,8 @@ class AdminService final : public AdminCore {
   absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;
   absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& request) override;
   absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
+  absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
+      const v1::DeleteInteractionsRequest& request) override;
 
  private:
   absl::StatusOr<JobManager*> Jobs() const;

@@ -7,6 +7,8 @@
 #include "cache/cache_config.h"
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
+#include "sessions/policy_spec.h"
+#include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
 
 namespace vitrina::server {
@@ -27,6 +29,7 @@ struct TrainingConfig {
   double test_fraction = 0.2;   // held out to evaluate every new model
   bool use_title_features = true;  // genres and creators as side features
   bool train_at_start = true;   // train a first model when the registry has none
+  TrainingLimits limits;        // what a training request may ask; the defaults must fit too
 };
 
 struct ScheduleConfig {
@@ -42,6 +45,12 @@ struct HttpConfig {
   int max_body_bytes = 1 << 20;  // every route, whatever the Content-Type; larger bodies get 413
   // At most threads - 1; unset: a quarter of the threads, at least 1.
   std::optional<int> max_waiting_trainings;
+};
+
+struct InteractionsConfig {
+  // How far after the server's clock a recorded interaction's `at` may lie (client clocks
+  // drift); a later one is refused, since it would move the next model's watermark.
+  int max_future_skew_seconds = 300;
 };
 
 // The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment
@@ -65,6 +74,8 @@ struct ServerConfig {
   HttpConfig http;
   TrainingConfig training;
   ScheduleConfig schedule;
+  InteractionsConfig interactions;
+  sessions::SessionsConfig sessions = sessions::DefaultSessionsConfig();
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,

@@ -1,16 +1,21 @@
 #include "server/http/operations_routes.h"
 
 #include "prometheus/text_serializer.h"
+#include "server/http/json_codec.h"
 
 namespace vitrina::server::http {
 namespace {
 
-RouteHandler HealthHandler(std::function<bool()> is_serving) {
-  return [is_serving = std::move(is_serving)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
-    if (is_serving()) return JsonReply(R"({"status":"SERVING"})");
-    HttpReply reply = JsonReply(R"({"status":"NOT_SERVING"})");
-    reply.code = absl::StatusCode::kUnavailable;
-    reply.http_status = 503;
+RouteHandler HealthHandler(std::function<HealthReport()> evaluate_health) {
+  return [evaluate = std::move(evaluate_health)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+    const HealthReport health = evaluate();
+    std::string body = health.serving() ? R"({"status":"SERVING")" : R"({"status":"NOT_SERVING")";
+    if (!health.detail.empty()) body += R"(,"detail":)" + QuoteJson(health.detail);
+    HttpReply reply = JsonReply(body + "}");
+    if (!health.serving()) {
+      reply.code = absl::StatusCode::kUnavailable;
+      reply.http_status = 503;
+    }
     return reply;
   };
 }
@@ -29,8 +34,8 @@ RouteHandler MetricsHandler(const RequestMetrics& metrics, CollectMetrics collec
 }  // namespace
 
 void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics, CollectMetrics collect_more_metrics,
-                         std::function<bool()> is_serving) {
-  routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(is_serving))});
+                         std::function<HealthReport()> evaluate_health) {
+  routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(evaluate_health))});
   routes.Add(
       {"GET", "/metrics", "Metrics", Access::kPublic, MetricsHandler(metrics, std::move(collect_more_metrics))});
 }

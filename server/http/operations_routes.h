@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "prometheus/metric_family.h"
+#include "server/health_report.h"
 #include "server/http/route_table.h"
 #include "server/request_metrics.h"
 
@@ -12,10 +13,11 @@ namespace vitrina::server::http {
 // The rest of the server's metrics (cache, model, jobs, process), collected at scrape time.
 using CollectMetrics = std::function<std::vector<prometheus::MetricFamily>()>;
 
-// GET /health: 200 {"status":"SERVING"} or 503 {"status":"NOT_SERVING"}, as `is_serving` says.
+// GET /health: 200 {"status":"SERVING"} or 503 {"status":"NOT_SERVING"}, as `evaluate_health`
+// says, with "detail" (why not serving, or a degraded state such as a fallback model) when it has one.
 // GET /metrics: Prometheus text format 0.0.4 (prometheus-cpp's TextSerializer) of the request
 // metrics and of what `collect_more_metrics` returns.
 void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics, CollectMetrics collect_more_metrics,
-                         std::function<bool()> is_serving);
+                         std::function<HealthReport()> evaluate_health);
 
 }  // namespace vitrina::server::http

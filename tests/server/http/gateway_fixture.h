@@ -34,7 +34,10 @@ class GatewayTest : public ::testing::Test {
               {"vitrina_model_age_seconds", "Seconds since the model was activated.", prometheus::MetricType::Gauge,
                {age}}};
         },
-        [this] { return serving_.load(); }, Options());
+        [this] {
+          return HealthReport{.model_serving = serving_.load(), .registry_intact = true, .detail = health_detail_};
+        },
+        Options());
     ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
     client_->set_url_encode(false);  // targets go out exactly as a test writes them
@@ -50,6 +53,7 @@ class GatewayTest : public ::testing::Test {
   AdminAuth auth_;
   RequestMetrics metrics_;
   std::atomic<bool> serving_{true};
+  std::string health_detail_;  // set before the request that reads it
   std::unique_ptr<HttpGateway> gateway_;
   std::unique_ptr<httplib::Client> client_;
 };
