@@ -10,7 +10,7 @@ RUN apt-get update \
       build-essential cmake pkg-config ca-certificates \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev \
       libeigen3-dev libhiredis-dev libsqlitecpp-dev libsqlite3-dev libmysqlcppconn-dev \
-      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev zlib1g-dev libboost-dev \
+      libspdlog-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev prometheus-cpp-dev zlib1g-dev libboost-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -25,7 +25,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
       libhiredis0.14 libsqlite3-0 libmysqlcppconn7v5 libmariadb3 \
-      libspdlog1.10 libfmt9 libyaml-cpp0.7 libcpp-httplib0.11 libssl3 libbrotli1 zlib1g \
+      libspdlog1.10 libfmt9 libyaml-cpp0.7 libcpp-httplib0.11 libprometheus-cpp-core1.0 libssl3 libbrotli1 zlib1g \
       ca-certificates tzdata curl sqlite3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/vitrina --shell /usr/sbin/nologin vitrina \
