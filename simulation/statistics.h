@@ -6,13 +6,9 @@
 
 namespace vitrina::simulation {
 
-// The p-quantile of Student's t distribution with `df` degrees of freedom (df >= 1, 0 < p < 1),
-// by bisection on its CDF (a regularized incomplete beta), accurate to ~1e-9.
-double StudentTQuantile(double p, double df);
-
-// A sample mean with its two-sided confidence interval, t-based: mean +- t(1 - (1-level)/2, n-1) *
-// s / sqrt(n), with s the sample standard deviation (n - 1 in the denominator). The unit of the
-// sample is whatever the caller passes (the simulator passes one value per session).
+// A sample mean with its two-sided Student t confidence interval (experiments::MeanConfidenceInterval:
+// mean +- t(1 - (1-level)/2, n-1) * s / sqrt(n)). The unit of the sample is whatever the caller
+// passes (the simulator passes one value per session).
 struct MeanInterval {
   int64_t n = 0;
   double mean = 0;

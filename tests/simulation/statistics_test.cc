@@ -7,20 +7,6 @@
 namespace vitrina::simulation {
 namespace {
 
-// Two-sided 95% critical values of Student's t (scipy.stats.t.ppf(0.975, df), and any t table).
-TEST(StatisticsTest, StudentTQuantileMatchesTheTable) {
-  EXPECT_NEAR(StudentTQuantile(0.975, 1), 12.706204736174698, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 2), 4.302652729749464, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 5), 2.5705818366147395, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 10), 2.2281388519649385, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 30), 2.0422724563012373, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 100), 1.9839715184496334, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.975, 1e6), 1.959966, 1e-5);  // the normal's 1.959964
-  EXPECT_NEAR(StudentTQuantile(0.995, 4), 4.604094871415897, 1e-7);
-  EXPECT_NEAR(StudentTQuantile(0.025, 5), -2.5705818366147395, 1e-7);
-  EXPECT_EQ(StudentTQuantile(0.5, 3), 0);
-}
-
 TEST(StatisticsTest, MeanWithConfidenceOnAKnownSample) {
   // mean 0.68333, s = 0.444597 (n - 1), se = s / sqrt(6), half width = t(0.975, 5) * se.
   const MeanInterval interval = MeanWithConfidence({0.2, 0.5, 0.9, 1.4, 0.3, 0.8});
