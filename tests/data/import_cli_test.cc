@@ -1,45 +1,25 @@
 // Runs the real vitrina-import binary on the shipped examples and on bad files.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "SQLiteCpp/Database.h"
+#include "tests/testing/local_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrina::data {
 namespace {
 
 using ::testing::HasSubstr;
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using ::vitrina::testing::CommandResult;
 
 class ImportCliTest : public ::testing::Test {
  protected:
-  RunResult Run(const std::string& arguments) {
-    const std::string err_path = dir_.File("stderr.txt");
-    const std::string command = std::string(VITRINA_BINARY_DIR) + "/vitrina-import " +
-                                arguments + " 2>" + err_path;
-    RunResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
+  static CommandResult Run(const std::string& arguments) {
+    return ::vitrina::testing::RunCommand(std::string(VITRINA_BINARY_DIR) + "/vitrina-import " + arguments);
   }
 
   static std::string Example(const std::string& name) {
@@ -61,17 +41,17 @@ class ImportCliTest : public ::testing::Test {
 };
 
 TEST_F(ImportCliTest, HelpNamesTheColumnsAndExitStatuses) {
-  RunResult result = Run("--help");
+  CommandResult result = Run("--help");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_THAT(result.out, HasSubstr("user_id*, title_id*, type*, value*, time*"));
   EXPECT_THAT(result.out, HasSubstr("Exit status: 0 imported, 1 bad rows"));
 }
 
 TEST_F(ImportCliTest, ImportsTheCsvExamples) {
-  RunResult result = Run("--catalog " + catalog_ + " --interaction-types " +
-                         Example("interaction_types.csv") + " --titles " + Example("titles.csv") +
-                         " --users " + Example("users.csv") + " --interactions " +
-                         Example("interactions.csv"));
+  CommandResult result = Run("--catalog " + catalog_ + " --interaction-types " +
+                             Example("interaction_types.csv") + " --titles " + Example("titles.csv") +
+                             " --users " + Example("users.csv") + " --interactions " +
+                             Example("interactions.csv"));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("created " + catalog_ +
                                     ": 3 interaction types, 5 titles, 3 users, 7 interactions"));
@@ -79,8 +59,8 @@ TEST_F(ImportCliTest, ImportsTheCsvExamples) {
 }
 
 TEST_F(ImportCliTest, ImportsTheJsonLinesExamplesAndReportsCreatedTypes) {
-  RunResult result = Run("--catalog " + catalog_ + " --titles " + Example("titles.jsonl") +
-                         " --interactions " + Example("interactions.jsonl"));
+  CommandResult result = Run("--catalog " + catalog_ + " --titles " + Example("titles.jsonl") +
+                             " --interactions " + Example("interactions.jsonl"));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("added interaction type 'rating' with weight 1"));
   EXPECT_EQ(Count("titles"), 5);
@@ -88,7 +68,7 @@ TEST_F(ImportCliTest, ImportsTheJsonLinesExamplesAndReportsCreatedTypes) {
 
 TEST_F(ImportCliTest, BadRowsArePrintedWithFileAndLineAndNothingIsWritten) {
   ASSERT_EQ(Run("--catalog " + catalog_ + " --titles " + Example("titles.csv")).exit_code, 0);
-  RunResult result =
+  CommandResult result =
       Run("--catalog " + catalog_ + " --interactions " + Example("bad_interactions.csv"));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("bad_interactions.csv:3:1: user_id: -1 is negative"));
@@ -101,8 +81,8 @@ TEST_F(ImportCliTest, BadRowsArePrintedWithFileAndLineAndNothingIsWritten) {
 TEST_F(ImportCliTest, MaxErrorsStopsTheCheck) {
   std::string rows = "id,name\n";
   for (int i = 0; i < 10; ++i) rows += "x,Bad\n";
-  RunResult result = Run("--catalog " + catalog_ + " --max-errors 3 --titles " +
-                         Write("titles.csv", rows));
+  CommandResult result = Run("--catalog " + catalog_ + " --max-errors 3 --titles " +
+                             Write("titles.csv", rows));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("titles.csv:4:1"));
   EXPECT_THAT(result.err, ::testing::Not(HasSubstr("titles.csv:5:1")));
@@ -112,7 +92,7 @@ TEST_F(ImportCliTest, MaxErrorsStopsTheCheck) {
 
 TEST_F(ImportCliTest, FormatOptionOverridesTheExtension) {
   const std::string file = Write("titles.txt", "{\"id\": 0, \"name\": \"Zero\"}\n");
-  RunResult by_extension = Run("--catalog " + catalog_ + " --titles " + file);
+  CommandResult by_extension = Run("--catalog " + catalog_ + " --titles " + file);
   EXPECT_EQ(by_extension.exit_code, 2);
   EXPECT_THAT(by_extension.err, HasSubstr("cannot tell the format from the extension '.txt'"));
   EXPECT_EQ(Run("--catalog " + catalog_ + " --format jsonl --titles " + file).exit_code, 0);
@@ -122,7 +102,7 @@ TEST_F(ImportCliTest, UsageErrors) {
   EXPECT_EQ(Run("--catalog " + catalog_).exit_code, 2);
   EXPECT_THAT(Run("--catalog " + catalog_).err, HasSubstr("nothing to import"));
   EXPECT_EQ(Run("--titles " + Example("titles.csv")).exit_code, 2);  // no --catalog
-  RunResult missing = Run("--catalog " + catalog_ + " --titles " + dir_.File("none.csv"));
+  CommandResult missing = Run("--catalog " + catalog_ + " --titles " + dir_.File("none.csv"));
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("cannot read " + dir_.File("none.csv")));
   EXPECT_EQ(Run("--catalog " + catalog_ + " --format xml --titles a.csv").exit_code, 2);
@@ -130,7 +110,7 @@ TEST_F(ImportCliTest, UsageErrors) {
 
 TEST_F(ImportCliTest, NotACatalogIsAFailureOfItsOwn) {
   const std::string not_catalog = Write("not.db", "hello");
-  RunResult result = Run("--catalog " + not_catalog + " --titles " + Example("titles.csv"));
+  CommandResult result = Run("--catalog " + not_catalog + " --titles " + Example("titles.csv"));
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, HasSubstr(not_catalog));
 }

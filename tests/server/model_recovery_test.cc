@@ -4,10 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -18,12 +15,14 @@
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
 #include "tests/server/test_server.h"
+#include "tests/testing/local_process.h"
 
 namespace vitrina::server::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::vitrina::testing::CommandResult;
 
 ServerConfig Config(const TempDir& dir, bool jobs_enabled = true) {
   ServerConfig config = TestServer::SmallConfig(dir.path());
@@ -129,28 +128,8 @@ class LogCapture {
   std::ostringstream text_;
 };
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 CommandResult RunRegistryTool(const std::string& arguments) {
-  TempDir dir;
-  const std::string err_path = dir.File("stderr.txt");
-  const std::string command =
-      std::string(VITRINA_BINARY_DIR) + "/vitrina-registry " + arguments + " 2>" + err_path;
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path);
-  result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return result;
+  return ::vitrina::testing::RunCommand(std::string(VITRINA_BINARY_DIR) + "/vitrina-registry " + arguments);
 }
 
 TEST(ModelRecoveryTest, ACorruptActiveModelFileFallsBackToTheNewestModelThatLoads) {

@@ -4,12 +4,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -24,16 +21,13 @@
 #include "fmt/format.h"
 #include "httplib.h"
 #include "simulation/json_value.h"
+#include "tests/testing/local_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace vitrina::simulation {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using ::vitrina::testing::CommandResult;
 
 // The classic protocol with a few fixed policies, chosen by ?policy=:
 //   interest: the catalog's next title (by id) sharing the session's start title's first genre,
@@ -164,25 +158,13 @@ class SimulateCliTest : public ::testing::Test {
     delete dir_;
   }
 
-  static RunResult Run(const std::string& arguments) {
-    const std::string err_path = dir_->File("stderr.txt");
+  static CommandResult Run(const std::string& arguments) {
     // The test catalog unless the arguments name another.
     const std::string catalog = arguments.find("--catalog") == std::string::npos
                                     ? "--catalog " + dir_->File("catalog.db")
                                     : "";
-    const std::string command = fmt::format("{}/vitrina-simulate {} {} 2>{}", VITRINA_BINARY_DIR,
-                                            catalog, arguments, err_path);
-    RunResult result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(err_path);
-    result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    return result;
+    return ::vitrina::testing::RunCommand(
+        fmt::format("{}/vitrina-simulate {} {}", VITRINA_BINARY_DIR, catalog, arguments));
   }
 
   static std::string Http() { return fmt::format("--http 127.0.0.1:{}", server_->port()); }
@@ -218,7 +200,7 @@ const JsonValue& PolicyNamed(const JsonValue& report, const std::string& name) {
 }
 
 TEST_F(SimulateCliTest, RanksTheInterestPolicyAboveRandomWithSeparateIntervals) {
-  const RunResult run = Run(Http() + " --policies interest,random --sessions 300 --users 100 "
+  const CommandResult run = Run(Http() + " --policies interest,random --sessions 300 --users 100 "
                                      "--concurrency 2 --seed 7 --json");
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
   absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
@@ -250,13 +232,13 @@ TEST_F(SimulateCliTest, RanksTheInterestPolicyAboveRandomWithSeparateIntervals) 
 
 TEST_F(SimulateCliTest, TheSameSeedPlaysTheSameSessions) {
   const std::string arguments = Http() + " --policies interest --sessions 60 --users 30 --concurrency 3 --json";
-  const RunResult first = Run(arguments + " --seed 3");
-  const RunResult again = Run(arguments + " --seed 3");
-  const RunResult other = Run(arguments + " --seed 4");
+  const CommandResult first = Run(arguments + " --seed 3");
+  const CommandResult again = Run(arguments + " --seed 3");
+  const CommandResult other = Run(arguments + " --seed 4");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_EQ(again.exit_code, 0) << again.err;
   ASSERT_EQ(other.exit_code, 0) << other.err;
-  auto consumed = [](const RunResult& run) {
+  auto consumed = [](const CommandResult& run) {
     absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
     return report.ok() ? PolicyNamed(*report, "interest").Find("consumed_per_session")->Find("mean")->number : -1;
   };
@@ -265,7 +247,7 @@ TEST_F(SimulateCliTest, TheSameSeedPlaysTheSameSessions) {
 }
 
 TEST_F(SimulateCliTest, PrintsATableByDefault) {
-  const RunResult run = Run(Http() + " --policies interest --sessions 20 --users 10");
+  const CommandResult run = Run(Http() + " --policies interest --sessions 20 --users 10");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("95% t-interval, unit = session"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("interest"), std::string::npos);
@@ -273,7 +255,7 @@ TEST_F(SimulateCliTest, PrintsATableByDefault) {
 }
 
 TEST_F(SimulateCliTest, FailedCallsExitNonZeroWithTheCountAndTheFirstError) {
-  RunResult run = Run(Http() + " --policies random,broken --sessions 10 --users 5 --json");
+  CommandResult run = Run(Http() + " --policies random,broken --sessions 10 --users 5 --json");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("10 call(s) failed"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("HTTP 500"), std::string::npos) << run.err;
@@ -298,7 +280,7 @@ TEST_F(SimulateCliTest, FailedCallsExitNonZeroWithTheCountAndTheFirstError) {
 
 TEST_F(SimulateCliTest, StopsAtMaxSeconds) {
   const auto start = std::chrono::steady_clock::now();
-  const RunResult run = Run(Http() + " --policies slow --sessions 1000 --users 50 --max-seconds 0.5 --json");
+  const CommandResult run = Run(Http() + " --policies slow --sessions 1000 --users 50 --max-seconds 0.5 --json");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("--max-seconds 0.5 reached"), std::string::npos) << run.err;
@@ -312,7 +294,7 @@ TEST_F(SimulateCliTest, ConnectionRefusedIsAFailedCall) {
   // A port that was free a moment ago: nothing listens there.
   const int closed_port = ClosedLoopbackPort();
   ASSERT_GT(closed_port, 0);
-  const RunResult run = Run(fmt::format("--http 127.0.0.1:{} --sessions 3 --users 3", closed_port));
+  const CommandResult run = Run(fmt::format("--http 127.0.0.1:{} --sessions 3 --users 3", closed_port));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("3 call(s) failed"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("POST /next/"), std::string::npos) << run.err;
@@ -331,17 +313,17 @@ TEST_F(SimulateCliTest, RefusesBadOptions) {
       {Http() + " --max-seconds 0", "--max-seconds"},
       {Http() + " --catalog /nonexistent/catalog.db", "--catalog /nonexistent/catalog.db"}};
   for (const auto& [arguments, message] : cases) {
-    const RunResult run = Run(arguments);
+    const CommandResult run = Run(arguments);
     EXPECT_EQ(run.exit_code, 2) << arguments << ": " << run.err;
     EXPECT_NE(run.err.find("vitrina-simulate: " + message), std::string::npos)
         << arguments << ": " << run.err;
   }
-  const RunResult run = Run("--http 192.168.0.1:80");
+  const CommandResult run = Run("--http 192.168.0.1:80");
   EXPECT_NE(run.err.find("only loopback"), std::string::npos) << run.err;
 }
 
 TEST_F(SimulateCliTest, HelpNamesTheOptions) {
-  const RunResult run = Run("--help");
+  const CommandResult run = Run("--help");
   EXPECT_EQ(run.exit_code, 0);
   for (const char* option : {"--http", "--catalog", "--policies", "--sessions", "--users", "--seed",
                              "--concurrency", "--max-session-length", "--max-seconds", "--json"}) {

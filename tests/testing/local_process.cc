@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -140,6 +142,26 @@ void StopProcess(pid_t& pid, std::chrono::milliseconds grace) {
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   pid = -1;
+}
+
+CommandResult RunCommand(const std::string& command) {
+  CommandResult result;
+  std::string err_path = (std::filesystem::temp_directory_path() / "vitrina-stderr-XXXXXX").string();
+  const int err_fd = ::mkstemp(err_path.data());
+  if (err_fd < 0) return result;
+  ::close(err_fd);
+  FILE* pipe = ::popen(fmt::format("{{ {}\n}} 2>{}", command, err_path).c_str(), "r");
+  if (pipe != nullptr) {
+    std::array<char, 4096> buffer;
+    size_t n;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.err = ReadText(err_path);
+  }
+  std::error_code ignored;
+  std::filesystem::remove(err_path, ignored);
+  return result;
 }
 
 }  // namespace vitrina::testing

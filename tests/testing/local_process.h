@@ -11,7 +11,8 @@
 
 #include "absl/status/statusor.h"
 
-// What the fixtures that start real servers (redis-server, mariadbd) share.
+// What the fixtures that start real servers (redis-server, mariadbd) and the tests that run the
+// project's command-line tools share.
 namespace vitrina::testing {
 
 // errno's text as InternalError, prefixed with `what`.
@@ -49,5 +50,15 @@ absl::Status AwaitReady(pid_t& pid, std::string_view what, const std::filesystem
 // SIGCONT (a paused process cannot act on SIGTERM), SIGTERM, then SIGKILL after `grace`; reaps it
 // and sets `pid` to -1. Does nothing when `pid` < 0.
 void StopProcess(pid_t& pid, std::chrono::milliseconds grace);
+
+// What a finished command printed, and how it ended.
+struct CommandResult {
+  int exit_code = -1;  // -1 when it could not be started or did not exit normally (a signal)
+  std::string out;
+  std::string err;
+};
+// Runs `command` with /bin/sh and waits for it; stdout and stderr are captured separately (stderr
+// through a temporary file, so a chatty stderr cannot block the child while stdout is read).
+CommandResult RunCommand(const std::string& command);
 
 }  // namespace vitrina::testing
