@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/atomic_file.h"
+#include "common/split_mix64.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 
@@ -21,30 +22,21 @@ constexpr std::array<std::string_view, 16> kGenres = {
 constexpr std::array<std::string_view, 5> kKinds = {"Film", "Series", "Anime", "Book", "Track"};
 constexpr std::array<std::string_view, 6> kCountries = {"de", "fr", "es", "it", "pl", "nl"};
 
-// SplitMix64: tiny, fast, and the same sequence on every platform (the std distributions are
-// implementation-defined, which would make "deterministic for a seed" a lie across compilers).
-// Each aspect of the catalog draws from its own stream, so reading titles never shifts the
-// interactions.
+// Each aspect of the catalog draws from its own SplitMix64 stream, so reading titles never shifts
+// the interactions.
 class SeededRandom {
  public:
   enum Stream : uint64_t { kTitleClusters = 1, kUserClusters, kTitles, kUsers, kInteractions };
 
-  SeededRandom(uint64_t seed, Stream stream) : state_(seed) {
-    state_ = Next() ^ (static_cast<uint64_t>(stream) * 0xD1B54A32D192ED03ULL);
-  }
+  SeededRandom(uint64_t seed, Stream stream)
+      : generator_(SplitMix64(seed).Next() ^ (static_cast<uint64_t>(stream) * 0xD1B54A32D192ED03ULL)) {}
 
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  double Uniform() { return generator_.Uniform(); }  // [0, 1)
   int Below(int n) { return static_cast<int>(Uniform() * n); }
   bool Chance(double p) { return Uniform() < p; }
 
  private:
-  uint64_t state_;
+  SplitMix64 generator_;
 };
 
 std::string_view SignatureGenre(int cluster, int which) {
