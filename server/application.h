@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/served_model.h"
 #include "server/server_config.h"
 
 namespace vitrina::server {
@@ -33,6 +34,9 @@ class Application {
   // SERVING once a model (or its popularity fallback) is loaded.
   bool serving() const;
   const ServerConfig& config() const;
+  // The learned next-title model serving beside the personal one (empty until one is active);
+  // session policies take it through CallNextTitles.
+  const NextTitleHolder& next_titles() const;
 
  private:
   struct Parts;
