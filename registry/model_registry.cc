@@ -167,6 +167,18 @@ absl::StatusOr<std::vector<ModelRecord>> ModelRegistry::List(int limit) const {
       });
 }
 
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> ModelRegistry::FilePaths() const {
+  using Files = std::vector<std::pair<int64_t, std::string>>;
+  return database_.Read("listing model files", [&](Connection& connection) -> absl::StatusOr<Files> {
+    CachedStatement query = connection.Prepare("SELECT id, file_path FROM models ORDER BY id");
+    Files files;
+    while (query->executeStep()) {
+      files.emplace_back(query->getColumn(0).getInt64(), query->getColumn(1).getString());
+    }
+    return files;
+  });
+}
+
 absl::StatusOr<std::optional<ModelRecord>> ModelRegistry::Active(ModelRole role) const {
   return database_.Read(fmt::format("reading the active {} model", ToString(role)),
                         [&](Connection& connection) -> absl::StatusOr<std::optional<ModelRecord>> {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,10 @@ class ModelRegistry {
 
   // The `limit` newest models that are not deleted. InvalidArgument when limit <= 0.
   absl::StatusOr<std::vector<ModelRecord>> List(int limit) const;
+
+  // Every model's id and file path, deleted models included (their files are removed on
+  // deletion): what tells a model file the registry knows from an orphan.
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> FilePaths() const;
 
   // The served model of `role`, if any.
   absl::StatusOr<std::optional<ModelRecord>> Active(ModelRole role = ModelRole::kPersonal) const;

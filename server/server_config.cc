@@ -84,6 +84,15 @@ absl::Status ReadNextTitleTraining(const YamlSection& section, data::TitleTransi
   return absl::OkStatus();
 }
 
+// Whether data_source.embedded.path is set. Only maps are subscripted: yaml-cpp throws on a
+// scalar's operator[] and turns a sequence into a map; DataSourceConfig::FromYaml reports those.
+bool HasEmbeddedPath(YAML::Node root) {
+  YAML::Node source = root["data_source"];
+  if (!source.IsMap()) return false;
+  YAML::Node embedded = source["embedded"];
+  return embedded.IsMap() && embedded["path"];
+}
+
 absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) {
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
@@ -238,8 +247,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
     RETURN_IF_ERROR(serving->ReadInt("max_k", 1, 100'000, &config.max_k));
     RETURN_IF_ERROR(serving->ReadInt("default_k", 1, 100'000, &config.default_k));
   }
-  bool embedded_path_given = root["data_source"] && root["data_source"]["embedded"] &&
-                             root["data_source"]["embedded"]["path"];
+  bool embedded_path_given = HasEmbeddedPath(root);
   ASSIGN_OR_RETURN(config.data_source, data::DataSourceConfig::FromYaml(root["data_source"]));
   if (!embedded_path_given) config.data_source.embedded_path.clear();  // derived from data_dir
   ASSIGN_OR_RETURN(std::optional<YamlSection> demo, top.Child("demo"));

@@ -50,12 +50,12 @@ HttpReply LibraryRefusal(int http_status) {
 }  // namespace
 
 HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
-                         std::function<std::string()> render_more_metrics, std::function<bool()> is_serving,
+                         std::function<std::string()> render_more_metrics, std::function<HealthReport()> evaluate_health,
                          HttpGatewayOptions options)
     : auth_(auth), metrics_(metrics), trainings_(recommender), server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
-  AddOperationsRoutes(routes_, metrics_, std::move(render_more_metrics), std::move(is_serving));
+  AddOperationsRoutes(routes_, metrics_, std::move(render_more_metrics), std::move(evaluate_health));
 
   size_t threads = std::max<size_t>(options.threads, 1);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };

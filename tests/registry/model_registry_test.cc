@@ -193,6 +193,16 @@ TEST_F(ModelRegistryTest, CallsNamingADeletedModelSayWhenItWasDeleted) {
   EXPECT_EQ(std::string(DeletedModelError(3, std::nullopt).message()), "model 3 was deleted");
 }
 
+TEST_F(ModelRegistryTest, FilePathsNameEveryModelDeletedOnesIncluded) {
+  const int64_t kept = InsertModel("/m/kept.vtm");
+  const int64_t deleted = InsertModel("/m/deleted.vtm");
+  ASSERT_TRUE(registry_->Delete(deleted).ok());
+  auto files = registry_->FilePaths();
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_THAT(*files, ElementsAre(std::pair<int64_t, std::string>{kept, "/m/kept.vtm"},
+                                  std::pair<int64_t, std::string>{deleted, "/m/deleted.vtm"}));
+}
+
 TEST_F(ModelRegistryTest, TheSchemaAllowsOneActiveModelWhoeverWrites) {
   InsertModel("/m/1");
   InsertModel("/m/2");

@@ -161,5 +161,18 @@ TEST(ServerConfigTest, MistakesAreRefusedNamingTheKey) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(ServerConfigTest, ADataSourceThatIsNotAMapIsAnErrorNotAnException) {
+  // Found by the server_config fuzz target: `data_source: embedded` threw YAML::BadSubscript out of
+  // Parse (the server died with "terminate called"), and a list was silently turned into a map.
+  for (const char* yaml : {"data_source: embedded\n", "data_source: [embedded]\n",
+                           "data_source:\n  embedded: ./catalog.db\n", "data_source:\n  embedded: [a]\n"}) {
+    absl::StatusOr<ServerConfig> config;
+    ASSERT_NO_THROW(config = ServerConfig::Parse(yaml, Environment({}))) << yaml;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(std::string(config.status().message()).find("expected a map"), std::string::npos)
+        << yaml << config.status();
+  }
+}
+
 }  // namespace
 }  // namespace vitrina::server

@@ -216,10 +216,12 @@ TEST_F(GatewayErrorsTest, MessagesQuoteAtMost64BytesOfTheCallersInput) {
 
 TEST_F(GatewayErrorsTest, StartRefusesATakenPortABadPortAndASecondStart) {
   HttpGateway second(
-      recommender_, admin_, auth_, metrics_, [] { return std::string(); }, [] { return true; });
+      recommender_, admin_, auth_, metrics_, [] { return std::string(); },
+      [] { return HealthReport{.model_serving = true, .registry_intact = true, .detail = ""}; });
   EXPECT_EQ(second.Start("127.0.0.1", gateway_->port()).code(), absl::StatusCode::kUnavailable);
   HttpGateway third(
-      recommender_, admin_, auth_, metrics_, [] { return std::string(); }, [] { return true; });
+      recommender_, admin_, auth_, metrics_, [] { return std::string(); },
+      [] { return HealthReport{.model_serving = true, .registry_intact = true, .detail = ""}; });
   EXPECT_EQ(third.Start("127.0.0.1", 70000).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(gateway_->Start("127.0.0.1", 0).code(), absl::StatusCode::kFailedPrecondition);
   auto still_serving = client_->Get("/health");
