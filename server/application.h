@@ -7,10 +7,13 @@
 
 #include "absl/status/statusor.h"
 #include "server/health_report.h"
-#include "server/served_model.h"
 #include "server/server_config.h"
 
 namespace vitrina::server {
+
+// Not included: served_model.h brings Eigen, which must not follow httplib's <resolv.h> (its `_res`
+// macro breaks Eigen's headers) in a file that includes both.
+class NextTitleHolder;
 
 // The whole server wired from its config: stores, model, cache, blacklist, job worker, schedules
 // and the gRPC (and HTTP) listeners. main() and the end-to-end tests both run it.

@@ -6,6 +6,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/time/clock.h"
+#include "server/served_model.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -51,8 +52,8 @@ TEST(NextTitleEndToEndTest, TrainsRegistersAndServesTheNextTitleModelBesideThePe
   ASSERT_GT(personal, 0);
   EXPECT_EQ(server->app().next_titles().Current(), nullptr);
 
-  // 40 listeners play titles 1 -> 2 -> ... -> 8 a minute apart, within the last hour.
-  const int64_t start = absl::ToUnixSeconds(absl::Now()) - 3600;
+  // 40 listeners, ten minutes apart, each play titles 1 -> 2 -> ... -> 8 a minute apart, all in the past.
+  const int64_t start = absl::ToUnixSeconds(absl::Now()) - 41 * 600;
   for (int64_t user = 1; user <= 40; ++user) {
     for (int64_t title = 1; title <= 8; ++title) {
       v1::RecordInteractionRequest record;
