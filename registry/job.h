@@ -9,7 +9,7 @@
 
 namespace vitrina::registry {
 
-enum class JobKind { kFull, kIncremental };
+enum class JobKind { kFull, kIncremental, kNextTitle };
 enum class JobTrigger { kApi, kSchedule, kNightly };
 enum class JobStatus { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
 // What a finished job does with its model.

@@ -24,6 +24,23 @@ std::optional<ModelStatus> ParseModelStatus(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view ToString(ModelRole role) {
+  switch (role) {
+    case ModelRole::kPersonal:
+      return "personal";
+    case ModelRole::kNextTitle:
+      return "next_title";
+  }
+  return "unknown";
+}
+
+std::optional<ModelRole> ParseModelRole(std::string_view text) {
+  for (ModelRole role : {ModelRole::kPersonal, ModelRole::kNextTitle}) {
+    if (ToString(role) == text) return role;
+  }
+  return std::nullopt;
+}
+
 absl::Status DeletedModelError(int64_t model_id, std::optional<UnixSeconds> deleted_at) {
   if (!deleted_at) return absl::NotFoundError(fmt::format("model {} was deleted", model_id));
   return absl::NotFoundError(fmt::format("model {} was deleted at {:%Y-%m-%dT%H:%M:%SZ}", model_id,

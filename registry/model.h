@@ -17,6 +17,13 @@ enum class ModelStatus { kReady, kDeleted };
 std::string_view ToString(ModelStatus status);
 std::optional<ModelStatus> ParseModelStatus(std::string_view text);
 
+// What a model answers: a user's personal ranking, or which titles follow a title. Each role has
+// its own active model; activating one replaces only the active model of its role.
+enum class ModelRole { kPersonal, kNextTitle };
+
+std::string_view ToString(ModelRole role);  // "personal", "next_title"
+std::optional<ModelRole> ParseModelRole(std::string_view text);
+
 // What every call that names a deleted model answers: NotFound "model 3 was deleted at
 // 2026-12-04T19:30:00Z", so that "deleted" is told apart from "never existed".
 absl::Status DeletedModelError(int64_t model_id, std::optional<UnixSeconds> deleted_at);
@@ -36,6 +43,7 @@ struct ModelArtifact {
   std::optional<int64_t> job_id;           // unset: trained outside the job queue (CLI)
   std::optional<int64_t> parent_model_id;  // incremental models: the model they continued
   UnixSeconds watermark = 0;               // timestamp of the newest interaction used
+  ModelRole role = ModelRole::kPersonal;
 };
 
 struct ModelRecord {

@@ -15,7 +15,7 @@ namespace {
 std::string SelectModels(std::string_view condition) {
   return fmt::format(
       "SELECT id, created_at, status, active, params_json, metrics_json, dataset_json, "
-      "file_path, checksum, size_bytes, n_users, n_titles, job_id, parent_model_id, watermark, deleted_at "
+      "file_path, checksum, size_bytes, n_users, n_titles, job_id, parent_model_id, watermark, deleted_at, role "
       "FROM models {}",
       condition);
 }
@@ -40,6 +40,7 @@ absl::StatusOr<ModelRecord> ReadModel(const SQLite::Statement& row) {
   artifact.parent_model_id = OptionalInt64(row.getColumn(13));
   artifact.watermark = row.getColumn(14).getInt64();
   model.deleted_at = OptionalInt64(row.getColumn(15));
+  ASSIGN_OR_RETURN(artifact.role, ParseColumn(row, 16, "model", model.id, &ParseModelRole));
   return model;
 }
 
@@ -61,12 +62,13 @@ absl::Status ValidateArtifact(const ModelArtifact& artifact) {
 struct LiveModel {
   bool active;
   std::string file_path;
+  ModelRole role;
 };
 
 // A model that is not deleted; NotFound otherwise.
 absl::StatusOr<LiveModel> FindLiveModel(Connection& connection, int64_t model_id) {
   CachedStatement query =
-      connection.Prepare("SELECT status, active, file_path, deleted_at FROM models WHERE id = ?");
+      connection.Prepare("SELECT status, active, file_path, deleted_at, role FROM models WHERE id = ?");
   query->bind(1, model_id);
   if (!query->executeStep()) {
     return absl::NotFoundError(fmt::format("model {} does not exist", model_id));
@@ -74,11 +76,13 @@ absl::StatusOr<LiveModel> FindLiveModel(Connection& connection, int64_t model_id
   if (query->getColumn(0).getString() != ToString(ModelStatus::kReady)) {
     return DeletedModelError(model_id, OptionalInt64(query->getColumn(3)));
   }
-  return LiveModel{query->getColumn(1).getInt() != 0, query->getColumn(2).getString()};
+  ASSIGN_OR_RETURN(ModelRole role, ParseColumn(*query, 4, "model", model_id, &ParseModelRole));
+  return LiveModel{query->getColumn(1).getInt() != 0, query->getColumn(2).getString(), role};
 }
 
-std::optional<int64_t> ActiveModelId(Connection& connection) {
-  CachedStatement query = connection.Prepare("SELECT id FROM models WHERE active = 1");
+std::optional<int64_t> ActiveModelId(Connection& connection, ModelRole role) {
+  CachedStatement query = connection.Prepare("SELECT id FROM models WHERE active = 1 AND role = ?");
+  query->bind(1, std::string(ToString(role)));
   if (!query->executeStep()) return std::nullopt;
   return query->getColumn(0).getInt64();
 }
@@ -109,7 +113,7 @@ absl::StatusOr<ModelRecord> ModelRegistry::Insert(const ModelArtifact& artifact)
           CachedStatement insert = connection.Prepare(
               "INSERT INTO models (created_at, status, active, params_json, metrics_json, "
               "dataset_json, file_path, checksum, size_bytes, n_users, n_titles, job_id, "
-              "parent_model_id, watermark) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              "parent_model_id, watermark, role) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           insert->bind(1, model.created_at);
           insert->bind(2, std::string(ToString(model.status)));
           insert->bind(3, artifact.params_json);
@@ -123,6 +127,7 @@ absl::StatusOr<ModelRecord> ModelRegistry::Insert(const ModelArtifact& artifact)
           BindOptional(*insert, 11, artifact.job_id);
           BindOptional(*insert, 12, artifact.parent_model_id);
           insert->bind(13, artifact.watermark);
+          insert->bind(14, std::string(ToString(artifact.role)));
           insert->exec();
         }
         model.id = connection.database().getLastInsertRowid();
@@ -174,11 +179,12 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> ModelRegistry::File
   });
 }
 
-absl::StatusOr<std::optional<ModelRecord>> ModelRegistry::Active() const {
-  return database_.Read("reading the active model",
+absl::StatusOr<std::optional<ModelRecord>> ModelRegistry::Active(ModelRole role) const {
+  return database_.Read(fmt::format("reading the active {} model", ToString(role)),
                         [&](Connection& connection) -> absl::StatusOr<std::optional<ModelRecord>> {
                           CachedStatement query =
-                              connection.Prepare(SelectModels("WHERE active = 1"));
+                              connection.Prepare(SelectModels("WHERE active = 1 AND role = ?"));
+                          query->bind(1, std::string(ToString(role)));
                           if (!query->executeStep()) return std::nullopt;
                           ASSIGN_OR_RETURN(ModelRecord model, ReadModel(*query));
                           return model;
@@ -191,10 +197,12 @@ absl::StatusOr<std::optional<int64_t>> ModelRegistry::Activate(int64_t model_id)
       [&](Connection& connection) -> absl::StatusOr<std::optional<int64_t>> {
         SQLite::Transaction transaction(connection.database(),
                                         SQLite::TransactionBehavior::IMMEDIATE);
-        RETURN_IF_ERROR(FindLiveModel(connection, model_id).status());
-        const std::optional<int64_t> previous = ActiveModelId(connection);
+        ASSIGN_OR_RETURN(LiveModel model, FindLiveModel(connection, model_id));
+        const std::optional<int64_t> previous = ActiveModelId(connection, model.role);
         if (previous == model_id) return previous;
-        connection.Prepare("UPDATE models SET active = 0 WHERE active = 1")->exec();
+        CachedStatement deactivate = connection.Prepare("UPDATE models SET active = 0 WHERE active = 1 AND role = ?");
+        deactivate->bind(1, std::string(ToString(model.role)));
+        deactivate->exec();
         CachedStatement activate = connection.Prepare("UPDATE models SET active = 1 WHERE id = ?");
         activate->bind(1, model_id);
         activate->exec();

@@ -12,9 +12,9 @@
 
 namespace vitrina::registry {
 
-// The trained models and which one is served. At most one model is active: a partial unique
-// index enforces it for every writer of the file, and Activate() swaps in one IMMEDIATE
-// transaction. Thread-safe; `database` must outlive it.
+// The trained models and which ones are served. At most one model of each role is active: a
+// partial unique index enforces it for every writer of the file, and Activate() swaps in one
+// IMMEDIATE transaction. Thread-safe; `database` must outlive it.
 class ModelRegistry {
  public:
   explicit ModelRegistry(RegistryDatabase& database) : database_(database) {}
@@ -34,11 +34,12 @@ class ModelRegistry {
   // deletion): what tells a model file the registry knows from an orphan.
   absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> FilePaths() const;
 
-  // The served model, if any.
-  absl::StatusOr<std::optional<ModelRecord>> Active() const;
+  // The served model of `role`, if any.
+  absl::StatusOr<std::optional<ModelRecord>> Active(ModelRole role = ModelRole::kPersonal) const;
 
-  // Makes `model_id` the active model and returns the previously active one (the same id when
-  // it was already active; none when nothing was). NotFound for an unknown or deleted model
+  // Makes `model_id` the active model of its role and returns the previously active one of that
+  // role (the same id when it was already active; none when nothing was); the other role's
+  // active model stays. NotFound for an unknown or deleted model
   // (DeletedModelError).
   // The caller loads and checks the model file before, so the registry never points at a model
   // the server cannot serve.

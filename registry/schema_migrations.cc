@@ -114,13 +114,50 @@ DROP TABLE blacklist;
 ALTER TABLE blacklist_v5 RENAME TO blacklist;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Next-title models: the jobs table is rebuilt (SQLite cannot change a CHECK in place) to admit
+// the 'next_title' kind (and 'search', the hyperparameter search's), keeping every row and id, by
+// SQLite's recipe (new table, copy, drop, rename; foreign keys are off while migrations run, see
+// Migrate). Models get a role, and "one active model" becomes "one active model per role".
+constexpr char kNextTitleModels[] = R"sql(
+CREATE TABLE jobs_with_next_title (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental', 'search', 'next_title')),
+  triggered_by TEXT NOT NULL CHECK (triggered_by IN ('api', 'schedule', 'nightly')),
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  activate_policy TEXT NOT NULL CHECK (activate_policy IN ('never', 'always', 'if_better')),
+  created_at INTEGER NOT NULL,
+  scheduled_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  epoch INTEGER NOT NULL DEFAULT 0,
+  epochs INTEGER NOT NULL DEFAULT 0,
+  model_id INTEGER REFERENCES models(id),
+  metrics_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metrics_json)),
+  activated INTEGER NOT NULL DEFAULT 0 CHECK (activated IN (0, 1)),
+  error TEXT NOT NULL DEFAULT '',
+  cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1))
+);
+INSERT INTO jobs_with_next_title SELECT * FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_with_next_title RENAME TO jobs;
+CREATE INDEX jobs_queued_by_schedule ON jobs(scheduled_at, id) WHERE status = 'queued';
+CREATE INDEX jobs_by_status ON jobs(status, id);
+
+ALTER TABLE models ADD COLUMN role TEXT NOT NULL DEFAULT 'personal' CHECK (role IN ('personal', 'next_title'));
+DROP INDEX models_single_active;
+CREATE UNIQUE INDEX models_single_active_per_role ON models(role, active) WHERE active = 1;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
     {4, "when models were deleted", kModelDeletionTime},
     {5, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
      kIdZeroIsACatalogId},
+    {6, "next-title jobs and model roles", kNextTitleModels},
 }};
 
 }  // namespace

@@ -92,6 +92,8 @@ absl::StatusOr<v1::ListModelsResponse> AdminService::ListModels(const v1::ListMo
   v1::ListModelsResponse response;
   for (const registry::ModelRecord& record : records) *response.add_models() = ToProto(record);
   if (std::shared_ptr<const ServedModel> served = p_.holder.Current()) response.set_active_model_id(served->model_id);
+  ASSIGN_OR_RETURN(std::optional<registry::ModelRecord> next_title, p_.registry.Active(registry::ModelRole::kNextTitle));
+  if (next_title) response.set_active_next_title_model_id(next_title->id);
   return response;
 }
 

@@ -48,6 +48,7 @@ struct Application::Parts {
   std::unique_ptr<blacklist::BlacklistManager> blacklist;
   std::unique_ptr<cache::ResultCache> cache;
   ModelHolder holder;
+  NextTitleHolder next_titles;  // the learned next-title model, when one is active
   RecentConsumption recent;
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<RecommendationEngine> engine;
@@ -286,7 +287,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                  ReRegisterCommand(c.registry_path, *orphans));
   }
 
-  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent);
+  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
@@ -308,7 +309,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                          [jobs](const registry::JobSpec& spec) {
                                                            absl::StatusOr<registry::JobRecord> job = jobs->Submit(spec);
                                                            if (!job.ok()) spdlog::error("schedule: {}", std::string(job.status().message()));
-                                                         });
+                                                         },
+                                                         c.schedule.next_title);
   }
   p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder, c.training.limits);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
@@ -404,6 +406,8 @@ void Application::Wait() {
 
 int Application::grpc_port() const { return parts_->grpc_port; }
 int Application::http_port() const { return parts_->http ? parts_->http->port() : 0; }
+const NextTitleHolder& Application::next_titles() const { return parts_->next_titles; }
+
 bool Application::serving() const { return parts_->holder.Current() != nullptr; }
 HealthReport Application::health() const { return parts_->EvaluateHealth(); }
 const ServerConfig& Application::config() const { return parts_->config; }

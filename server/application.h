@@ -11,6 +11,10 @@
 
 namespace vitrina::server {
 
+// Not included: served_model.h brings Eigen, which must not follow httplib's <resolv.h> (its `_res`
+// macro breaks Eigen's headers) in a file that includes both.
+class NextTitleHolder;
+
 // The whole server wired from its config: stores, model, cache, blacklist, job worker, schedules
 // and the gRPC (and HTTP) listeners. main() and the end-to-end tests both run it.
 class Application {
@@ -37,6 +41,9 @@ class Application {
   // What /health reports: serving, the registry file intact, and why not or what is degraded.
   HealthReport health() const;
   const ServerConfig& config() const;
+  // The learned next-title model serving beside the personal one (empty until one is active);
+  // session policies take it through CallNextTitles.
+  const NextTitleHolder& next_titles() const;
 
  private:
   struct Parts;

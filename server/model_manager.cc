@@ -10,7 +10,10 @@
 
 namespace vitrina::server {
 
-absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const registry::ModelRecord& record) const {
+namespace {
+
+// The model file of a registered model, checked: whole (its own CRC) and the file the registry recorded.
+absl::StatusOr<trainer::Model> LoadCheckedFile(const registry::ModelRecord& record) {
   if (record.status == registry::ModelStatus::kDeleted) {
     return registry::DeletedModelError(record.id, record.deleted_at);
   }
@@ -21,11 +24,35 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
     return absl::Status(model.status().code(),
                         fmt::format("model {}: {}", record.id, std::string(model.status().message())));
   }
-  // The file is whole (its own CRC matched); it must also be the file the registry recorded.
   if (info.checksum_hex != record.artifact.checksum) {
     return absl::DataLossError(fmt::format("model {}: file {} has checksum {}, the registry recorded {}", record.id,
                                            path, info.checksum_hex, record.artifact.checksum));
   }
+  return model;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ServedNextTitleModel>> ModelManager::LoadNextTitle(
+    const registry::ModelRecord& record) const {
+  if (record.artifact.role != registry::ModelRole::kNextTitle) {
+    return absl::FailedPreconditionError(fmt::format("model {} is not a next-title model", record.id));
+  }
+  ASSIGN_OR_RETURN(trainer::Model model, LoadCheckedFile(record));
+  auto served = std::make_shared<ServedNextTitleModel>();
+  served->model_id = record.id;
+  served->model = std::make_shared<const trainer::Model>(std::move(model));
+  return served;
+}
+
+absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const registry::ModelRecord& record) const {
+  if (record.artifact.role != registry::ModelRole::kPersonal) {
+    return absl::FailedPreconditionError(
+        fmt::format("model {} is a {} model, not a personal one", record.id, registry::ToString(record.artifact.role)));
+  }
+  absl::StatusOr<trainer::Model> model = LoadCheckedFile(record);
+  if (!model.ok()) return model.status();
+  const std::string& path = record.artifact.file_path;
   ASSIGN_OR_RETURN(std::shared_ptr<const PopularTitles> popular, PopularTitles::Load(PopularityPath(path)));
   ASSIGN_OR_RETURN(std::shared_ptr<const ColdConsumption> cold_consumed,
                    ColdConsumption::Load(ColdConsumptionPath(path)));
@@ -47,6 +74,21 @@ void ModelManager::Publish(const ServedModel& loaded, absl::Time activated_at, s
 }
 
 absl::Status ModelManager::LoadActive() {
+  if (next_titles_ != nullptr) {
+    ASSIGN_OR_RETURN(std::optional<registry::ModelRecord> next_title, registry_.Active(registry::ModelRole::kNextTitle));
+    if (next_title) {
+      absl::StatusOr<std::shared_ptr<const ServedNextTitleModel>> loaded = LoadNextTitle(*next_title);
+      if (loaded.ok()) {
+        auto published = std::make_shared<ServedNextTitleModel>(**loaded);
+        published->activated_at = absl::FromUnixSeconds(next_title->created_at);
+        next_titles_->Swap(std::move(published));
+        spdlog::info("serving next-title model {} ({} previous titles)", next_title->id, (*loaded)->model->n_users());
+      } else {
+        spdlog::warn("the active next-title model does not load, the embedding stand-in answers instead: {}",
+                     std::string(loaded.status().message()));
+      }
+    }
+  }
   ASSIGN_OR_RETURN(std::optional<registry::ModelRecord> active, registry_.Active());
   if (!active) {
     spdlog::info("no active model in the registry yet");
@@ -66,7 +108,7 @@ absl::Status ModelManager::LoadActive() {
   // moving the active flag to the fallback: the difference stays visible until someone decides.
   ASSIGN_OR_RETURN(std::vector<registry::ModelRecord> candidates, registry_.List(std::numeric_limits<int>::max()));
   for (const registry::ModelRecord& candidate : candidates) {
-    if (candidate.id == active->id) continue;
+    if (candidate.id == active->id || candidate.artifact.role != registry::ModelRole::kPersonal) continue;
     absl::StatusOr<std::shared_ptr<const ServedModel>> fallback = Load(candidate);
     if (!fallback.ok()) {
       spdlog::warn("model {} cannot replace it either: {}", candidate.id, std::string(fallback.status().message()));
@@ -88,6 +130,10 @@ absl::Status ModelManager::LoadActive() {
 
 absl::StatusOr<int64_t> ModelManager::Activate(int64_t model_id) {
   ASSIGN_OR_RETURN(registry::ModelRecord record, registry_.Get(model_id));
+  if (record.artifact.role == registry::ModelRole::kNextTitle) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const ServedNextTitleModel> loaded, LoadNextTitle(record));
+    return Activate(record, std::move(loaded));
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const ServedModel> served, Load(record));
   return Activate(record, std::move(served));
 }
@@ -100,6 +146,21 @@ absl::StatusOr<int64_t> ModelManager::Activate(const registry::ModelRecord& reco
   ASSIGN_OR_RETURN(std::optional<int64_t> previous, registry_.Activate(record.id));
   Publish(*loaded, absl::Now());
   spdlog::info("model {} now serving (was {})", record.id, previous.value_or(0));
+  return previous.value_or(0);
+}
+
+absl::StatusOr<int64_t> ModelManager::Activate(const registry::ModelRecord& record,
+                                               std::shared_ptr<const ServedNextTitleModel> loaded) {
+  if (next_titles_ == nullptr) {
+    return absl::FailedPreconditionError("this server does not serve next-title models");
+  }
+  std::lock_guard lock(activation_mutex_);
+  ASSIGN_OR_RETURN(std::optional<int64_t> previous, registry_.Activate(record.id));
+  auto published = std::make_shared<ServedNextTitleModel>(*loaded);
+  published->activated_at = absl::Now();
+  next_titles_->Swap(std::move(published));
+  if (on_published_) on_published_();
+  spdlog::info("next-title model {} now serving (was {})", record.id, previous.value_or(0));
   return previous.value_or(0);
 }
 

@@ -13,29 +13,40 @@
 
 namespace vitrina::server {
 
-// Which model serves: loading a registered model, checking it against the registry, publishing it
-// (activation and rollback), deleting models. Activations are serialized; readers never wait.
+// Which models serve: loading a registered model, checking it against the registry, publishing it
+// (activation and rollback), deleting models. Each role (personal, next-title) has its own holder
+// and active model; activating one never touches the other. Activations are serialized; readers
+// never wait.
 class ModelManager {
  public:
-  ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent)
-      : registry_(registry), holder_(holder), recent_(recent) {}
+  ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent,
+               NextTitleHolder* next_titles = nullptr)
+      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles) {}
 
   // Serves the registry's active model, if there is one. When its file cannot be served (missing,
   // corrupted, not the file the registry recorded), serves the newest registered model that loads
   // instead and says so in the holder's note; the registry keeps marking the operator's choice
   // active, so ListModels shows both until a model is activated. With no model that loads, nothing
-  // serves and the note says why. Fails only when the registry cannot be read.
+  // serves and the note says why. Fails only when the registry cannot be read. The active
+  // next-title model is loaded too; one that fails to load is logged and left out (the session
+  // policies use the embedding stand-in meanwhile).
   absl::Status LoadActive();
 
-  // Loads a registered model fully: file checksum equal to the registry's, model file valid,
-  // popularity snapshot present. Nothing is published.
+  // Loads a registered personal model fully: file checksum equal to the registry's, model file
+  // valid, popularity snapshot present. Nothing is published. FailedPrecondition for a next-title
+  // model.
   absl::StatusOr<std::shared_ptr<const ServedModel>> Load(const registry::ModelRecord& record) const;
+  // The same for a next-title model (file and checksum).
+  absl::StatusOr<std::shared_ptr<const ServedNextTitleModel>> LoadNextTitle(const registry::ModelRecord& record) const;
 
-  // Makes a model the served one (also a rollback): load and check it first, then mark it active
-  // in the registry, then swap. Returns the previously active model id (0 when none).
+  // Makes a model the served one of its role (also a rollback): load and check it first, then
+  // mark it active in the registry, then swap. Returns the previously active model id of that
+  // role (0 when none).
   absl::StatusOr<int64_t> Activate(int64_t model_id);
   // The same for a model the caller has just loaded (a finished training).
   absl::StatusOr<int64_t> Activate(const registry::ModelRecord& record, std::shared_ptr<const ServedModel> loaded);
+  absl::StatusOr<int64_t> Activate(const registry::ModelRecord& record,
+                                   std::shared_ptr<const ServedNextTitleModel> loaded);
 
   // Marks the model deleted and removes its files. FailedPrecondition for the active one and for
   // the one serving (they differ after a start-up fallback).
@@ -56,6 +67,7 @@ class ModelManager {
   registry::ModelRegistry& registry_;
   ModelHolder& holder_;
   RecentConsumption& recent_;
+  NextTitleHolder* next_titles_;
   std::mutex activation_mutex_;
   std::function<void()> on_published_;
 };

@@ -80,6 +80,7 @@ v1::Model ToProto(const registry::ModelRecord& record) {
   model.set_parent_model_id(a.parent_model_id.value_or(0));
   model.set_n_users(a.n_users);
   model.set_n_titles(a.n_titles);
+  model.set_role(std::string(registry::ToString(a.role)));
   return model;
 }
 
@@ -123,7 +124,20 @@ v1::Activation ToProto(registry::ActivatePolicy policy) {
 }
 
 registry::JobKind FromProto(v1::TrainingKind kind) {
-  return kind == v1::INCREMENTAL ? registry::JobKind::kIncremental : registry::JobKind::kFull;
+  switch (kind) {
+    case v1::INCREMENTAL: return registry::JobKind::kIncremental;
+    case v1::NEXT_TITLE: return registry::JobKind::kNextTitle;
+    default: return registry::JobKind::kFull;
+  }
+}
+
+v1::TrainingKind ToProto(registry::JobKind kind) {
+  switch (kind) {
+    case registry::JobKind::kFull: return v1::FULL;
+    case registry::JobKind::kIncremental: return v1::INCREMENTAL;
+    case registry::JobKind::kNextTitle: return v1::NEXT_TITLE;
+  }
+  return v1::FULL;
 }
 
 v1::Job ToProto(const registry::JobRecord& record) {
@@ -136,7 +150,7 @@ v1::Job ToProto(const registry::JobRecord& record) {
   }
   job.set_status(ToProto(record.status));
   (void)FromJson(record.spec.params_json, job.mutable_params());
-  job.mutable_params()->set_kind(record.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+  job.mutable_params()->set_kind(ToProto(record.spec.kind));
   job.set_activate(ToProto(record.spec.activate));
   *job.mutable_created_at() = JobTime(record, "created_at", record.created_at);
   *job.mutable_scheduled_at() = JobTime(record, "scheduled_at", record.spec.scheduled_at);

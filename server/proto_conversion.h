@@ -26,6 +26,7 @@ std::optional<registry::JobStatus> FromProto(v1::JobStatus status);
 registry::ActivatePolicy FromProto(v1::Activation activation);
 v1::Activation ToProto(registry::ActivatePolicy policy);
 registry::JobKind FromProto(v1::TrainingKind kind);
+v1::TrainingKind ToProto(registry::JobKind kind);
 
 // A stored time outside google.protobuf.Timestamp's range (a row written before times were
 // checked, or by hand) is clamped to it: one bad value must not make a whole answer unprintable.

@@ -50,6 +50,10 @@ void RetrainingScheduler::Loop() {
     }
     lock.unlock();
     submit_(spec);
+    if (spec.kind == registry::JobKind::kFull && next_title_after_nightly_) {
+      spec.kind = registry::JobKind::kNextTitle;
+      submit_(spec);
+    }
     lock.lock();
   }
 }

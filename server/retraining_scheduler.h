@@ -17,8 +17,12 @@ class RetrainingScheduler {
  public:
   using Submit = std::function<void(const registry::JobSpec&)>;
 
-  RetrainingScheduler(std::optional<CronSchedule> nightly, std::optional<CronSchedule> incremental, Submit submit)
-      : nightly_(std::move(nightly)), incremental_(std::move(incremental)), submit_(std::move(submit)) {}
+  // `next_title_after_nightly`: each nightly run also queues a next-title training, right after
+  // the full one (the single worker runs them in that order).
+  RetrainingScheduler(std::optional<CronSchedule> nightly, std::optional<CronSchedule> incremental, Submit submit,
+                      bool next_title_after_nightly = false)
+      : nightly_(std::move(nightly)), incremental_(std::move(incremental)), submit_(std::move(submit)),
+        next_title_after_nightly_(next_title_after_nightly) {}
   ~RetrainingScheduler() { Stop(); }
 
   void Start();
@@ -30,6 +34,7 @@ class RetrainingScheduler {
   std::optional<CronSchedule> nightly_;
   std::optional<CronSchedule> incremental_;
   Submit submit_;
+  bool next_title_after_nightly_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

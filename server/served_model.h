@@ -57,4 +57,25 @@ class ModelHolder {
   std::string note_;
 };
 
+// The active next-title model (a NEXT_TITLE training; registry role "next_title"): which titles
+// follow a title. Served beside the personal model and swapped on its own.
+struct ServedNextTitleModel {
+  int64_t model_id = 0;
+  std::shared_ptr<const trainer::Model> model;
+  absl::Time activated_at;
+};
+
+// Same rule as ModelHolder, for the next-title model; empty until one is activated (the session
+// policies then use the embedding stand-in).
+class NextTitleHolder {
+ public:
+  std::shared_ptr<const ServedNextTitleModel> Current() const { return current_.load(std::memory_order_acquire); }
+  std::shared_ptr<const ServedNextTitleModel> Swap(std::shared_ptr<const ServedNextTitleModel> next) {
+    return current_.exchange(std::move(next), std::memory_order_acq_rel);
+  }
+
+ private:
+  std::atomic<std::shared_ptr<const ServedNextTitleModel>> current_;
+};
+
 }  // namespace vitrina::server

@@ -70,6 +70,20 @@ absl::Status ReadTrainingLimits(const YamlSection& section, TrainingLimits& limi
   return absl::OkStatus();
 }
 
+absl::Status ReadNextTitleTraining(const YamlSection& section, data::TitleTransitionConfig& next_title) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"session_gap_minutes", "play_type", "holdout_fraction"}));
+  int gap_minutes = static_cast<int>(next_title.session_gap_seconds / 60);
+  RETURN_IF_ERROR(section.ReadInt("session_gap_minutes", 1, 7 * 24 * 60, &gap_minutes));
+  next_title.session_gap_seconds = int64_t{gap_minutes} * 60;
+  RETURN_IF_ERROR(section.ReadString("play_type", &next_title.play_type));
+  if (next_title.play_type.empty()) return section.Invalid("play_type", "must not be empty");
+  RETURN_IF_ERROR(section.ReadDouble("holdout_fraction", &next_title.holdout_fraction));
+  if (!(next_title.holdout_fraction > 0 && next_title.holdout_fraction < 1)) {
+    return section.Invalid("holdout_fraction", "must be in (0, 1)");
+  }
+  return absl::OkStatus();
+}
+
 // Whether data_source.embedded.path is set. Only maps are subscripted: yaml-cpp throws on a
 // scalar's operator[] and turns a sequence into a map; DataSourceConfig::FromYaml reports those.
 bool HasEmbeddedPath(YAML::Node root) {
@@ -83,9 +97,11 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
        "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
-       "use_title_features", "train_at_start", "limits"}));
+       "use_title_features", "train_at_start", "limits", "next_title"}));
   ASSIGN_OR_RETURN(std::optional<YamlSection> limits, section.Child("limits"));
   if (limits) RETURN_IF_ERROR(ReadTrainingLimits(*limits, training.limits));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> next_title, section.Child("next_title"));
+  if (next_title) RETURN_IF_ERROR(ReadNextTitleTraining(*next_title, training.next_title));
   v1::TrainingParams& p = training.defaults;
   std::string text;
   if (section.Has("loss")) {
@@ -166,7 +182,8 @@ absl::Status ReadHttp(const YamlSection& section, HttpConfig& http) {
 }
 
 absl::Status ReadSchedule(const YamlSection& section, ScheduleConfig& schedule) {
-  RETURN_IF_ERROR(section.RejectUnknownKeys({"nightly", "incremental", "time_zone"}));
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"nightly", "incremental", "time_zone", "next_title"}));
+  RETURN_IF_ERROR(section.ReadBool("next_title", &schedule.next_title));
   RETURN_IF_ERROR(section.ReadString("nightly", &schedule.nightly));
   RETURN_IF_ERROR(section.ReadString("incremental", &schedule.incremental));
   RETURN_IF_ERROR(section.ReadString("time_zone", &schedule.time_zone));

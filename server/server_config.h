@@ -7,6 +7,7 @@
 #include "cache/cache_config.h"
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
+#include "data/title_transitions.h"
 #include "sessions/policy_spec.h"
 #include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
@@ -30,12 +31,16 @@ struct TrainingConfig {
   bool use_title_features = true;  // genres and creators as side features
   bool train_at_start = true;   // train a first model when the registry has none
   TrainingLimits limits;        // what a training request may ask; the defaults must fit too
+  // The next-title model's data (`training.next_title`): session gap, the play type, the share of
+  // sessions whose last transition is held out; it trains with the same defaults and eval_k.
+  data::TitleTransitionConfig next_title;
 };
 
 struct ScheduleConfig {
   std::string nightly = "0 3 * * *";  // full retraining; empty = off
   std::string incremental;            // fit_partial between nightly runs; empty = off
   std::string time_zone = "UTC";
+  bool next_title = true;  // the nightly run also retrains the next-title model, after the personal one
 };
 
 // The HTTP/JSON listener (http_listen): its thread pool, body limit, and how many requests may

@@ -58,7 +58,7 @@ absl::Status ValidateTrainingParams(const v1::TrainingParams& p, const TrainingL
   if (!v1::LearningSchedule_IsValid(p.learning_schedule())) {
     return OutOfRange("learning_schedule", "ADAGRAD or ADADELTA");
   }
-  if (!v1::TrainingKind_IsValid(p.kind())) return OutOfRange("kind", "FULL or INCREMENTAL");
+  if (!v1::TrainingKind_IsValid(p.kind())) return OutOfRange("kind", "FULL, INCREMENTAL or NEXT_TITLE");
   return absl::OkStatus();
 }
 

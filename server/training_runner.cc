@@ -126,8 +126,9 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   v1::TrainingParams requested;
   RETURN_IF_ERROR(FromJson(job.spec.params_json, &requested));
   v1::TrainingParams params = MergeTrainingParams(config_.training.defaults, requested);
-  params.set_kind(job.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+  params.set_kind(ToProto(job.spec.kind));
   RETURN_IF_ERROR(ValidateTrainingParams(params, config_.training.limits));
+  if (job.spec.kind == registry::JobKind::kNextTitle) return RunNextTitle(job, params, on_epoch);
   const bool incremental = job.spec.kind == registry::JobKind::kIncremental;
 
   std::shared_ptr<const ServedModel> parent = holder_.Current();

@@ -36,6 +36,12 @@ class TrainingRunner {
   absl::StatusOr<TrainingOutcome> Run(const registry::JobRecord& job, const Progress& on_epoch) const;
 
  private:
+  // NEXT_TITLE jobs (server/next_title_training.cc): transitions between consecutive titles of
+  // each user's sessions, a fresh fit with previous titles as users, hit rate@k and MRR of the
+  // held-out next titles, registered with role next_title and gated on its own hit rate.
+  absl::StatusOr<TrainingOutcome> RunNextTitle(const registry::JobRecord& job, const v1::TrainingParams& params,
+                                               const Progress& on_epoch) const;
+
   const ServerConfig& config_;
   registry::ModelRegistry& registry_;
   registry::HotInteractionStore& hot_interactions_;

@@ -270,5 +270,31 @@ TEST_F(ModelRegistryTest, ConcurrentActivationsFormOneChain) {
   EXPECT_EQ(became_active, replaced);
 }
 
+TEST_F(ModelRegistryTest, EachRoleHasItsOwnActiveModel) {
+  const int64_t personal = InsertModel("personal.vtm");
+  ModelArtifact next_title_artifact = Artifact("next-title.vtm");
+  next_title_artifact.role = ModelRole::kNextTitle;
+  absl::StatusOr<ModelRecord> next_title = registry_->Insert(next_title_artifact);
+  ASSERT_TRUE(next_title.ok()) << next_title.status();
+  EXPECT_EQ(registry_->Get(next_title->id)->artifact.role, ModelRole::kNextTitle);
+  EXPECT_EQ(registry_->Get(personal)->artifact.role, ModelRole::kPersonal);
+
+  ASSERT_TRUE(registry_->Activate(personal).ok());
+  // Activating the next-title model replaces nothing: no next-title model was active.
+  absl::StatusOr<std::optional<int64_t>> previous = registry_->Activate(next_title->id);
+  ASSERT_TRUE(previous.ok()) << previous.status();
+  EXPECT_EQ(*previous, std::nullopt);
+  EXPECT_EQ((*registry_->Active())->id, personal);
+  EXPECT_EQ((*registry_->Active(ModelRole::kNextTitle))->id, next_title->id);
+
+  // A second personal model replaces only the personal one.
+  const int64_t newer_personal = InsertModel("personal-2.vtm");
+  EXPECT_EQ(*registry_->Activate(newer_personal), personal);
+  EXPECT_EQ((*registry_->Active())->id, newer_personal);
+  EXPECT_EQ((*registry_->Active(ModelRole::kNextTitle))->id, next_title->id);
+  EXPECT_FALSE(registry_->Get(personal)->active);
+  EXPECT_TRUE(registry_->Get(next_title->id)->active);
+}
+
 }  // namespace
 }  // namespace vitrina::registry

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "registry/job_store.h"
+#include "registry/model_registry.h"
 #include "registry/schema_migrations.h"
 #include "registry/sqlite_status.h"
 #include "tests/testing/temp_dir.h"
@@ -315,6 +316,43 @@ TEST(SqliteErrorToStatusTest, MapsCausesToCodes) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(SqliteErrorToStatus(SQLite::Exception("misuse"), "x").code(),
             absl::StatusCode::kInternal);
+}
+
+// A registry written before next-title models (schema 5) keeps its jobs, models and the active
+// model; its models become personal ones and next_title jobs can be queued.
+TEST(RegistryDatabaseTest, MigratingToModelRolesKeepsEveryRowAndTheActiveModel) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const Migration& migration : SchemaMigrations()) {
+      if (migration.version <= 5) db.exec(migration.sql);
+    }
+    db.exec("PRAGMA user_version = 5");
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("INSERT INTO jobs (kind, triggered_by, status, params_json, activate_policy, created_at, scheduled_at) "
+            "VALUES ('full', 'api', 'succeeded', '{}', 'if_better', 1, 1)");
+    db.exec("INSERT INTO models (created_at, status, active, params_json, metrics_json, dataset_json, file_path, "
+            "checksum, size_bytes, n_users, n_titles, job_id, watermark) "
+            "VALUES (2, 'ready', 1, '{}', '{}', '{}', 'm.vtm', 'c', 1, 1, 1, 1, 3)");
+  }
+  absl::StatusOr<std::unique_ptr<RegistryDatabase>> opened = RegistryDatabase::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  ModelRegistry models(**opened);
+  absl::StatusOr<std::optional<ModelRecord>> active = models.Active();
+  ASSERT_TRUE(active.ok()) << active.status();
+  ASSERT_TRUE(active->has_value());
+  EXPECT_EQ((*active)->id, 1);
+  EXPECT_EQ((*active)->artifact.role, ModelRole::kPersonal);
+  EXPECT_EQ((*active)->artifact.job_id, 1);
+  JobStore jobs(**opened);
+  EXPECT_EQ(jobs.Get(1)->spec.kind, JobKind::kFull);
+  JobSpec next_title = RunnableJob();
+  next_title.kind = JobKind::kNextTitle;
+  absl::StatusOr<JobRecord> created = jobs.Create(next_title);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->id, 2);
+  EXPECT_EQ(jobs.Get(2)->spec.kind, JobKind::kNextTitle);
 }
 
 }  // namespace

@@ -51,6 +51,29 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.limits.max_no_components, defaults->training.limits.max_no_components);
   EXPECT_EQ(example->training.limits.max_sampled, defaults->training.limits.max_sampled);
   EXPECT_EQ(example->training.limits.max_wall_seconds, defaults->training.limits.max_wall_seconds);
+  EXPECT_EQ(example->training.next_title.session_gap_seconds, defaults->training.next_title.session_gap_seconds);
+  EXPECT_EQ(example->training.next_title.play_type, defaults->training.next_title.play_type);
+  EXPECT_EQ(example->training.next_title.holdout_fraction, defaults->training.next_title.holdout_fraction);
+  EXPECT_EQ(example->schedule.next_title, defaults->schedule.next_title);
+}
+
+TEST(ServerConfigTest, NextTitleTrainingKeysAndTheirBounds) {
+  auto config = ServerConfig::Parse(
+      "training: {next_title: {session_gap_minutes: 45, play_type: listen, holdout_fraction: 0.1}}\n"
+      "schedule: {next_title: false}\n",
+      Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->training.next_title.session_gap_seconds, 45 * 60);
+  EXPECT_EQ(config->training.next_title.play_type, "listen");
+  EXPECT_EQ(config->training.next_title.holdout_fraction, 0.1);
+  EXPECT_FALSE(config->schedule.next_title);
+  for (const char* bad : {"training: {next_title: {session_gap_minutes: 0}}", "training: {next_title: {holdout_fraction: 1}}",
+                          "training: {next_title: {play_type: ''}}", "training: {next_title: {gap: 3}}"}) {
+    auto refused = ServerConfig::Parse(bad, Environment({}));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(std::string(refused.status().message()).find("next_title"), std::string::npos) << refused.status();
+  }
 }
 
 TEST(ServerConfigTest, HttpSectionBoundsTheWaitingTrainingsByTheThreads) {

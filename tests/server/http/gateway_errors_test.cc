@@ -47,7 +47,7 @@ TEST_F(GatewayErrorsTest, RightTokenReachesTheCore) {
   auto result = client_->Get("/admin/models", AdminHeaders());
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
-  EXPECT_EQ(result->body, R"({"models":[],"activeModelId":"0"})");
+  EXPECT_EQ(result->body, R"({"models":[],"activeModelId":"0","activeNextTitleModelId":"0"})");
 }
 
 TEST_F(GatewayErrorsTest, PublicRoutesNeedNoToken) {
