@@ -27,7 +27,11 @@
 #include "server/recommender_service.h"
 #include "server/request_metrics.h"
 #include "server/retraining_scheduler.h"
+#include "server/session_feedback.h"
+#include "server/session_service.h"
 #include "server/training_runner.h"
+#include "sessions/in_process_session_store.h"
+#include "sessions/policy_set.h"
 #include "spdlog/spdlog.h"
 
 namespace vitrina::server {
@@ -46,6 +50,10 @@ struct Application::Parts {
   RecentConsumption recent;
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<RecommendationEngine> engine;
+  std::unique_ptr<sessions::PolicySet> policies;
+  std::unique_ptr<sessions::SessionStore> session_store;
+  std::unique_ptr<SessionFeedback> session_feedback;
+  std::unique_ptr<SessionService> sessions;
   std::unique_ptr<TrainingRunner> runner;
   std::unique_ptr<JobManager> jobs;
   std::unique_ptr<RetrainingScheduler> scheduler;
@@ -198,7 +206,14 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                            if (!job.ok()) spdlog::error("schedule: {}", std::string(job.status().message()));
                                                          });
   }
-  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder);
+  ASSIGN_OR_RETURN(sessions::PolicySet policies, sessions::PolicySet::FromConfig(c.sessions));
+  p->policies = std::make_unique<sessions::PolicySet>(std::move(policies));
+  p->session_store = std::make_unique<sessions::InProcessSessionStore>(c.sessions.ttls);
+  p->session_feedback =
+      std::make_unique<SessionFeedback>(*p->hot_interactions, p->recent, *p->cache, c.sessions.feedback_type);
+  p->sessions = std::make_unique<SessionService>(p->holder, *p->blacklist, *p->policies, *p->session_store,
+                                                 *p->session_feedback);
+  p->recommender = std::make_unique<RecommenderService>(*p->engine, *p->sessions, p->jobs.get(), p->holder);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
