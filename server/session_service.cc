@@ -91,7 +91,8 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
                                       .creators = parts.creators(),
                                       .popular = served->popular->ranking(),
                                       .next_titles = parts.next_titles(),
-                                      .blacklist = blacklist.get()};
+                                      .blacklist = blacklist.get(),
+                                      .personal_lists = &parts.personal_lists()};
   ASSIGN_OR_RETURN(sessions::NextTitleResult result, next_.Next(next, request.policy(), inputs));
   if (next.previous_title_id && next.consumed) feedback_.Record(next.user_id, *next.previous_title_id, *next.consumed);
 
