@@ -39,6 +39,8 @@ PreparationConfig PreparationConfig::Defaults() {
   PreparationConfig config;
   config.interaction_rules["rating"] = {.weight = 0.2, .min_value = 4, .scale_by_value = true};
   config.interaction_rules["view"] = {.weight = 1, .min_value = 0.5, .scale_by_value = true};
+  // What next-title calls report (sessions.feedback_type): the share of a title played.
+  config.interaction_rules["play"] = {.weight = 1, .min_value = 0.5, .scale_by_value = true};
   config.interaction_rules["bookmark"] = {
       .weight = 2, .min_value = std::nullopt, .scale_by_value = false};
   config.max_pair_weight = 5;

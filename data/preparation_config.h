@@ -39,7 +39,8 @@ struct PreparationConfig {
   // Title popularity (the cold-start answer) sums positive weight over this many days; 0 = all.
   int popularity_window_days = 30;
 
-  // The default rules for the demo catalog's types (rating, view, bookmark).
+  // The default rules for the demo catalog's types (rating, view, bookmark) and for `play`, what
+  // next-title calls record.
   static PreparationConfig Defaults();
   // Parses the `preparation:` section; absent keys keep the Defaults() values.
   static absl::StatusOr<PreparationConfig> FromYaml(const YAML::Node& node);

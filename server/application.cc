@@ -32,7 +32,13 @@
 #include "server/recommender_service.h"
 #include "server/request_metrics.h"
 #include "server/retraining_scheduler.h"
+#include "server/session_feedback.h"
+#include "server/session_service.h"
 #include "server/training_runner.h"
+#include "cache/redis_endpoint.h"
+#include "sessions/failover_session_store.h"
+#include "sessions/in_process_session_store.h"
+#include "sessions/policy_set.h"
 #include "spdlog/spdlog.h"
 
 namespace vitrina::server {
@@ -52,6 +58,11 @@ struct Application::Parts {
   RecentConsumption recent;
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<RecommendationEngine> engine;
+  std::unique_ptr<sessions::PolicySet> policies;
+  std::unique_ptr<cache::RedisConnectionPool> session_redis;
+  std::unique_ptr<sessions::SessionStore> session_store;
+  std::unique_ptr<SessionFeedback> session_feedback;
+  std::unique_ptr<SessionService> sessions;
   std::unique_ptr<TrainingRunner> runner;
   std::unique_ptr<JobManager> jobs;
   std::unique_ptr<RetrainingScheduler> scheduler;
@@ -135,6 +146,28 @@ absl::StatusOr<std::optional<int64_t>> PendingFirstTraining(const registry::JobS
     }
   }
   return std::nullopt;
+}
+
+// Redis (with in-process memory while it is away) when sessions.store says so, or is auto and
+// the cache is Redis; in-process memory otherwise.
+absl::StatusOr<std::unique_ptr<sessions::SessionStore>> MakeSessionStore(
+    const ServerConfig& config, std::unique_ptr<cache::RedisConnectionPool>& pool) {
+  const sessions::SessionStoreKind kind = config.sessions.store;
+  const bool redis = kind == sessions::SessionStoreKind::kRedis ||
+                     (kind == sessions::SessionStoreKind::kAuto && config.cache.backend == cache::CacheBackend::kRedis);
+  if (!redis) return std::make_unique<sessions::InProcessSessionStore>(config.sessions.ttls);
+  if (config.cache.url.empty()) {
+    return absl::InvalidArgumentError("sessions.store redis needs cache.url (redis://host:port/db)");
+  }
+  ASSIGN_OR_RETURN(cache::RedisEndpoint endpoint, cache::ParseRedisUrl(config.cache.url));
+  pool = std::make_unique<cache::RedisConnectionPool>(
+      std::move(endpoint),
+      cache::RedisTimeouts{.connect = config.cache.connect_timeout, .command = config.cache.command_timeout},
+      config.cache.pool_size);
+  spdlog::info("session memory in Redis (cache.url), in-process while it is away");
+  return std::make_unique<sessions::FailoverSessionStore>(
+      std::make_unique<sessions::RedisSessionStore>(*pool, config.cache.key_prefix, config.sessions.ttls),
+      config.sessions.ttls, config.cache.retry_after);
 }
 
 }  // namespace
@@ -312,7 +345,15 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                          },
                                                          c.schedule.next_title);
   }
-  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder, c.training.limits);
+  ASSIGN_OR_RETURN(sessions::PolicySet policies, sessions::PolicySet::FromConfig(c.sessions));
+  p->policies = std::make_unique<sessions::PolicySet>(std::move(policies));
+  ASSIGN_OR_RETURN(p->session_store, MakeSessionStore(c, p->session_redis));
+  p->session_feedback =
+      std::make_unique<SessionFeedback>(*p->hot_interactions, p->recent, *p->cache, c.sessions.feedback_type);
+  p->sessions = std::make_unique<SessionService>(p->holder, p->next_titles, *p->blacklist, *p->policies,
+                                                 *p->session_store, *p->session_feedback);
+  p->recommender = std::make_unique<RecommenderService>(*p->engine, *p->sessions, p->jobs.get(), p->holder,
+                                                         c.training.limits);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,

@@ -50,6 +50,20 @@ grpc::ServerUnaryReactor* GrpcRecommenderService::GetTitleRelevant(grpc::Callbac
   return Finish(context, core_.GetTitleRelevant(*request), response, metrics_, "GetTitleRelevant", start);
 }
 
+grpc::ServerUnaryReactor* GrpcRecommenderService::GetNextTitle(grpc::CallbackServerContext* context,
+                                                               const v1::GetNextTitleRequest* request,
+                                                               v1::GetNextTitleResponse* response) {
+  auto start = Clock::now();
+  return Finish(context, core_.GetNextTitle(*request), response, metrics_, "GetNextTitle", start);
+}
+
+grpc::ServerUnaryReactor* GrpcRecommenderService::EndSession(grpc::CallbackServerContext* context,
+                                                             const v1::EndSessionRequest* request,
+                                                             v1::EndSessionResponse* response) {
+  auto start = Clock::now();
+  return Finish(context, core_.EndSession(*request), response, metrics_, "EndSession", start);
+}
+
 grpc::ServerUnaryReactor* GrpcRecommenderService::TrainModel(grpc::CallbackServerContext* context,
                                                              const v1::TrainModelRequest* request,
                                                              v1::TrainModelResponse* response) {

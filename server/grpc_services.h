@@ -25,6 +25,10 @@ class GrpcRecommenderService final : public v1::Recommender::CallbackService {
   grpc::ServerUnaryReactor* GetTitleRelevant(grpc::CallbackServerContext* context,
                                              const v1::GetTitleRelevantRequest* request,
                                              v1::RecommendationsResponse* response) override;
+  grpc::ServerUnaryReactor* GetNextTitle(grpc::CallbackServerContext* context, const v1::GetNextTitleRequest* request,
+                                         v1::GetNextTitleResponse* response) override;
+  grpc::ServerUnaryReactor* EndSession(grpc::CallbackServerContext* context, const v1::EndSessionRequest* request,
+                                       v1::EndSessionResponse* response) override;
   // With wait, the reactor finishes from the job worker once the job has ended: no gRPC thread
   // blocks for the length of a training.
   grpc::ServerUnaryReactor* TrainModel(grpc::CallbackServerContext* context, const v1::TrainModelRequest* request,

@@ -17,6 +17,9 @@ class RecommenderCore {
       const v1::GetUserRecommendationsRequest& request) = 0;
   virtual absl::StatusOr<v1::RecommendationsResponse> GetTitleRelevant(const v1::GetTitleRelevantRequest& request) = 0;
 
+  virtual absl::StatusOr<v1::GetNextTitleResponse> GetNextTitle(const v1::GetNextTitleRequest& request) = 0;
+  virtual absl::StatusOr<v1::EndSessionResponse> EndSession(const v1::EndSessionRequest& request) = 0;
+
   using TrainDone = std::function<void(absl::StatusOr<v1::TrainModelResponse>)>;
   // Queues a training job. `done` runs once: at once when the request does not wait (or is
   // invalid), otherwise from the job worker when the job has ended.

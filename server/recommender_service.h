@@ -4,15 +4,16 @@
 #include "server/recommendation_engine.h"
 #include "server/recommender_core.h"
 #include "server/training_params.h"
+#include "server/session_service.h"
 
 namespace vitrina::server {
 
-// The Recommender API over the answer path and the job queue.
+// The Recommender API over the answer path, the session policies and the job queue.
 class RecommenderService final : public RecommenderCore {
  public:
-  RecommenderService(const RecommendationEngine& engine, JobManager* jobs, const ModelHolder& models,
-                     const TrainingLimits& limits)
-      : engine_(engine), jobs_(jobs), models_(models), limits_(limits) {}
+  RecommenderService(const RecommendationEngine& engine, const SessionService& sessions, JobManager* jobs,
+                     const ModelHolder& models, const TrainingLimits& limits)
+      : engine_(engine), sessions_(sessions), jobs_(jobs), models_(models), limits_(limits) {}
 
   absl::StatusOr<v1::RecommendationsResponse> GetUserRecommendations(
       const v1::GetUserRecommendationsRequest& request) override {
@@ -21,10 +22,17 @@ class RecommenderService final : public RecommenderCore {
   absl::StatusOr<v1::RecommendationsResponse> GetTitleRelevant(const v1::GetTitleRelevantRequest& request) override {
     return engine_.SimilarTitles(request);
   }
+  absl::StatusOr<v1::GetNextTitleResponse> GetNextTitle(const v1::GetNextTitleRequest& request) override {
+    return sessions_.GetNextTitle(request);
+  }
+  absl::StatusOr<v1::EndSessionResponse> EndSession(const v1::EndSessionRequest& request) override {
+    return sessions_.EndSession(request);
+  }
   void TrainModel(const v1::TrainModelRequest& request, TrainDone done) override;
 
  private:
   const RecommendationEngine& engine_;
+  const SessionService& sessions_;
   JobManager* jobs_;  // null on a read replica (jobs disabled)
   const ModelHolder& models_;
   const TrainingLimits& limits_;

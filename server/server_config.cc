@@ -305,6 +305,11 @@ absl::Status ServerConfig::Finalize() {
   if (default_k > max_k) {
     return absl::InvalidArgumentError(fmt::format("serving.default_k {} exceeds serving.max_k {}", default_k, max_k));
   }
+  // Session feedback is recorded as this type: a type no rule counts would be refused later.
+  if (!preparation.interaction_rules.empty() && !preparation.interaction_rules.contains(sessions.feedback_type)) {
+    return absl::InvalidArgumentError(
+        fmt::format("sessions.feedback_type '{}' is not a preparation.interaction_types entry", sessions.feedback_type));
+  }
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,11 +33,18 @@ class CreatorIndex {
   std::span<const int32_t> TitlesOf(const std::string& creator) const;
 
   // The k titles with the best blend score to `item` (itself left out) that excluded(index)
-  // does not reject, best first.
+  // does not reject, best first. On a large catalog (over 4 x max(4k, 300) titles) and alpha >=
+  // 0.5, ranked over the max(4k, 300) best by title cosine (see FromShortlist).
   std::vector<trainer::ScoredIndex> TopBlended(int32_t item, double alpha, int k,
                                                absl::FunctionRef<bool(int32_t)> excluded) const;
 
  private:
+  static constexpr int kMinShortlist = 300;
+
+  std::optional<std::vector<trainer::ScoredIndex>> FromShortlist(int32_t item, double alpha, int k,
+                                                                 std::span<const float> query,
+                                                                 absl::FunctionRef<bool(int32_t)> skipped) const;
+
   const trainer::Model* model_ = nullptr;
   std::vector<std::vector<std::string>> creators_of_;  // by item index
   absl::flat_hash_map<std::string, std::vector<int32_t>> titles_of_;

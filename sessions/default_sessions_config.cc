@@ -11,6 +11,9 @@ constexpr char kDefaultSessions[] = R"yaml(
 sessions:                        # next-title calls: policies built from sources, filters, branches, picks
   default_policy: memory_hybrid
   seed: 20261204                 # with (user, session, step): every random pick is reproducible
+  store: auto                    # session memory: auto (redis when the cache is), memory or redis
+  feedback_type: play            # interaction type the reported consumed shares are recorded as
+  idle_timeout_seconds: 1800     # an implicit session (no session_id) ends after this long idle
   session_ttl_seconds: 10800     # shown titles, history, tired buffers
   creator_counts_ttl_seconds: 10800
   list_offset_ttl_seconds: 86400 # the user's position in their personal list, across sessions

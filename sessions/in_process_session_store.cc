@@ -59,7 +59,7 @@ absl::Status InProcessSessionStore::Save(const SessionKey& key, const SessionDel
   if (delta.tired_titles) memory.tired_titles = delta.tired_titles;
   if (delta.tired_creators) memory.tired_creators = delta.tired_creators;
   memory.steps += delta.steps;
-  session.expires = now + ttls_.session;
+  session.expires = now + ttls_.SessionTtl(key);
   if (!delta.creator_counts.empty()) {
     for (const auto& [creator, count] : delta.creator_counts) memory.creator_counts[creator] += count;
     session.creator_counts_expire = now + ttls_.creator_counts;

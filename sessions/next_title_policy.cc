@@ -103,7 +103,7 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
     switch (rule.source) {
       case SourceKind::kPersonalList: {
         if (!personal_list) {
-          ASSIGN_OR_RETURN(PersonalListSource built, PersonalListSource::Create(model, user, spec_.list_length));
+          ASSIGN_OR_RETURN(PersonalListSource built, PersonalListSource::Create(model, user, spec_.list_length, inputs.personal_lists));
           personal_list = std::move(built);
         }
         int start = 0;

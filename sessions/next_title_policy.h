@@ -12,6 +12,7 @@
 #include "serving/candidate.h"
 #include "sessions/creator_index.h"
 #include "sessions/next_title_model.h"
+#include "sessions/personal_list_cache.h"
 #include "sessions/policy_spec.h"
 #include "sessions/session_state.h"
 #include "trainer/model.h"
@@ -43,6 +44,8 @@ struct PolicyInputs {
   std::span<const data::TitlePopularity> popular;  // most popular first
   const NextTitleModel& next_titles;
   const blacklist::BlacklistSnapshot* blacklist = nullptr;  // none: nothing is blacklisted
+  // The model's personal lists kept between calls (none: computed on every call).
+  const PersonalListCache* personal_lists = nullptr;
 };
 
 // One configured policy (a PolicySpec): the entry point of a next-title call. Next reads and

@@ -149,12 +149,27 @@ absl::Status ReadTtl(const YamlSection& section, std::string_view key, absl::Dur
 absl::StatusOr<SessionsConfig> SessionsConfig::FromYaml(const YAML::Node& node, SessionsConfig base) {
   SessionsConfig config = std::move(base);
   ASSIGN_OR_RETURN(YamlSection sessions, YamlSection::Open(node, "sessions"));
-  RETURN_IF_ERROR(sessions.RejectUnknownKeys({"default_policy", "seed", "session_ttl_seconds",
+  RETURN_IF_ERROR(sessions.RejectUnknownKeys({"default_policy", "seed", "store", "feedback_type",
+                                              "idle_timeout_seconds", "session_ttl_seconds",
                                               "creator_counts_ttl_seconds", "list_offset_ttl_seconds", "policies"}));
   RETURN_IF_ERROR(sessions.ReadString("default_policy", &config.default_policy));
   auto seed = static_cast<int>(config.seed);
   RETURN_IF_ERROR(sessions.ReadInt("seed", 0, std::numeric_limits<int>::max(), &seed));
   config.seed = static_cast<uint64_t>(seed);
+  std::string store;
+  RETURN_IF_ERROR(sessions.ReadString("store", &store));
+  if (store == "auto") {
+    config.store = SessionStoreKind::kAuto;
+  } else if (store == "memory") {
+    config.store = SessionStoreKind::kMemory;
+  } else if (store == "redis") {
+    config.store = SessionStoreKind::kRedis;
+  } else if (!store.empty()) {
+    return sessions.Invalid("store", fmt::format("must be auto, memory or redis, got '{}'", store));
+  }
+  RETURN_IF_ERROR(sessions.ReadString("feedback_type", &config.feedback_type));
+  if (config.feedback_type.empty()) return sessions.Invalid("feedback_type", "must name an interaction type");
+  RETURN_IF_ERROR(ReadTtl(sessions, "idle_timeout_seconds", &config.ttls.idle_timeout));
   RETURN_IF_ERROR(ReadTtl(sessions, "session_ttl_seconds", &config.ttls.session));
   RETURN_IF_ERROR(ReadTtl(sessions, "creator_counts_ttl_seconds", &config.ttls.creator_counts));
   RETURN_IF_ERROR(ReadTtl(sessions, "list_offset_ttl_seconds", &config.ttls.list_offset));

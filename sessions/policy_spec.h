@@ -76,10 +76,17 @@ struct PolicySpec {
 };
 
 // The sessions section of the server config.
+// Where session memory lives: Redis when the cache is Redis (kAuto) or when asked, else this
+// process.
+enum class SessionStoreKind { kAuto, kMemory, kRedis };
+
 struct SessionsConfig {
   std::string default_policy;
   uint64_t seed = 0;
   SessionTtls ttls;
+  SessionStoreKind store = SessionStoreKind::kAuto;
+  // The interaction type a call's feedback (previous title, consumed share) is recorded as.
+  std::string feedback_type = "play";
   std::map<std::string, PolicySpec> policies;
 
   // The keys present in `node` over `base`; a policy named in `node` replaces (or joins) the one of

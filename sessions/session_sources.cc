@@ -12,32 +12,45 @@ int64_t TitleAt(const trainer::Model& model, int32_t index) { return model.datas
 }  // namespace
 
 absl::StatusOr<PersonalListSource> PersonalListSource::Create(const trainer::Model& model, std::optional<int32_t> user,
-                                                              int length) {
+                                                              int length, const PersonalListCache* cache) {
   PersonalListSource source;
   if (!user) return source;
+  if (cache != nullptr) {
+    if (std::shared_ptr<const PersonalList> kept = cache->Find(*user, length)) {
+      source.list_ = std::move(kept);
+      return source;
+    }
+  }
   absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked =
       model.TopItemsForUser(*user, length, [](int32_t) { return false; });
   if (!ranked.ok()) return ranked.status();
-  source.list_.reserve(ranked->size());
+  auto list = std::make_shared<PersonalList>();
+  list->title_ids.reserve(ranked->size());
+  list->scores.reserve(ranked->size());
   for (const trainer::ScoredIndex& hit : *ranked) {
-    source.list_.push_back({.title_id = TitleAt(model, hit.index), .score = hit.score, .source = kName});
+    list->title_ids.push_back(TitleAt(model, hit.index));
+    list->scores.push_back(hit.score);
   }
+  if (cache != nullptr) cache->Put(*user, length, list);
+  source.list_ = std::move(list);
   return source;
 }
 
 absl::StatusOr<std::vector<serving::Candidate>> PersonalListSource::Fetch(int limit,
                                                                           const serving::CandidateFilter& filter) const {
   std::vector<serving::Candidate> candidates;
-  for (size_t i = static_cast<size_t>(std::max(start_, 0)); i < list_.size(); ++i) {
+  const std::vector<int64_t>& ids = list_->title_ids;
+  for (size_t i = static_cast<size_t>(std::max(start_, 0)); i < ids.size(); ++i) {
     if (static_cast<int>(candidates.size()) >= limit) break;
-    if (!filter.Rejects(list_[i].title_id)) candidates.push_back(list_[i]);
+    if (!filter.Rejects(ids[i])) candidates.push_back({.title_id = ids[i], .score = list_->scores[i], .source = kName});
   }
   return candidates;
 }
 
 std::optional<int> PersonalListSource::PositionOf(int64_t title_id) const {
-  for (size_t i = 0; i < list_.size(); ++i) {
-    if (list_[i].title_id == title_id) return static_cast<int>(i);
+  const std::vector<int64_t>& ids = list_->title_ids;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] == title_id) return static_cast<int>(i);
   }
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include "serving/candidate_source.h"
 #include "sessions/creator_index.h"
 #include "sessions/next_title_model.h"
+#include "sessions/personal_list_cache.h"
 #include "trainer/model.h"
 #include "trainer/random.h"
 
@@ -19,8 +20,10 @@ class PersonalListSource final : public serving::CandidateSource {
  public:
   static constexpr std::string_view kName = "personal_list";
 
-  // `user` is the model's index of the user; an empty list when the model does not know it.
-  static absl::StatusOr<PersonalListSource> Create(const trainer::Model& model, std::optional<int32_t> user, int length);
+  // `user` is the model's index of the user; an empty list when the model does not know it. With a
+  // cache (of this model's lists), a list computed before is reused and a new one is kept.
+  static absl::StatusOr<PersonalListSource> Create(const trainer::Model& model, std::optional<int32_t> user, int length,
+                                                   const PersonalListCache* cache = nullptr);
 
   std::string_view name() const override { return kName; }
   absl::StatusOr<std::vector<serving::Candidate>> Fetch(int limit, const serving::CandidateFilter& filter) const override;
@@ -28,10 +31,10 @@ class PersonalListSource final : public serving::CandidateSource {
   void set_start(int position) { start_ = position; }
   // The position of a title in the list.
   std::optional<int> PositionOf(int64_t title_id) const;
-  int size() const { return static_cast<int>(list_.size()); }
+  int size() const { return static_cast<int>(list_->title_ids.size()); }
 
  private:
-  std::vector<serving::Candidate> list_;
+  std::shared_ptr<const PersonalList> list_ = std::make_shared<const PersonalList>();
   int start_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -12,7 +13,9 @@ namespace vitrina::sessions {
 
 struct SessionKey {
   int64_t user_id = 0;
-  std::string session_id;
+  std::string session_id;  // empty: the user's implicit session
+
+  bool implicit() const { return session_id.empty(); }
 };
 
 // How long each part of the memory lives after its last write (the Redis keys' TTLs).
@@ -20,6 +23,13 @@ struct SessionTtls {
   absl::Duration session = absl::Hours(3);         // shown titles, history, tired buffers, steps
   absl::Duration creator_counts = absl::Hours(3);  // titles per creator in the session
   absl::Duration list_offset = absl::Hours(24);    // per user, across sessions
+  // An implicit session (no id given) ends after this long without a call: its memory lives
+  // min(session, idle_timeout).
+  absl::Duration idle_timeout = absl::Minutes(30);
+
+  absl::Duration SessionTtl(const SessionKey& key) const {
+    return key.implicit() ? std::min(session, idle_timeout) : session;
+  }
 
   friend bool operator==(const SessionTtls&, const SessionTtls&) = default;
 };

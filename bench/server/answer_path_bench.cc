@@ -3,6 +3,7 @@
 // (CPU time moves little when other processes share the cores, wall time does), so two builds of
 // the answer path can be compared on a busy machine.
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,7 +18,10 @@
 #include "fmt/format.h"
 #include "server/model_manager.h"
 #include "server/recommendation_engine.h"
+#include "cache/redis_endpoint.h"
+#include "sessions/failover_session_store.h"
 #include "sessions/in_process_session_store.h"
+#include "sessions/session_model.h"
 #include "sessions/next_title_service.h"
 #include "trainer/model_file.h"
 
@@ -75,6 +79,8 @@ int main(int argc, char** argv) {
   app.add_option("--model", model_path, "model file (.vtm) with its .popular.tsv and .cold-consumed.tsv")->required();
   app.add_option("--calls", calls, "calls per scenario");
   app.add_option("--users", users, "distinct users (and titles) asked, in turn");
+  std::string redis_url;
+  app.add_option("--redis-url", redis_url, "session memory in this Redis (redis://127.0.0.1:6379/0) instead of in-process");
   CLI11_PARSE(app, argc, argv);
 
   auto model = vitrina::trainer::LoadModel(model_path);
@@ -131,24 +137,45 @@ int main(int argc, char** argv) {
   Print("GetTitleRelevant", Time(calls, similar));
   Print("GetUserRecommendations, cold start", Time(calls, cold_start));
 
-  // Next-title calls of each shipped policy, sessions of 20 calls with the in-process store (what
-  // GetNextTitle will run; the creator index is built once per model, timed apart).
+  // Next-title calls of each shipped policy, sessions of 20 calls with the in-process store (or
+  // Redis): what GetNextTitle runs. The per-model parts are built once, timed apart.
   const auto index_start = std::chrono::steady_clock::now();
-  const vitrina::sessions::CreatorIndex creators(model_ref);
+  const vitrina::sessions::SessionModel session_model(served->model);  // what ModelManager builds per model
   const double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
-  const vitrina::sessions::EmbeddingNextTitles next_titles(model_ref);
   const auto blacklist_snapshot = blacklist->Snapshot();
-  const vitrina::sessions::PolicyInputs inputs{model_ref, creators, served->popular->ranking(), next_titles,
-                                               blacklist_snapshot.get()};
+  const vitrina::sessions::PolicyInputs inputs{model_ref,
+                                               session_model.creators(),
+                                               served->popular->ranking(),
+                                               session_model.next_titles(),
+                                               blacklist_snapshot.get(),
+                                               &session_model.personal_lists()};
+  std::unique_ptr<vitrina::cache::RedisConnectionPool> redis_pool;
+  if (!redis_url.empty()) {
+    auto endpoint = vitrina::cache::ParseRedisUrl(redis_url);
+    if (!endpoint.ok()) {
+      std::fprintf(stderr, "bad --redis-url\n");
+      return 1;
+    }
+    redis_pool = std::make_unique<vitrina::cache::RedisConnectionPool>(*endpoint, vitrina::cache::RedisTimeouts{}, 1);
+  }
   const vitrina::sessions::SessionsConfig& config = vitrina::sessions::DefaultSessionsConfig();
   auto policies = *vitrina::sessions::PolicySet::FromConfig(config);
-  fmt::print("\ncreator index built in {:.2f} s\n\n", index_seconds);
+  fmt::print("\nsession model (creator index) built in {:.2f} s; session memory: {}\n\n", index_seconds,
+             redis_pool ? "Redis" : "in-process");
   fmt::print("| next title, policy (k 1) | calls | wall p50 us | wall p99 us | wall mean us | CPU p50 us | CPU mean us |\n");
   fmt::print("|---|---|---|---|---|---|---|\n");
   const double consumed[] = {0.9, 0.5, 0.1, 0.75, 0.2};
   for (const auto& [name, spec] : config.policies) {
-    vitrina::sessions::InProcessSessionStore store(config.ttls);
-    vitrina::sessions::NextTitleService service(policies, store);
+    std::unique_ptr<vitrina::sessions::SessionStore> store;
+    if (redis_pool) {
+      store = std::make_unique<vitrina::sessions::FailoverSessionStore>(
+          std::make_unique<vitrina::sessions::RedisSessionStore>(*redis_pool, fmt::format("bench{}", getpid()),
+                                                                 config.ttls),
+          config.ttls, std::chrono::milliseconds(1000));
+    } else {
+      store = std::make_unique<vitrina::sessions::InProcessSessionStore>(config.ttls);
+    }
+    vitrina::sessions::NextTitleService service(policies, *store);
     std::optional<int64_t> previous;
     auto next = [&](int i) {
       vitrina::sessions::NextTitleRequest request;

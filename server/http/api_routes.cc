@@ -82,6 +82,19 @@ RouteHandler GetUserRecommendationsHandler(RecommenderCore& core) {
   };
 }
 
+template <class Request, class Response>
+using RecommenderCall = absl::StatusOr<Response> (RecommenderCore::*)(const Request&);
+
+// A Recommender call whose request is the JSON body.
+template <class Request, class Response>
+RouteHandler RecommenderBodyCall(RecommenderCore& core, RecommenderCall<Request, Response> call) {
+  return [&core, call](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
+    ASSIGN_OR_RETURN(Request message, ParseBody<Request>(request.body, Body::kRequired));
+    ASSIGN_OR_RETURN(Response response, (core.*call)(message));
+    return MessageReply(response);
+  };
+}
+
 RouteHandler TrainModelHandler(TrainingWaiter& trainings) {
   return [&trainings](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
     ASSIGN_OR_RETURN(v1::TrainModelRequest message, ParseBody<v1::TrainModelRequest>(request.body, Body::kOptional));
@@ -180,6 +193,10 @@ void AddApiRoutes(RouteTable& routes, RecommenderCore& recommender, AdminCore& a
   routes.Add({"GET", "/titles/recommendations", "GetUserRecommendations", kPublic,
               GetUserRecommendationsHandler(recommender)});
   routes.Add({"GET", "/titles/relevant", "GetTitleRelevant", kPublic, GetTitleRelevantHandler(recommender)});
+  routes.Add({"POST", "/titles/next", "GetNextTitle", kPublic,
+              RecommenderBodyCall(recommender, &RecommenderCore::GetNextTitle)});
+  routes.Add({"POST", "/sessions/end", "EndSession", kPublic,
+              RecommenderBodyCall(recommender, &RecommenderCore::EndSession)});
   routes.Add({"POST", "/interactions", "RecordInteraction", kAdmin,
               BodyCall(admin, &AdminCore::RecordInteraction, Body::kRequired)});
   routes.Add({"DELETE", "/admin/interactions", "DeleteInteractions", kAdmin, DeleteInteractionsHandler(admin)});

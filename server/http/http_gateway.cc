@@ -12,6 +12,7 @@
 #include "server/http/api_routes.h"
 #include "server/http/legacy_routes.h"
 #include "server/http/operations_routes.h"
+#include "server/http/session_routes.h"
 #include "spdlog/spdlog.h"
 
 namespace vitrina::server::http {
@@ -68,6 +69,7 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
       server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
+  AddSessionRoutes(routes_, recommender);
   AddOperationsRoutes(routes_, metrics_, std::move(collect_more_metrics), std::move(evaluate_health));
 
   const size_t threads = Threads(options);
@@ -75,6 +77,13 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
   // Bodies announcing a larger Content-Length are skipped unread by httplib (413 below); the
   // body reader enforces the same limit on chunked bodies, which httplib does not bound.
   server_->set_payload_max_length(max_body_bytes_);
+  // httplib writes a reply's headers and body in two writes: with Nagle on, the body waits for
+  // the client's delayed ACK of the headers (~40 ms per keep-alive request).
+  server_->set_tcp_nodelay(true);
+  // httplib closes a keep-alive connection after 5 requests by default: a player calling /next
+  // once per track would reconnect every fifth track. Idle connections still close after the
+  // keep-alive timeout (5 s), which frees their thread.
+  server_->set_keep_alive_max_count(1000);
   // httplib's default sets SO_REUSEPORT: a second server (say, an old instance still running)
   // would bind the same port without error and take a share of its connections. SO_REUSEADDR
   // alone still allows a restart while old connections sit in TIME_WAIT.

@@ -160,7 +160,7 @@ TEST(YamlDocumentationTest, TheReadmeExampleParses) {
   absl::StatusOr<PreparationConfig> preparation =
       PreparationConfig::FromYaml(example["preparation"]);
   ASSERT_TRUE(preparation.ok()) << preparation.status();
-  EXPECT_EQ(preparation->interaction_rules.size(), 4u);
+  EXPECT_EQ(preparation->interaction_rules.size(), 5u);  // rating, view, bookmark, play, purchase
 }
 
 }  // namespace

@@ -298,6 +298,19 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         # The README records this interaction just before deleting it.
         self.assertGreaterEqual(int(response.get("deleted", "0")), 1, response)
 
+    def check_next_title(self, request, response):
+        items = response.get("items", [])
+        self.assertEqual(len(items), request.get("k", 1), response)
+        self.assertEqual(response.get("policy"), request.get("policy", "memory_hybrid"))
+        self.assertNotIn(response.get("branch"), (None, "", "none"), response)
+        self.assertIn("model_id", response)
+        self.assertEqual(response.get("session_id"), request.get("session_id"))
+        for item in items:
+            self.assertNotEqual(item["title_id"], str(request.get("previous_title_id")), response)
+            self.assertGreater(item.get("probability", 0), 0, item)
+            self.assertLessEqual(item["probability"], 1, item)
+            self.assertTrue(item.get("source"), item)
+
     def check_health(self, request, response):
         self.assertEqual(response.get("status"), "SERVING")
 
@@ -310,6 +323,8 @@ RESPONSE_CHECKS = {
     "vitrina.v1.Recommender/GetUserRecommendations": ReadmeGrpcurlTest.check_recommendations,
     "vitrina.v1.Recommender/GetTitleRelevant": ReadmeGrpcurlTest.check_recommendations,
     "vitrina.v1.Recommender/TrainModel": ReadmeGrpcurlTest.check_training,
+    "vitrina.v1.Recommender/GetNextTitle": ReadmeGrpcurlTest.check_next_title,
+    "vitrina.v1.Recommender/EndSession": ReadmeGrpcurlTest.check_empty,
     "vitrina.v1.Admin/ListModels": ReadmeGrpcurlTest.check_model_list,
     "vitrina.v1.Admin/GetModel": ReadmeGrpcurlTest.check_model,
     "vitrina.v1.Admin/ActivateModel": ReadmeGrpcurlTest.check_activation,

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+
+#include "fmt/format.h"
 
 #include "tests/serving/tiny_model.h"
 
@@ -94,6 +98,57 @@ TEST_F(CreatorIndexTest, TheCreatorTermChangesTheOrder) {
   auto filtered = index.TopBlended(title_1, 0.9, 1, [&](int32_t i) { return i == *model_->ItemIndex(3); });
   ASSERT_EQ(filtered.size(), 1u);
   EXPECT_EQ(filtered[0].index, *model_->ItemIndex(4));
+}
+
+// On a catalog large enough for the shortlist (the title-cosine best 300, ranked by the blend),
+// the answer equals the blend computed over every title when no title beyond the shortlist can
+// reach the k best (here, as with trained embeddings, the k best cosines are far above the
+// 300th), and k 400 (no shortlist: the catalog is not 4 x 1600 titles) is the full ranking.
+TEST(CreatorIndexLargeTest, TheShortlistGivesTheExactBlendRanking) {
+  constexpr int kTitles = 6000, kDims = 8, kCreators = 60;
+  std::mt19937 random(5);
+  std::normal_distribution<float> normal;
+  serving::testing::TinyModelSpec spec;
+  spec.components = kDims;
+  spec.user_ids = {1};
+  spec.user_vectors = {Vector(kDims, 1.0f)};
+  std::vector<Vector> creator_vectors(kCreators, Vector(kDims));
+  for (int c = 0; c < kCreators; ++c) {
+    for (float& x : creator_vectors[c]) x = normal(random);
+    spec.creator_vectors[fmt::format("c{}", c)] = creator_vectors[c];
+  }
+  std::vector<Vector> representation(kTitles, Vector(kDims));
+  for (int t = 0; t < kTitles; ++t) {
+    spec.title_ids.push_back(t);
+    Vector title(kDims);
+    for (float& x : title) x = normal(random);
+    spec.title_vectors.push_back(title);
+    const int creator = t % kCreators;
+    spec.creators[t] = {fmt::format("c{}", creator)};
+    for (int d = 0; d < kDims; ++d) representation[t][d] = title[d] + creator_vectors[creator][d];
+  }
+  const trainer::Model model = serving::testing::MakeTinyModel(spec);
+  const CreatorIndex index(model);
+  for (int k : {1, 10, 400}) {
+    for (int64_t title : {0, 17, 5999}) {
+      SCOPED_TRACE(fmt::format("k {} title {}", k, title));
+      const auto excluded = [&](int32_t i) { return *model.ItemId(i) % 7 == 3; };
+      std::vector<std::pair<double, int64_t>> expected;
+      for (int64_t other = 0; other < kTitles; ++other) {
+        if (other == title || other % 7 == 3) continue;
+        const double blend = 0.9 * Cosine(representation[title], representation[other]) +
+                             0.1 * Cosine(creator_vectors[title % kCreators], creator_vectors[other % kCreators]);
+        expected.emplace_back(-blend, other);
+      }
+      std::sort(expected.begin(), expected.end());
+      std::vector<trainer::ScoredIndex> ranked = index.TopBlended(*model.ItemIndex(title), 0.9, k, excluded);
+      ASSERT_EQ(ranked.size(), static_cast<size_t>(k));
+      for (int i = 0; i < k; ++i) {
+        EXPECT_EQ(*model.ItemId(ranked[i].index), expected[i].second) << "rank " << i;
+        EXPECT_NEAR(ranked[i].score, -expected[i].first, 1e-4) << "rank " << i;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -113,5 +113,19 @@ TEST_F(InProcessSessionStoreTest, ExpiredEntriesAreSweptAsTheShardIsWritten) {
   EXPECT_EQ(store_.size(), 1u);
 }
 
+TEST_F(InProcessSessionStoreTest, AnImplicitSessionEndsAfterTheIdleTimeoutAnExplicitOneLives) {
+  const SessionKey implicit{7, ""};
+  Show(implicit, 1, "x");
+  Show(key_, 2, "y");
+  now_ += ttls_.idle_timeout - absl::Seconds(1);
+  EXPECT_EQ(store_.Load(implicit)->shown().size(), 1u);  // not idle long enough yet
+  Show(implicit, 3, "x");                                 // a call restarts the idle clock
+  now_ += ttls_.idle_timeout - absl::Seconds(1);
+  EXPECT_EQ(store_.Load(implicit)->shown().size(), 2u);
+  now_ += absl::Seconds(2);
+  EXPECT_TRUE(store_.Load(implicit)->shown().empty());
+  EXPECT_EQ(store_.Load(key_)->shown().size(), 1u);  // explicit sessions live session_ttl
+}
+
 }  // namespace
 }  // namespace vitrina::sessions

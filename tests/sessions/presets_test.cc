@@ -325,5 +325,35 @@ TEST_F(PresetsTest, BadRequestsNameTheField) {
   EXPECT_TRUE(state.delta().empty());  // a refused call changes nothing
 }
 
+// The server keeps each user's personal list per model; what it answers must not change.
+TEST_F(PresetsTest, KeptPersonalListsChangeNoAnswer) {
+  for (const char* name : {"memory_hybrid", "improved_indexed"}) {
+    SCOPED_TRACE(name);
+    const NextTitlePolicy policy(testing::ShippedPreset(name), 7);
+    PersonalListCache lists;
+    PolicyInputs cached = world_.inputs();
+    cached.personal_lists = &lists;
+    testing::FakeSessionStore plain_store, cached_store;
+    std::optional<int64_t> previous_plain, previous_cached;
+    const double consumed[] = {0.9, 0.5, 0.1, 0.75, 0.2};
+    for (int step = 0; step < 25; ++step) {
+      auto ask = [&](testing::FakeSessionStore& store, const PolicyInputs& inputs, std::optional<int64_t>& previous) {
+        NextTitleRequest request;
+        request.session_id = "s";
+        request.previous_title_id = previous;
+        if (previous) request.consumed = consumed[step % 5];
+        SessionState state = *store.Load({0, "s"});
+        absl::StatusOr<NextTitleAnswer> answer = policy.Next(request, inputs, state);
+        EXPECT_TRUE(store.Save({0, "s"}, state.delta()).ok());
+        previous = answer.ok() && !answer->items.empty() ? std::optional(answer->items[0].title_id) : std::nullopt;
+        return previous.value_or(-1);
+      };
+      EXPECT_EQ(ask(plain_store, world_.inputs(), previous_plain), ask(cached_store, cached, previous_cached))
+          << "step " << step;
+    }
+    EXPECT_NE(lists.Find(0, testing::ShippedPreset(name).list_length), nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace vitrina::sessions

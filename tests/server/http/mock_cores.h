@@ -13,6 +13,8 @@ class MockRecommenderCore : public RecommenderCore {
               (const v1::GetUserRecommendationsRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::RecommendationsResponse>, GetTitleRelevant, (const v1::GetTitleRelevantRequest&),
               (override));
+  MOCK_METHOD(absl::StatusOr<v1::GetNextTitleResponse>, GetNextTitle, (const v1::GetNextTitleRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::EndSessionResponse>, EndSession, (const v1::EndSessionRequest&), (override));
   MOCK_METHOD(void, TrainModel, (const v1::TrainModelRequest&, TrainDone), (override));
 };
 

@@ -1,0 +1,22 @@
+#include "server/session_feedback.h"
+
+#include "registry/unix_time.h"
+
+namespace vitrina::server {
+
+void SessionFeedback::Record(int64_t user_id, int64_t title_id, double consumed) {
+  registry::HotInteraction interaction;
+  interaction.user_id = user_id;
+  interaction.title_id = title_id;
+  interaction.type = type_;
+  interaction.value = consumed;
+  interaction.timestamp = registry::UnixNow();
+  if (absl::Status stored = store_.Append(interaction); !stored.ok()) {
+    failures_.Report(std::string_view(stored.message().data(), stored.message().size()));
+    return;
+  }
+  recent_.Add(user_id, title_id, interaction.timestamp);
+  cache_.InvalidateUser(user_id);
+}
+
+}  // namespace vitrina::server

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "cache/result_cache.h"
+#include "cache/throttled_warning.h"
+#include "registry/hot_interaction_store.h"
+#include "server/recent_consumption.h"
+
+namespace vitrina::server {
+
+// Records what a session reports (the previous title and the share of it consumed) as an
+// interaction of type sessions.feedback_type, the way RecordInteraction does: into the
+// hot-interaction store (trainings, full and incremental, learn from it), into the recent
+// consumption (the user's seen set), and the user's cached answers are dropped.
+class SessionFeedback {
+ public:
+  SessionFeedback(registry::HotInteractionStore& store, RecentConsumption& recent, cache::ResultCache& cache,
+                  std::string type)
+      : store_(store), recent_(recent), cache_(cache), type_(std::move(type)) {}
+
+  // A failed write is logged (rate limited) and does not fail the call: the listener's next title
+  // matters more than one lost training example.
+  void Record(int64_t user_id, int64_t title_id, double consumed);
+
+  const std::string& type() const { return type_; }
+
+ private:
+  registry::HotInteractionStore& store_;
+  RecentConsumption& recent_;
+  cache::ResultCache& cache_;
+  const std::string type_;
+  cache::ThrottledWarning failures_{"session feedback", std::chrono::seconds(10)};
+};
+
+}  // namespace vitrina::server
