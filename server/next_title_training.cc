@@ -13,6 +13,7 @@
 #include "data/prepare_dataset.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
+#include "server/training_deadline.h"
 #include "server/training_params.h"
 #include "server/training_runner.h"
 #include "spdlog/spdlog.h"
@@ -79,8 +80,7 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::RunNextTitle(const registry::Job
                                                              const v1::TrainingParams& params,
                                                              const Progress& on_epoch) const {
   const auto started = std::chrono::steady_clock::now();
-  const int max_wall_seconds = config_.training.limits.max_wall_seconds;
-  const auto deadline = started + std::chrono::seconds(max_wall_seconds);
+  TrainingDeadline deadline(started, config_.training.limits.max_wall_seconds, "the active next-title model");
   const registry::UnixSeconds as_of = registry::UnixNow();
 
   ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(config_.data_source));
@@ -119,30 +119,12 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::RunNextTitle(const registry::Job
                job.id, transitions->sessions, transitions->train.size(), data.train.size(), data.test.size(),
                data.dataset.items().n_entities(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (std::chrono::steady_clock::now() >= deadline) {
-    return absl::DeadlineExceededError(fmt::format(
-        "stopped before the first epoch: the job ran longer than training.limits.max_wall_seconds ({} s)",
-        max_wall_seconds));
-  }
+  RETURN_IF_ERROR(deadline.CheckBeforeFirstEpoch());
 
-  trainer::FitOptions options;
-  options.epochs = params.epochs();
-  options.threads = params.threads();
-  std::optional<std::string> out_of_time;
-  options.on_epoch = [&](const trainer::EpochReport& report) {
-    if (!on_epoch(report.epoch + 1, report.epochs)) return false;
-    if (std::chrono::steady_clock::now() < deadline) return true;
-    out_of_time = fmt::format("after epoch {} of {}", report.epoch + 1, report.epochs);
-    return false;
-  };
+  const trainer::FitOptions options = deadline.FitOptions(params.epochs(), params.threads(), on_epoch);
   const int k = config_.training.eval_k;
   absl::StatusOr<FittedNextTitleModel> fitted = FitNextTitleModel(data, ToHyperparameters(params), options, k);
-  if (out_of_time) {
-    return absl::DeadlineExceededError(fmt::format(
-        "stopped {}: the job ran longer than training.limits.max_wall_seconds ({} s); the active next-title model "
-        "keeps serving",
-        *out_of_time, max_wall_seconds));
-  }
+  RETURN_IF_ERROR(deadline.StoppedFit());
   RETURN_IF_ERROR(fitted.status());
 
   v1::Metrics metrics;

@@ -11,6 +11,7 @@
 #include "data/prepare_dataset.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
+#include "server/training_deadline.h"
 #include "server/training_params.h"
 #include "spdlog/spdlog.h"
 #include "trainer/evaluation.h"
@@ -100,13 +101,6 @@ void IgnoreSampleWeightsForKos(int64_t job_id, trainer::Interactions& positives)
                job_id, weighted, positives.size());
 }
 
-absl::Status WallTimeExceeded(int max_wall_seconds, const std::string& when) {
-  return absl::DeadlineExceededError(
-      fmt::format("stopped {}: the job ran longer than training.limits.max_wall_seconds ({} s); the active model "
-                  "keeps serving",
-                  when, max_wall_seconds));
-}
-
 v1::Metrics ToProto(const trainer::EvaluationSummary& summary, int k) {
   v1::Metrics metrics;
   metrics.set_precision_at_k(summary.precision_at_k);
@@ -121,8 +115,7 @@ v1::Metrics ToProto(const trainer::EvaluationSummary& summary, int k) {
 
 absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& job, const Progress& on_epoch) const {
   const auto started = std::chrono::steady_clock::now();
-  const int max_wall_seconds = config_.training.limits.max_wall_seconds;
-  const auto deadline = started + std::chrono::seconds(max_wall_seconds);
+  TrainingDeadline deadline(started, config_.training.limits.max_wall_seconds, "the active model");
   v1::TrainingParams requested;
   RETURN_IF_ERROR(FromJson(job.spec.params_json, &requested));
   v1::TrainingParams params = MergeTrainingParams(config_.training.defaults, requested);
@@ -172,20 +165,9 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
                input.positives.size(), train.size(), test.size(), input.dataset.users().n_entities(),
                input.dataset.items().n_entities(), prepare_seconds);
 
-  if (std::chrono::steady_clock::now() >= deadline) return WallTimeExceeded(max_wall_seconds, "before the first epoch");
+  RETURN_IF_ERROR(deadline.CheckBeforeFirstEpoch());
 
-  trainer::FitOptions options;
-  options.epochs = params.epochs();
-  options.threads = params.threads();
-  // The trainer logs each epoch itself; the job records its progress. Both a cancellation and
-  // the wall-time limit stop the fit at the end of an epoch.
-  std::optional<std::string> out_of_time;
-  options.on_epoch = [&](const trainer::EpochReport& report) {
-    if (!on_epoch(report.epoch + 1, report.epochs)) return false;
-    if (std::chrono::steady_clock::now() < deadline) return true;
-    out_of_time = fmt::format("after epoch {} of {}", report.epoch + 1, report.epochs);
-    return false;
-  };
+  const trainer::FitOptions options = deadline.FitOptions(params.epochs(), params.threads(), on_epoch);
   absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");
   if (incremental) {
     model = *parent->model;
@@ -194,7 +176,7 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   }
   absl::Status fitted =
       incremental ? model->FitPartial(input.dataset, train, options) : model->Fit(input.dataset, train, options);
-  if (out_of_time) return WallTimeExceeded(max_wall_seconds, *out_of_time);
+  RETURN_IF_ERROR(deadline.StoppedFit());
   RETURN_IF_ERROR(fitted);
   RETURN_IF_ERROR(model->SetConsumedItems(incremental ? MergeConsumed(*parent->model, input.consumed)
                                                       : input.consumed.ToCsr()));
