@@ -17,17 +17,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class SessionsEndToEndTest : public ::testing::Test {
+class SessionsEndToEndTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = TestServer::Start(TestServer::SmallConfig(dir_->path())).release();
-    ASSERT_NE(server_, nullptr);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
 
   static grpc::Status Next(const v1::GetNextTitleRequest& request, v1::GetNextTitleResponse* response) {
     grpc::ClientContext context;
@@ -60,11 +51,7 @@ class SessionsEndToEndTest : public ::testing::Test {
     return count.getColumn(0).getInt64();
   }
 
-  static TempDir* dir_;
-  static TestServer* server_;
 };
-TempDir* SessionsEndToEndTest::dir_ = nullptr;
-TestServer* SessionsEndToEndTest::server_ = nullptr;
 
 TEST_F(SessionsEndToEndTest, EveryShippedPolicyAnswersASessionWithoutRepeatingItself) {
   int64_t user = 10;

@@ -17,17 +17,8 @@
 namespace vitrina::server::testing {
 namespace {
 
-class EndToEndTest : public ::testing::Test {
+class EndToEndTest : public SharedServerTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    server_ = TestServer::Start(TestServer::SmallConfig(dir_->path())).release();
-    ASSERT_NE(server_, nullptr);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
 
   static v1::RecommendationsResponse Recommend(int64_t user, int k, grpc::Status* status = nullptr,
                                                std::vector<int64_t> exclude = {}) {
@@ -49,11 +40,7 @@ class EndToEndTest : public ::testing::Test {
     return titles;
   }
 
-  static TempDir* dir_;
-  static TestServer* server_;
 };
-TempDir* EndToEndTest::dir_ = nullptr;
-TestServer* EndToEndTest::server_ = nullptr;
 
 TEST_F(EndToEndTest, HealthIsServingOnceTheFirstModelIsLoaded) {
   grpc::ClientContext context;

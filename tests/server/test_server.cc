@@ -53,4 +53,25 @@ void TestServer::Stop() {
 
 TestServer::~TestServer() { Stop(); }
 
+TempDir* SharedServerTest::dir_ = nullptr;
+TestServer* SharedServerTest::server_ = nullptr;
+
+void SharedServerTest::StartSharedServer(const std::function<void(ServerConfig&)>& configure) {
+  dir_ = new TempDir();
+  ServerConfig config = TestServer::SmallConfig(dir_->path());
+  if (configure) configure(config);
+  server_ = TestServer::Start(config).release();
+  ASSERT_NE(server_, nullptr);
+  if (!config.http_listen.empty()) {
+    ASSERT_GT(server_->app().http_port(), 0);
+  }
+}
+
+void SharedServerTest::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+  delete dir_;
+  dir_ = nullptr;
+}
+
 }  // namespace vitrina::server::testing

@@ -3,9 +3,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "gtest/gtest.h"
 #include "server/application.h"
 #include "tests/testing/temp_dir.h"
 #include "vitrina/v1/admin.grpc.pb.h"
@@ -40,5 +42,19 @@ class TestServer {
 };
 
 using ::vitrina::testing::TempDir;
+
+// A test suite whose tests share one server on a small demo catalog, started once per suite
+// (gtest runs suites one after the other, so the suites deriving from this one never overlap).
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { StartSharedServer(); }
+  static void TearDownTestSuite();
+  // Starts the suite's server on SmallConfig after `configure` changed it; with HTTP configured
+  // (`http_listen`), also checks that the gateway listens.
+  static void StartSharedServer(const std::function<void(ServerConfig&)>& configure = {});
+
+  static TempDir* dir_;
+  static TestServer* server_;
+};
 
 }  // namespace vitrina::server::testing

@@ -34,20 +34,13 @@ std::vector<int64_t> TitleIds(const v1::RecommendationsResponse& response) {
   return ids;
 }
 
-class HttpEndToEndTest : public ::testing::Test {
+class HttpEndToEndTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    ServerConfig config = TestServer::SmallConfig(dir_->path());
-    config.http_listen = "127.0.0.1:0";
-    config.admin_token = kToken;
-    server_ = TestServer::Start(config).release();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(server_->app().http_port(), 0);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
+    StartSharedServer([](ServerConfig& config) {
+      config.http_listen = "127.0.0.1:0";
+      config.admin_token = kToken;
+    });
   }
 
   void SetUp() override {
@@ -87,12 +80,8 @@ class HttpEndToEndTest : public ::testing::Test {
     return ParsePrometheusText(response.body);
   }
 
-  static TempDir* dir_;
-  static TestServer* server_;
   std::unique_ptr<httplib::Client> client_;
 };
-TempDir* HttpEndToEndTest::dir_ = nullptr;
-TestServer* HttpEndToEndTest::server_ = nullptr;
 
 TEST_F(HttpEndToEndTest, RecommendationsAreKPersonalTitlesInJson) {
   httplib::Response response = Get("/titles/recommendations?user_id=7&k=7");

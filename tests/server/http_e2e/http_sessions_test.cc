@@ -18,19 +18,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class HttpSessionsTest : public ::testing::Test {
+class HttpSessionsTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    ServerConfig config = TestServer::SmallConfig(dir_->path());
-    config.http_listen = "127.0.0.1:0";
-    server_ = TestServer::Start(config).release();
-    ASSERT_NE(server_, nullptr);
-    ASSERT_GT(server_->app().http_port(), 0);
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
+    StartSharedServer([](ServerConfig& config) { config.http_listen = "127.0.0.1:0"; });
   }
 
   void SetUp() override {
@@ -55,12 +46,8 @@ class HttpSessionsTest : public ::testing::Test {
     return answer.items_size() > 0 ? answer.items(0).title_id() : 0;
   }
 
-  static TempDir* dir_;
-  static TestServer* server_;
   std::unique_ptr<httplib::Client> client_;
 };
-TempDir* HttpSessionsTest::dir_ = nullptr;
-TestServer* HttpSessionsTest::server_ = nullptr;
 
 TEST_F(HttpSessionsTest, NextAnswersTheUserAndATrackAsJsonIntegers) {
   const int64_t track = SomeTitle();
