@@ -213,10 +213,10 @@ HealthReport Application::Parts::EvaluateHealth() {
   HealthReport health;
   health.model_serving = holder.Current() != nullptr;
   std::vector<std::string> details;
-  if (std::string note = holder.Note(); !note.empty()) {
-    details.push_back(std::move(note));
-  } else if (!health.model_serving) {
-    details.push_back("no model is serving yet: the first training has not finished");
+  if (!health.model_serving) {
+    details.push_back(holder.NothingServesReason());
+  } else if (std::string note = holder.Note(); !note.empty()) {
+    details.push_back(std::move(note));  // a fallback model serves in place of the registry's active one
   }
   if (absl::Status file = database->CheckFileIdentity(); !file.ok()) {
     health.registry_intact = false;

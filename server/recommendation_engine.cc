@@ -16,14 +16,6 @@
 namespace vitrina::server {
 namespace {
 
-// Unavailable, with the holder's note when start-up left one (a model that failed to load, no
-// training coming), else the usual reason: the first training is still running.
-absl::Status NothingServes(const ModelHolder& holder) {
-  std::string note = holder.Note();
-  return absl::UnavailableError(note.empty() ? "no model is serving yet: the first training has not finished"
-                                             : std::move(note));
-}
-
 std::span<const int64_t> Ids(const google::protobuf::RepeatedField<int64_t>& ids) {
   return {ids.data(), static_cast<size_t>(ids.size())};
 }
@@ -48,7 +40,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
 
   std::shared_ptr<const ServedModel> served = models_.Current();
-  if (served == nullptr) return NothingServes(models_);
+  if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, user_id);
   const trainer::Model& model = *served->model;
@@ -86,7 +78,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   if (!k.ok()) return k.status();
   if (request.title_id() < 0) return absl::InvalidArgumentError("title_id must be a catalog id (>= 0)");
   std::shared_ptr<const ServedModel> served = models_.Current();
-  if (served == nullptr) return NothingServes(models_);
+  if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   const trainer::Model& model = *served->model;
   std::optional<int32_t> item = model.ItemIndex(request.title_id());
   if (!item) return absl::NotFoundError(fmt::format("unknown title {}", request.title_id()));

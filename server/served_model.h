@@ -47,6 +47,12 @@ class ModelHolder {
     std::lock_guard lock(note_mutex_);
     return note_;
   }
+  // Why no model serves, for UNAVAILABLE answers and health: the note when start-up left one (a
+  // model that failed to load, no training coming), else the usual reason.
+  std::string NothingServesReason() const {
+    std::string note = Note();
+    return note.empty() ? "no model is serving yet: the first training has not finished" : note;
+  }
   // Sets the note only while nothing serves, so that it never outlives a model swapped in
   // meanwhile (e.g. by a training that finished at once).
   void SetNoteWhileEmpty(std::string note) {

@@ -47,9 +47,7 @@ absl::Status ValidFeedback(std::string_view title_field, bool has_title, int64_t
 
 absl::StatusOr<std::shared_ptr<const ServedModel>> Serving(const ModelHolder& models) {
   std::shared_ptr<const ServedModel> served = models.Current();
-  if (served == nullptr || served->sessions == nullptr) {
-    return absl::UnavailableError("no model is serving yet: the first training has not finished");
-  }
+  if (served == nullptr || served->sessions == nullptr) return absl::UnavailableError(models.NothingServesReason());
   return served;
 }
 
