@@ -6,7 +6,6 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/json_codec.h"
-#include "common/parse_number.h"
 
 namespace vitrina::server::http {
 namespace {
@@ -25,19 +24,6 @@ absl::StatusOr<Request> ParseBody(const std::string& body, Body presence) {
   }
   RETURN_IF_ERROR(ParseJson(body, message));
   return message;
-}
-
-absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view name) {
-  auto it = request.path_params.find(name);
-  if (it == request.path_params.end()) {
-    return absl::InternalError(fmt::format("route pattern has no '{{{}}}' segment", name));
-  }
-  std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
-  if (!id) {
-    return absl::InvalidArgumentError(
-        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, common::EchoForMessage(it->second)));
-  }
-  return *id;
 }
 
 template <class Request, class Response>

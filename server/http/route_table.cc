@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/echo_for_message.h"
+#include "common/parse_number.h"
+#include "fmt/format.h"
+
 namespace vitrina::server::http {
 namespace {
 
@@ -70,6 +74,19 @@ RouteTable::Lookup RouteTable::Find(std::string_view method, std::string_view pa
     if (answers_head) allow("HEAD");
   }
   return lookup;
+}
+
+absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view name) {
+  auto it = request.path_params.find(name);
+  if (it == request.path_params.end()) {
+    return absl::InternalError(fmt::format("route pattern has no '{{{}}}' segment", name));
+  }
+  std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
+  if (!id) {
+    return absl::InvalidArgumentError(
+        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, common::EchoForMessage(it->second)));
+  }
+  return *id;
 }
 
 }  // namespace vitrina::server::http

@@ -22,6 +22,10 @@ struct RouteRequest {
   PathParams path_params;
 };
 
+// The `{name}` segment of the request's path as an int64: InvalidArgument (quoting at most 64 bytes
+// of it) when it is not one.
+absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view name);
+
 using RouteHandler = std::function<absl::StatusOr<HttpReply>(const RouteRequest&)>;
 
 enum class Access {

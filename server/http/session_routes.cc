@@ -5,7 +5,6 @@
 
 #include <cmath>
 
-#include "common/parse_number.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 
@@ -59,19 +58,9 @@ absl::StatusOr<Played> ParsePlayed(const std::string& text) {
   return played;
 }
 
-absl::StatusOr<int64_t> PathUser(const RouteRequest& request) {
-  auto it = request.path_params.find("user");
-  if (it == request.path_params.end()) return absl::InternalError("route pattern has no '{user}' segment");
-  std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
-  if (!id) {
-    return absl::InvalidArgumentError(fmt::format("path parameter 'user' must be a 64-bit integer, got '{}'", it->second));
-  }
-  return *id;
-}
-
 RouteHandler NextHandler(RecommenderCore& core) {
   return [&core](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
-    ASSIGN_OR_RETURN(int64_t user, PathUser(request));
+    ASSIGN_OR_RETURN(int64_t user, PathId(request, "user"));
     ASSIGN_OR_RETURN(Played played, ParsePlayed(request.body));
     v1::GetNextTitleRequest message;
     message.set_user_id(user);
@@ -89,7 +78,7 @@ RouteHandler NextHandler(RecommenderCore& core) {
 
 RouteHandler LastHandler(RecommenderCore& core) {
   return [&core](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
-    ASSIGN_OR_RETURN(int64_t user, PathUser(request));
+    ASSIGN_OR_RETURN(int64_t user, PathId(request, "user"));
     ASSIGN_OR_RETURN(Played played, ParsePlayed(request.body));
     v1::EndSessionRequest message;
     message.set_user_id(user);
