@@ -1,5 +1,7 @@
 #include "simulation/report.h"
 
+#include <nlohmann/json.hpp>
+
 #include "fmt/format.h"
 
 namespace vitrina::simulation {
@@ -14,21 +16,10 @@ std::string Interval(const MeanInterval& interval) {
   return fmt::format("{:.3f} [{:.3f}, {:.3f}]", interval.mean, interval.Low(), interval.High());
 }
 
-// ASCII-only JSON string: a server's error body can hold any byte, and the output must stay JSON.
+// An ASCII-only JSON string (nlohmann escapes non-ASCII as \uXXXX): a server's error body can hold
+// any byte, so invalid UTF-8 becomes U+FFFD and the output stays JSON.
 std::string Quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte >= 0x7F) {
-      out += fmt::format("\\u{:04x}", byte < 0x80 ? byte : 0xFFFD);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  return nlohmann::json(text).dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
 }
 
 std::string Number(double value) { return fmt::format("{:.6g}", value); }

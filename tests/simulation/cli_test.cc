@@ -1,6 +1,7 @@
 // Runs the real vitrina-simulate binary against an in-test server of the classic next-track
 // protocol (a test double: the real server's /next is not needed to check the simulator).
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -20,7 +21,6 @@
 #include "data/sqlite_data_source.h"
 #include "fmt/format.h"
 #include "httplib.h"
-#include "simulation/json_value.h"
 #include "tests/testing/local_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -28,6 +28,10 @@ namespace vitrina::simulation {
 namespace {
 
 using ::vitrina::testing::CommandResult;
+using Json = nlohmann::json;
+
+// A JSON text parsed without exceptions: a discarded value (`is_discarded()`) when it is not JSON.
+Json ParseReport(const std::string& text) { return Json::parse(text, nullptr, /*allow_exceptions=*/false); }
 
 // The classic protocol with a few fixed policies, chosen by ?policy=:
 //   interest: the catalog's next title (by id) sharing the session's start title's first genre,
@@ -80,11 +84,10 @@ class ClassicProtocolDouble {
   void Next(const httplib::Request& request, httplib::Response& response) {
     const int64_t user = std::stoll(request.matches[1]);
     const std::string policy = request.get_param_value("policy");
-    absl::StatusOr<JsonValue> body = ParseJsonValue(request.body);
-    const JsonValue* track = body.ok() ? body->Find("track") : nullptr;
-    const JsonValue* time = body.ok() ? body->Find("time") : nullptr;
-    if (track == nullptr || track->kind != JsonValue::Kind::kInteger || time == nullptr ||
-        time->number < 0 || time->number > 1) {
+    const Json body = ParseReport(request.body);
+    const bool well_formed = body.is_object() && body.contains("track") && body["track"].is_number_integer() &&
+                             body.contains("time") && body["time"].is_number();
+    if (!well_formed || body["time"].get<double>() < 0 || body["time"].get<double>() > 1) {
       response.status = 400;
       response.set_content(R"({"code": 3, "message": "bad body"})", "application/json");
       return;
@@ -94,8 +97,8 @@ class ClassicProtocolDouble {
     std::string extra;
     if (policy == "interest") {
       Session& session = sessions_[{policy, user}];
-      if (session.genre.empty()) session.genre = Find(track->integer)->genres.front();
-      session.answered.insert(track->integer);
+      if (session.genre.empty()) session.genre = Find(body["track"].get<int64_t>())->genres.front();
+      session.answered.insert(body["track"].get<int64_t>());
       for (const data::TitleRecord& title : titles_) {
         if (title.available && !session.answered.count(title.id) &&
             std::find(title.genres.begin(), title.genres.end(), session.genre) != title.genres.end()) {
@@ -191,9 +194,9 @@ int ClosedLoopbackPort() {
   return port;
 }
 
-const JsonValue& PolicyNamed(const JsonValue& report, const std::string& name) {
-  for (const JsonValue& policy : report.Find("policies")->array) {
-    if (policy.Find("policy")->string == name) return policy;
+const Json& PolicyNamed(const Json& report, const std::string& name) {
+  for (const Json& policy : report.at("policies")) {
+    if (policy.at("policy").get<std::string>() == name) return policy;
   }
   ADD_FAILURE() << "no policy " << name;
   return report;
@@ -203,31 +206,31 @@ TEST_F(SimulateCliTest, RanksTheInterestPolicyAboveRandomWithSeparateIntervals) 
   const CommandResult run = Run(Http() + " --policies interest,random --sessions 300 --users 100 "
                                      "--concurrency 2 --seed 7 --json");
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
-  absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
-  ASSERT_TRUE(report.ok()) << report.status().message() << "\n" << run.out;
-  EXPECT_EQ(report->Find("failed_calls")->integer, 0);
-  const JsonValue& interest = PolicyNamed(*report, "interest");
-  const JsonValue& random = PolicyNamed(*report, "random");
-  for (const JsonValue* policy : {&interest, &random}) {
-    EXPECT_EQ(policy->Find("sessions")->integer, 300);
-    EXPECT_EQ(policy->Find("failed")->integer, 0);
-    EXPECT_GE(policy->Find("next_calls")->integer, 300);
-    EXPECT_GT(policy->Find("next_p99_ms")->number, 0);
-    EXPECT_GE(policy->Find("next_p99_ms")->number, policy->Find("next_p50_ms")->number);
+  const Json report = ParseReport(run.out);
+  ASSERT_FALSE(report.is_discarded()) << run.out;
+  EXPECT_EQ(report.at("failed_calls").get<int64_t>(), 0);
+  const Json& interest = PolicyNamed(report, "interest");
+  const Json& random = PolicyNamed(report, "random");
+  for (const Json* policy : {&interest, &random}) {
+    EXPECT_EQ(policy->at("sessions").get<int64_t>(), 300);
+    EXPECT_EQ(policy->at("failed").get<int64_t>(), 0);
+    EXPECT_GE(policy->at("next_calls").get<int64_t>(), 300);
+    EXPECT_GT(policy->at("next_p99_ms").get<double>(), 0);
+    EXPECT_GE(policy->at("next_p99_ms").get<double>(), policy->at("next_p50_ms").get<double>());
   }
-  const JsonValue& good = *interest.Find("consumed_per_session");
-  const JsonValue& bad = *random.Find("consumed_per_session");
-  EXPECT_GT(good.Find("ci95_low")->number, bad.Find("ci95_high")->number)
-      << "interest " << good.Find("mean")->number << ", random " << bad.Find("mean")->number;
-  EXPECT_GT(interest.Find("titles_per_session")->number, random.Find("titles_per_session")->number);
+  const Json& good = interest.at("consumed_per_session");
+  const Json& bad = random.at("consumed_per_session");
+  EXPECT_GT(good.at("ci95_low").get<double>(), bad.at("ci95_high").get<double>())
+      << "interest " << good.at("mean").get<double>() << ", random " << bad.at("mean").get<double>();
+  EXPECT_GT(interest.at("titles_per_session").get<double>(), random.at("titles_per_session").get<double>());
 
   // The interest policy's replies name an arm: the sessions split between its two arms.
-  const std::vector<JsonValue>& arms = interest.Find("arms")->array;
+  const Json& arms = interest.at("arms");
   ASSERT_EQ(arms.size(), 2u);
-  EXPECT_EQ(arms[0].Find("arm")->string, "even");
-  EXPECT_EQ(arms[1].Find("arm")->string, "odd");
-  EXPECT_EQ(arms[0].Find("sessions")->integer + arms[1].Find("sessions")->integer, 300);
-  EXPECT_TRUE(random.Find("arms")->array.empty());
+  EXPECT_EQ(arms[0].at("arm").get<std::string>(), "even");
+  EXPECT_EQ(arms[1].at("arm").get<std::string>(), "odd");
+  EXPECT_EQ(arms[0].at("sessions").get<int64_t>() + arms[1].at("sessions").get<int64_t>(), 300);
+  EXPECT_TRUE(random.at("arms").empty());
 }
 
 TEST_F(SimulateCliTest, TheSameSeedPlaysTheSameSessions) {
@@ -239,8 +242,8 @@ TEST_F(SimulateCliTest, TheSameSeedPlaysTheSameSessions) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   ASSERT_EQ(other.exit_code, 0) << other.err;
   auto consumed = [](const CommandResult& run) {
-    absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
-    return report.ok() ? PolicyNamed(*report, "interest").Find("consumed_per_session")->Find("mean")->number : -1;
+    const Json report = ParseReport(run.out);
+    return !report.is_discarded() ? PolicyNamed(report, "interest").at("consumed_per_session").at("mean").get<double>() : -1;
   };
   EXPECT_EQ(consumed(first), consumed(again));
   EXPECT_NE(consumed(first), consumed(other));
@@ -260,10 +263,10 @@ TEST_F(SimulateCliTest, FailedCallsExitNonZeroWithTheCountAndTheFirstError) {
   EXPECT_NE(run.err.find("10 call(s) failed"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("HTTP 500"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("policy broken failed"), std::string::npos) << run.err;
-  absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
-  ASSERT_TRUE(report.ok()) << run.out;
-  EXPECT_EQ(PolicyNamed(*report, "random").Find("failed")->integer, 0);
-  EXPECT_EQ(PolicyNamed(*report, "broken").Find("failed")->integer, 10);
+  const Json report = ParseReport(run.out);
+  ASSERT_FALSE(report.is_discarded()) << run.out;
+  EXPECT_EQ(PolicyNamed(report, "random").at("failed").get<int64_t>(), 0);
+  EXPECT_EQ(PolicyNamed(report, "broken").at("failed").get<int64_t>(), 10);
 
   run = Run(Http() + " --policies floaty --sessions 2 --users 2");
   EXPECT_EQ(run.exit_code, 1);
@@ -284,10 +287,10 @@ TEST_F(SimulateCliTest, StopsAtMaxSeconds) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("--max-seconds 0.5 reached"), std::string::npos) << run.err;
-  absl::StatusOr<JsonValue> report = ParseJsonValue(run.out);
-  ASSERT_TRUE(report.ok()) << run.out;
-  EXPECT_TRUE(report->Find("time_limit_reached")->boolean);
-  EXPECT_GT(PolicyNamed(*report, "slow").Find("not_run")->integer, 900);
+  const Json report = ParseReport(run.out);
+  ASSERT_FALSE(report.is_discarded()) << run.out;
+  EXPECT_TRUE(report.at("time_limit_reached").get<bool>());
+  EXPECT_GT(PolicyNamed(report, "slow").at("not_run").get<int64_t>(), 900);
 }
 
 TEST_F(SimulateCliTest, ConnectionRefusedIsAFailedCall) {
