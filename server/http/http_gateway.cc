@@ -10,6 +10,8 @@
 #include "common/echo_for_message.h"
 #include "fmt/format.h"
 #include "server/http/api_routes.h"
+#include "server/http/dashboard_files.h"
+#include "server/http/dashboard_routes.h"
 #include "server/http/legacy_routes.h"
 #include "server/http/operations_routes.h"
 #include "server/http/session_routes.h"
@@ -71,6 +73,7 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
   AddSessionRoutes(routes_, recommender);
   AddOperationsRoutes(routes_, metrics_, std::move(collect_more_metrics), std::move(evaluate_health));
+  AddDashboardRoutes(routes_, DashboardFiles());
 
   const size_t threads = Threads(options);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };

@@ -40,11 +40,12 @@ struct HttpGatewayOptions {
 
 // The HTTP/JSON edge: the API's routes, the old Python service's paths, /health and /metrics,
 // all over the same cores as the gRPC edge (see api_routes.h, legacy_routes.h,
-// operations_routes.h). Every answer is JSON (errors: {"code":"NOT_FOUND","message":"..."}),
-// admin routes check the admin token, and every request is observed in `metrics` with
-// transport "http". Runs cpp-httplib on its own thread pool: one thread per open connection, so
-// a request that waits for a training holds one thread until the training ends (hence the cap
-// on waiting trainings, max_waiting_trainings).
+// operations_routes.h), and the operator dashboard's files (dashboard_routes.h). Every answer but
+// those files and /metrics is JSON (errors: {"code":"NOT_FOUND","message":"..."}), admin routes
+// check the admin token, and every request is observed in `metrics` with transport "http". Runs
+// cpp-httplib on its own thread pool: one thread per open connection, so a request that waits
+// for a training holds one thread until the training ends (hence the cap on waiting trainings,
+// max_waiting_trainings).
 class HttpGateway {
  public:
   HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
