@@ -11,6 +11,7 @@ PACKAGES=(
   libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev prometheus-cpp-dev zlib1g-dev
   redis-server mariadb-server mariadb-client
   libboost-dev
+  chromium   # the dashboard's browser test (tests/server/http/dashboard/)
   tzdata nghttp2-client python3 python3-grpcio python3-protobuf python3-numpy python3-scipy
   clang libclang-rt-14-dev libfuzzer-14-dev   # the fuzz targets (libFuzzer, ASan, UBSan runtimes)
 )
