@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <vector>
 
 #include "common/echo_for_message.h"
 #include "fmt/format.h"

@@ -6,6 +6,10 @@ import { drawArmMeans, drawLiftOverTime } from "./charts.js";
 import { cell, element, formatNumber, formatTime, numberCell } from "./dom.js";
 
 const METRIC = "consumed_per_session";
+// A report is an analysis of the exposure log on the server: fetched at most once a minute per
+// experiment, however often the page refreshes the list.
+const REPORT_EVERY_MS = 60_000;
+const reports = new Map();  // experiment name -> {at, promise}
 
 // Fetches and renders every experiment; `null` from the list route means this server has no
 // experiments API (404), which is shown as such, not as an error.
@@ -18,12 +22,25 @@ export async function refreshExperiments(section) {
   empty.textContent = answer === null
     ? "No experiments: this server has no experiments API (GET /admin/experiments answered 404)."
     : "No experiments: none has been created.";
-  const reports = await Promise.all(experiments.map((experiment) => reportOf(experiment.name)));
+  for (const name of reports.keys()) {
+    if (!experiments.some((experiment) => experiment.name === name)) reports.delete(name);
+  }
+  const fetched = await Promise.all(experiments.map((experiment) => latestReportOf(experiment.name)));
   const list = section.querySelector("#experiments-list");
   // Charts are drawn into cards already in the page, so that uPlot can measure their width.
   const cards = experiments.map((experiment) => experimentCard(experiment));
   list.replaceChildren(...cards);
-  experiments.forEach((experiment, i) => renderReport(cards[i], reports[i]));
+  experiments.forEach((experiment, i) => renderReport(cards[i], fetched[i]));
+}
+
+function latestReportOf(name) {
+  const cached = reports.get(name);
+  if (cached && Date.now() - cached.at < REPORT_EVERY_MS) return cached.promise;
+  const promise = reportOf(name);
+  reports.set(name, { at: Date.now(), promise });
+  // A refused token is asked for again at once, not a minute later.
+  promise.catch(() => reports.delete(name));
+  return promise;
 }
 
 async function reportOf(name) {

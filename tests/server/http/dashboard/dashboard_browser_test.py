@@ -329,9 +329,11 @@ class StubDataHandler(http.server.BaseHTTPRequestHandler):
     files = {}
     experiments = {"experiments": []}
     reports = {}  # experiment name -> its report
+    requests = {}  # path -> how many times it was asked for
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         path = self.path.split("?")[0]
+        StubDataHandler.requests[path] = StubDataHandler.requests.get(path, 0) + 1
         answers = {
             "/metrics": ("text/plain", 'vitrina_requests_total{transport="http",method="X",code="OK"} 1\n'),
             "/admin/models": ("application/json", '{"models": [], "activeModelId": "0"}'),
@@ -382,16 +384,17 @@ class PageOverStubDataTest(unittest.TestCase):
         StubDataHandler.experiments = {"experiments": []}
         StubDataHandler.reports = {}
 
-    def errors_of(self, files, expression=None, screenshot_name=None):
+    def errors_of(self, files, expression=None, screenshot_name=None, refreshes=1):
         """The errors the page over `files` logs; with `expression`, also its value in the page."""
         StubDataHandler.files = files
+        StubDataHandler.requests = {}
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StubDataHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
             with HeadlessChromium(paths.chromium) as browser:
                 browser.open(f"http://127.0.0.1:{server.server_address[1]}/dashboard?every=1")
-                browser.wait_for(RENDERED.format(refreshes=1), 15)
+                browser.wait_for(RENDERED.format(refreshes=refreshes), 15)
                 value = browser.evaluate(expression) if expression else None
                 if screenshot_name:
                     screenshot(browser, screenshot_name)
@@ -446,6 +449,16 @@ class PageOverStubDataTest(unittest.TestCase):
                                       "document.querySelector('.experiment .report').textContent")
         self.assertEqual(text, "No report yet (no exposures logged).")
         self.assertEqual(unexpected_errors(errors, (("/admin/experiments/fresh/report", 404),)), [])
+
+    def test_a_report_is_fetched_once_a_minute_while_the_list_follows_every_refresh(self):
+        StubDataHandler.experiments = {"experiments": [{"name": "e", "state": "RUNNING", "arms": [{"name": "c", "weight": 1}]}]}
+        StubDataHandler.reports = {"e": {"experiment": "e", "arms": [
+            {"arm": "c", "control": True, "consumedPerSession": {"mean": 1, "ciLow": 0.5, "ciHigh": 1.5}}]}}
+        errors, refreshes = self.errors_of(self.dashboard_files(), "Number(document.body.dataset.refreshes)", refreshes=3)
+        self.assertEqual(errors, [])
+        self.assertGreaterEqual(refreshes, 3)
+        self.assertGreaterEqual(StubDataHandler.requests["/admin/experiments"], 3)
+        self.assertEqual(StubDataHandler.requests["/admin/experiments/e/report"], 1)
 
     def test_the_counter_arithmetic_of_the_page(self):
         # The page's own modules, imported in the page: Prometheus text parsing (escapes, +Inf),
