@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "serving/blacklist_filter.h"
@@ -21,6 +23,22 @@ namespace {
 
 // How deep a source is read for a random pick without a `top` pool.
 constexpr int kRandomPool = 1000;
+
+const std::string kRelaxedBranch = "relaxed";
+const std::string kReplayBranch = "replay";
+constexpr std::string_view kReplaySource = "replay";
+
+// The titles the session has shown, each once, ordered by when it was last shown, oldest first.
+std::vector<int64_t> TitlesShownLongestAgoFirst(const SessionState& state) {
+  const std::vector<int64_t>& shown = state.shown();
+  std::vector<int64_t> titles;
+  absl::flat_hash_set<int64_t> later;
+  for (auto title = shown.rbegin(); title != shown.rend(); ++title) {
+    if (later.insert(*title).second) titles.push_back(*title);
+  }
+  std::reverse(titles.begin(), titles.end());
+  return titles;
+}
 
 class AcceptAll final : public serving::CandidateFilter {
  public:
@@ -85,6 +103,13 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
 
   std::optional<PersonalListSource> personal_list;  // built once, when a rule first needs it
   NextTitleAnswer answer;
+  // Adds a chosen title to the answer, chosen with probability `chance`, and to the session.
+  auto take = [&](serving::Candidate chosen, double chance, const std::string& branch) {
+    chosen.probability *= chance;
+    state.RecordShown(chosen.title_id, inputs.creators.CreatorsOfTitle(chosen.title_id));
+    if (answer.branch.empty()) answer.branch = branch;
+    answer.items.push_back(chosen);
+  };
   double path_probability = 1;  // the chance of the exploration draws that led to the current rule
   for (const RuleSpec& rule : spec_.rules) {
     if (static_cast<int>(answer.items.size()) >= request.k) break;
@@ -154,13 +179,36 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
       }
       serving::Candidate chosen = pool[index];
       pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(index));
-      chosen.probability *= chance;
-      state.RecordShown(chosen.title_id, inputs.creators.CreatorsOfTitle(chosen.title_id));
       if (rule.source == SourceKind::kPersonalList && rule.start == ListStart::kOffset) {
         state.SetListOffset(personal_list->PositionOf(chosen.title_id).value_or(-1) + 1);
       }
-      if (answer.branch.empty()) answer.branch = rule.branch;
-      answer.items.push_back(chosen);
+      take(chosen, chance, rule.branch);
+    }
+  }
+
+  // Last resorts, so that a player always gets a next title when the catalog has one to give: the
+  // rules can run dry in a long session (a creator cap or tired buffers that cover the catalog).
+  // First the variety rules give way (creator cap, tired buffers, seen), never the no-repeat rule.
+  if (static_cast<int>(answer.items.size()) < request.k) {
+    serving::FilterChain relaxed{&excluded, &no_repeats};
+    if (spec_.admissible.blacklist && blacklisted) relaxed.Add(&*blacklisted);
+    if (spec_.admissible.available) relaxed.Add(&available);
+    ASSIGN_OR_RETURN(std::vector<serving::Candidate> pool,
+                     serving::PopularSource(inputs.popular).Fetch(request.k - static_cast<int>(answer.items.size()), relaxed));
+    for (const serving::Candidate& candidate : pool) take(candidate, path_probability, kRelaxedBranch);
+  }
+  // Then, once the session has shown every title it may, it plays them again, the one shown
+  // longest ago first (a playlist that starts over).
+  if (static_cast<int>(answer.items.size()) < request.k) {
+    serving::FilterChain replayable{&excluded};
+    if (spec_.admissible.blacklist && blacklisted) replayable.Add(&*blacklisted);
+    if (spec_.admissible.available) replayable.Add(&available);
+    for (int64_t title_id : TitlesShownLongestAgoFirst(state)) {
+      if (static_cast<int>(answer.items.size()) >= request.k) break;
+      const bool in_answer = std::any_of(answer.items.begin(), answer.items.end(),
+                                         [&](const serving::Candidate& item) { return item.title_id == title_id; });
+      if (in_answer || replayable.Rejects(title_id)) continue;
+      take(serving::Candidate{.title_id = title_id, .score = 0, .source = kReplaySource}, path_probability, kReplayBranch);
     }
   }
   if (answer.branch.empty()) answer.branch = "none";

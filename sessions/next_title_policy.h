@@ -32,8 +32,11 @@ struct NextTitleAnswer {
   // Each with the source that produced it and the probability with which the policy chose it
   // (the product of the exploration draw's and the pick's chances; 1 for deterministic choices).
   std::vector<serving::Candidate> items;
-  // The rule that chose the first item ("explore", "skip", "like", "ranked", "fallback"...), or
-  // "none" when no rule found an admissible title.
+  // The rule that chose the first item ("explore", "skip", "like", "ranked", "fallback"...).
+  // When the rules find too few admissible titles, the last resorts: "relaxed" (the most popular
+  // titles not shown in the session, the creator cap, tired buffers and seen filter set aside),
+  // then "replay" (titles the session showed, the one shown longest ago first). "none" only when
+  // the catalog has no title to give at all (nothing available and not blacklisted).
   std::string branch;
 };
 

@@ -70,7 +70,9 @@ RouteHandler NextHandler(RecommenderCore& core) {
     if (policy) message.set_policy(*policy);
     ASSIGN_OR_RETURN(v1::GetNextTitleResponse response, core.GetNextTitle(message));
     if (response.items().empty()) {
-      return absl::NotFoundError(fmt::format("no title is left to play for user {} in this session", user));
+      // The policies' last resorts replay the session before giving up: nothing is left only when
+      // no title is available and free of the blacklists.
+      return absl::NotFoundError(fmt::format("no title can be played for user {}: none is available and not blacklisted", user));
     }
     return JsonReply(fmt::format(R"({{"user": {}, "track": {}}})", user, response.items(0).title_id()));
   };

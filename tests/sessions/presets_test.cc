@@ -146,21 +146,62 @@ TEST_F(PresetsTest, MemoryHybridNeverRepeatsAndCapsEachCreatorAtTwoPerSession) {
   std::map<std::string, int> per_creator;
   std::optional<int64_t> previous;
   const double consumed[] = {0.1, 0.5, 0.9, 0.2, 0.85};
-  int answered = 0;
-  for (int call = 0; call < 30; ++call) {
+  for (int call = 0; call < 12; ++call) {
     NextTitleAnswer answer =
         player.Next(previous, previous ? std::optional<double>(consumed[call % 5]) : std::nullopt);
-    if (answer.items.empty()) {
-      EXPECT_EQ(answer.branch, "none");
-      continue;
-    }
+    ASSERT_EQ(answer.items.size(), 1u) << "call " << call;
+    EXPECT_NE(answer.branch, "relaxed") << "call " << call;
     const int64_t title = answer.items[0].title_id;
     EXPECT_TRUE(shown.insert(title).second) << "repeated " << title << " at call " << call;
     EXPECT_LE(++per_creator[SessionWorld::CreatorOf(title)], 2) << title;
     previous = title;
-    ++answered;
   }
-  EXPECT_EQ(answered, 12);  // six creators, two titles each: then nothing is admissible
+  EXPECT_EQ(per_creator.size(), 6u);  // six creators, two titles each: the rules have nothing left
+}
+
+// A player always gets a next title: when the creator cap has shown two titles of every creator,
+// the cap gives way (never the no-repeat rule); when the session has shown the whole catalog, it
+// plays it again from the title shown longest ago. (Before, the call answered nothing: /next 404.)
+TEST_F(PresetsTest, MemoryHybridRelaxesTheCreatorCapThenReplaysInsteadOfAnsweringNothing) {
+  Player player(world_, WithoutExploration(testing::ShippedPreset("memory_hybrid")));
+  std::vector<int64_t> order;
+  std::optional<int64_t> previous;
+  for (int call = 0; call < 60; ++call) {
+    const int64_t title = player.NextTitle(previous, previous ? std::optional<double>(0.5) : std::nullopt);
+    ASSERT_GE(title, 0) << "nothing answered at call " << call << " (branch " << player.last().branch << ")";
+    EXPECT_EQ(player.last().branch, call < 12 ? std::string("ranked") : std::string("relaxed")) << "call " << call;
+    if (call >= 12) {
+      EXPECT_DOUBLE_EQ(player.last().items[0].probability, 1.0);
+    }
+    order.push_back(title);
+    previous = title;
+  }
+  EXPECT_EQ(std::set<int64_t>(order.begin(), order.end()).size(), 60u) << "no repeats while a title was left";
+  // Relaxed answers follow popularity (59 first) among the titles not shown yet.
+  std::set<int64_t> first_twelve(order.begin(), order.begin() + 12);
+  int64_t expected = 59;
+  while (first_twelve.contains(expected)) --expected;
+  EXPECT_EQ(order[12], expected);
+
+  // The whole catalog shown: the session starts over, oldest first.
+  for (int call = 0; call < 3; ++call) {
+    const int64_t title = player.NextTitle(previous, 0.5);
+    EXPECT_EQ(player.last().branch, "replay");
+    EXPECT_EQ(title, order[static_cast<size_t>(call)]) << "replay " << call;
+    EXPECT_EQ(player.last().items[0].source, "replay");
+    previous = title;
+  }
+}
+
+TEST_F(PresetsTest, KTitlesBeyondWhatTheRulesAdmitAreFilledByTheLastResorts) {
+  PolicySpec spec = testing::ShippedPreset("sticky_creator");
+  spec.admissible.creator_cap = 1;  // six creators: the rules admit six titles at most
+  Player player(world_, spec);
+  NextTitleAnswer answer = player.Next(33, 0.9, 0, "s", /*k=*/10);
+  ASSERT_EQ(answer.items.size(), 10u);
+  std::set<int64_t> titles;
+  for (const auto& item : answer.items) EXPECT_TRUE(titles.insert(item.title_id).second) << item.title_id;
+  EXPECT_FALSE(titles.contains(33)) << "the previous title is never the next one";
 }
 
 TEST_F(PresetsTest, MemoryHybridExploresAtItsRateWithinTheBinomialConfidenceInterval) {
@@ -262,15 +303,18 @@ TEST_F(PresetsTest, CreatorBlendAnswersTheBestAdmissibleBlendedNeighbour) {
 TEST_F(PresetsTest, RandomDrawsEveryTitleOnceWithItsProbability) {
   Player player(world_, testing::ShippedPreset("random"));
   std::set<int64_t> shown;
+  int64_t first = -1;
   for (int call = 0; call < 60; ++call) {
     const int64_t title = player.NextTitle(std::nullopt, std::nullopt);
     ASSERT_NE(title, -1) << call;
+    if (call == 0) first = title;
     EXPECT_TRUE(shown.insert(title).second) << title;
     EXPECT_EQ(player.last().branch, "random");
     EXPECT_DOUBLE_EQ(player.last().items[0].probability, 1.0 / 60);
   }
-  EXPECT_EQ(player.NextTitle(std::nullopt, std::nullopt), -1);
-  EXPECT_EQ(player.last().branch, "none");
+  // Every title shown: the session starts over from the first.
+  EXPECT_EQ(player.NextTitle(std::nullopt, std::nullopt), first);
+  EXPECT_EQ(player.last().branch, "replay");
 }
 
 TEST_F(PresetsTest, TopPopularDrawsUniformlyAmongThePopularTitlesNotShown) {

@@ -75,6 +75,24 @@ TEST_F(HttpSessionsTest, NextFollowsTheNamedPolicyAndLastEndsTheSession) {
   EXPECT_EQ(last.body, R"({"user": 12})");
 }
 
+// A player always gets a next track: a session longer than the catalog (120 demo titles) goes on
+// past the creator cap and, once every title was played, starts over. (Before, /next answered 404
+// once the default policy's rules had nothing admissible left.)
+TEST_F(HttpSessionsTest, ASessionLongerThanTheCatalogKeepsGettingTracks) {
+  int64_t track = SomeTitle();
+  const std::regex answer(R"(\{"user": 23, "track": ([0-9]+)\})");
+  for (int call = 0; call < 150; ++call) {
+    httplib::Response response = Post("/next/23", fmt::format(R"({{"track": {}, "time": 0.5}})", track));
+    ASSERT_EQ(response.status, 200) << "call " << call << ": " << response.body;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_match(response.body, match, answer)) << response.body;
+    const int64_t next = std::stoll(match[1]);
+    EXPECT_NE(next, track) << "call " << call;
+    track = next;
+  }
+  EXPECT_EQ(Post("/last/23", fmt::format(R"({{"track": {}, "time": 0.5}})", track)).status, 200);
+}
+
 TEST_F(HttpSessionsTest, BadRequestsGet400WithAJsonMessage) {
   const int64_t track = SomeTitle();
   struct Case {
