@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 
 #include "common/echo_for_message.h"
@@ -90,9 +92,10 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
   // httplib's default sets SO_REUSEPORT: a second server (say, an old instance still running)
   // would bind the same port without error and take a share of its connections. SO_REUSEADDR
   // alone still allows a restart while old connections sit in TIME_WAIT.
-  server_->set_socket_options([](socket_t socket) {
+  server_->set_socket_options([this](socket_t socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket_ = socket;
   });
   server_->Get(kAnyPath, [this](const httplib::Request& request, httplib::Response& response) {
     Serve(request, nullptr, response);
@@ -139,6 +142,14 @@ absl::Status HttpGateway::Start(const std::string& host, int port) {
   int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound <= 0) return absl::UnavailableError(fmt::format("HTTP gateway cannot listen on {}:{}", host, port));
   port_ = bound;
+  // httplib 0.11 listens with a backlog of 5 (compiled into Debian's library): a burst of new
+  // connections while the accept loop waits for a CPU overflows it, and the kernel drops their
+  // SYNs, so those clients stall a whole SYN retransmission (1 s). listen() again on the bound
+  // socket only raises the queue (capped by net.core.somaxconn).
+  if (::listen(listen_socket_, SOMAXCONN) != 0) {
+    spdlog::warn("HTTP gateway: cannot widen the accept backlog of {}:{} ({}); bursts of new connections may wait",
+                 host, port_, std::strerror(errno));
+  }
   listener_ = std::thread([this] {
     server_->listen_after_bind();
     listener_ended_ = true;

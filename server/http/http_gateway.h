@@ -83,6 +83,9 @@ class HttpGateway {
   std::thread listener_;
   std::atomic<bool> listener_ended_{false};
   int port_ = 0;
+  // The listening socket, seen by the socket-options hook that runs before bind (the last call
+  // is the socket that bound): Start() widens its accept backlog.
+  int listen_socket_ = -1;
 };
 
 }  // namespace vitrina::server::http
