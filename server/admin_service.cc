@@ -231,6 +231,8 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   ASSIGN_OR_RETURN(interaction.timestamp, InteractionTime(request, p_.max_future_skew_seconds));
   RETURN_IF_ERROR(p_.hot_interactions.Append(interaction));
   p_.recent.Add(interaction.user_id, interaction.title_id, interaction.timestamp);
+  // The vector moves before the cached answers go, so no answer computed after the drop misses it.
+  if (p_.realtime != nullptr) p_.realtime->Record(interaction.user_id, interaction.title_id, interaction.type, interaction.value);
   p_.cache.InvalidateUser(interaction.user_id);
   return v1::RecordInteractionResponse();
 }
