@@ -9,8 +9,10 @@ namespace vitrina::server {
 struct RealtimeConfig {
   bool enabled = true;
   int max_users = 100000;        // users adapted at once per served model (least recently used go)
-  int max_titles_per_user = 50;  // the newest positives an adapted vector is fitted to
+  int max_titles_per_user = 20;  // the newest positives an adapted vector is fitted to
   trainer::UserUpdateOptions update;
+
+  friend bool operator==(const RealtimeConfig&, const RealtimeConfig&) = default;
 };
 
 }  // namespace vitrina::server

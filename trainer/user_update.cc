@@ -16,16 +16,17 @@ std::vector<float> UpdatedUserRow(const ServingIndex::RowMatrix& items, std::spa
   Eigen::Map<Eigen::RowVectorXf> user(row.data(), items.cols());
   const Eigen::Map<const Eigen::RowVectorXf> prior(prior_row.data(), items.cols());
   Pcg32 rng(seed, 0x5eed);
+  Eigen::RowVectorXf difference(items.cols());
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     for (int32_t positive : positives) {
       for (int s = 0; s < options.negatives; ++s) {
         const auto negative = static_cast<int32_t>(rng.Below(n_items));
         if (std::binary_search(positives.begin(), positives.end(), negative)) continue;
         // The whole row's dot product: the item-bias difference is part of the margin to beat.
-        const float margin = user.dot(items.row(positive) - items.row(negative));
-        const float weight = 1.0f / (1.0f + std::exp(margin));  // sigmoid(-margin)
-        user.head(d) += options.learning_rate * (weight * (items.row(positive).head(d) - items.row(negative).head(d)) -
-                                                 options.regularization * (user.head(d) - prior.head(d)));
+        difference.noalias() = items.row(positive) - items.row(negative);
+        const float weight = 1.0f / (1.0f + std::exp(user.dot(difference)));  // sigmoid(-margin)
+        user.head(d) += options.learning_rate *
+                        (weight * difference.head(d) - options.regularization * (user.head(d) - prior.head(d)));
       }
     }
   }

@@ -9,6 +9,8 @@ struct UserUpdateOptions {
   int negatives = 4;             // titles sampled against each positive in each pass
   float learning_rate = 0.2f;    // plain SGD: a handful of steps, no schedule state to keep
   float regularization = 0.02f;  // pulls the vector back towards its prior (the trained one)
+
+  friend bool operator==(const UserUpdateOptions&, const UserUpdateOptions&) = default;
 };
 
 }  // namespace vitrina::trainer

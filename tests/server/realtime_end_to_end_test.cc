@@ -143,5 +143,22 @@ TEST_F(RealtimeEndToEndTest, NextTitleFeedbackMovesTheUsersAnswer) {
   EXPECT_GE(InCluster(after, cluster), 7);
 }
 
+TEST_F(RealtimeEndToEndTest, ActivatingAModelDropsTheAdaptedVectors) {
+  const int64_t user = 4'000'000;
+  for (int64_t title : ClusterTitles(3, 5)) Record(user, title, "bookmark", 1);
+  v1::RecommendationsResponse adapted = Recommend(user);
+  ASSERT_EQ(adapted.source(), v1::MODEL);
+
+  // Activating the serving model again loads it afresh, with an overlay of its own (a model
+  // trained on the interactions would know the user itself).
+  grpc::ClientContext context;
+  v1::ActivateModelRequest request;
+  request.set_model_id(adapted.model_id());
+  v1::ActivateModelResponse response;
+  grpc::Status status = server_->admin().ActivateModel(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(Recommend(user).source(), v1::POPULAR);
+}
+
 }  // namespace
 }  // namespace vitrina::server::testing
