@@ -259,6 +259,7 @@ absl::StatusOr<v1::DeleteInteractionsResponse> AdminService::DeleteInteractions(
   if (deleted > 0) {
     // The deleted interactions no longer hide their titles from the users' answers.
     p_.recent.Forget(filter);
+    if (p_.realtime != nullptr) p_.realtime->Forget(filter.all ? std::nullopt : filter.user_id);
     if (filter.user_id) {
       p_.cache.InvalidateUser(*filter.user_id);
     } else {

@@ -19,4 +19,14 @@ bool RealtimeUpdates::Record(int64_t user_id, int64_t title_id, std::string_view
   return served->overlay->AddPositive(user_id, title_id);
 }
 
+void RealtimeUpdates::Forget(std::optional<int64_t> user_id) const {
+  std::shared_ptr<const ServedModel> served = holder_.Current();
+  if (served == nullptr || served->overlay == nullptr) return;
+  if (user_id) {
+    served->overlay->Forget(*user_id);
+  } else {
+    served->overlay->Clear();
+  }
+}
+
 }  // namespace vitrina::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "data/preparation_config.h"
@@ -21,6 +22,9 @@ class RealtimeUpdates {
   // True when the user's vector moved (a positive interaction on a title the served model knows,
   // with real-time updates on).
   bool Record(int64_t user_id, int64_t title_id, std::string_view type, double value) const;
+  // Recorded interactions were deleted: the vectors they moved go back to the trained ones (the
+  // user's, or everyone's when `user_id` is unset), so a deleted interaction moves no answer.
+  void Forget(std::optional<int64_t> user_id) const;
 
  private:
   bool IsPositive(std::string_view type, double value) const;

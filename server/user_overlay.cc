@@ -81,6 +81,23 @@ std::shared_ptr<const AdaptedUser> UserOverlay::Find(int64_t user_id) const {
   return found->second->adapted;
 }
 
+void UserOverlay::Forget(int64_t user_id) {
+  Shard& shard = ShardOf(user_id);
+  std::lock_guard lock(shard.mutex);
+  auto found = shard.by_user.find(user_id);
+  if (found == shard.by_user.end()) return;
+  shard.recency.erase(found->second);
+  shard.by_user.erase(found);
+}
+
+void UserOverlay::Clear() {
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    shard.by_user.clear();
+    shard.recency.clear();
+  }
+}
+
 size_t UserOverlay::size() const {
   size_t total = 0;
   for (const Shard& shard : shards_) {

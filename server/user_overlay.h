@@ -39,6 +39,11 @@ class UserOverlay {
   // The adapted row, or null when the user has none; marks the user recently used.
   std::shared_ptr<const AdaptedUser> Find(int64_t user_id) const;
 
+  // Drops the user's adapted row (their trained one answers again).
+  void Forget(int64_t user_id);
+  // Drops every adapted row.
+  void Clear();
+
   size_t size() const;
   size_t capacity() const { return static_cast<size_t>(config_.max_users); }
 

@@ -143,6 +143,20 @@ TEST_F(RealtimeEndToEndTest, NextTitleFeedbackMovesTheUsersAnswer) {
   EXPECT_GE(InCluster(after, cluster), 7);
 }
 
+TEST_F(RealtimeEndToEndTest, DeletedInteractionsNoLongerMoveTheAnswer) {
+  const int64_t user = 5'000'000;
+  for (int64_t title : ClusterTitles(0, 5)) Record(user, title, "bookmark", 1);
+  ASSERT_EQ(Recommend(user).source(), v1::MODEL);
+  grpc::ClientContext context;
+  v1::DeleteInteractionsRequest request;
+  request.set_user_id(user);
+  v1::DeleteInteractionsResponse response;
+  grpc::Status status = server_->admin().DeleteInteractions(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.deleted(), 5);
+  EXPECT_EQ(Recommend(user).source(), v1::POPULAR);
+}
+
 TEST_F(RealtimeEndToEndTest, ActivatingAModelDropsTheAdaptedVectors) {
   const int64_t user = 4'000'000;
   for (int64_t title : ClusterTitles(3, 5)) Record(user, title, "bookmark", 1);

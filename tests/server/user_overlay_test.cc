@@ -69,6 +69,21 @@ TEST(UserOverlayTest, ATitleUnknownToTheModelChangesNothing) {
   EXPECT_EQ(overlay.size(), 0u);
 }
 
+TEST(UserOverlayTest, ForgetDropsOneUserAndClearEveryone) {
+  UserOverlay overlay(RandomModel(), Config(100));
+  for (int64_t user : {1001, 1002, 7}) ASSERT_TRUE(overlay.AddPositive(user, 5003));
+  overlay.Forget(1002);
+  overlay.Forget(424242);  // nobody: nothing happens
+  EXPECT_EQ(overlay.Find(1002), nullptr);
+  EXPECT_NE(overlay.Find(1001), nullptr);
+  EXPECT_EQ(overlay.size(), 2u);
+  overlay.Clear();
+  EXPECT_EQ(overlay.size(), 0u);
+  EXPECT_EQ(overlay.Find(7), nullptr);
+  ASSERT_TRUE(overlay.AddPositive(7, 5003));  // still usable
+  EXPECT_NE(overlay.Find(7), nullptr);
+}
+
 TEST(UserOverlayTest, HoldsAtMostMaxUsersAndDropsTheLeastRecentlyUsed) {
   UserOverlay overlay(RandomModel(), Config(32));  // 16 shards of 2 users
   EXPECT_EQ(overlay.capacity(), 32u);
