@@ -231,6 +231,8 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   ASSIGN_OR_RETURN(interaction.timestamp, InteractionTime(request, p_.max_future_skew_seconds));
   RETURN_IF_ERROR(p_.hot_interactions.Append(interaction));
   p_.recent.Add(interaction.user_id, interaction.title_id, interaction.timestamp);
+  // The vector moves before the cached answers go, so no answer computed after the drop misses it.
+  if (p_.realtime != nullptr) p_.realtime->Record(interaction.user_id, interaction.title_id, interaction.type, interaction.value);
   p_.cache.InvalidateUser(interaction.user_id);
   return v1::RecordInteractionResponse();
 }
@@ -257,6 +259,7 @@ absl::StatusOr<v1::DeleteInteractionsResponse> AdminService::DeleteInteractions(
   if (deleted > 0) {
     // The deleted interactions no longer hide their titles from the users' answers.
     p_.recent.Forget(filter);
+    if (p_.realtime != nullptr) p_.realtime->Forget(filter.all ? std::nullopt : filter.user_id);
     if (filter.user_id) {
       p_.cache.InvalidateUser(*filter.user_id);
     } else {

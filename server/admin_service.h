@@ -9,6 +9,7 @@
 #include "server/admin_core.h"
 #include "server/job_manager.h"
 #include "server/model_manager.h"
+#include "server/realtime_updates.h"
 #include "server/recent_consumption.h"
 #include "server/training_params.h"
 
@@ -31,6 +32,7 @@ class AdminService final : public AdminCore {
     const data::PreparationConfig& preparation;
     int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
     const TrainingLimits& training_limits;
+    const RealtimeUpdates* realtime = nullptr;  // null: recorded interactions move no user vector
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 

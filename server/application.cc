@@ -56,6 +56,7 @@ struct Application::Parts {
   ModelHolder holder;
   NextTitleHolder next_titles;  // the learned next-title model, when one is active
   RecentConsumption recent;
+  std::unique_ptr<RealtimeUpdates> realtime;
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<RecommendationEngine> engine;
   std::unique_ptr<sessions::PolicySet> policies;
@@ -320,7 +321,9 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                  ReRegisterCommand(c.registry_path, *orphans));
   }
 
-  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles);
+  p->models =
+      std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles, c.interactions.realtime);
+  p->realtime = std::make_unique<RealtimeUpdates>(p->holder, c.preparation);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
@@ -349,7 +352,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   p->policies = std::make_unique<sessions::PolicySet>(std::move(policies));
   ASSIGN_OR_RETURN(p->session_store, MakeSessionStore(c, p->session_redis));
   p->session_feedback =
-      std::make_unique<SessionFeedback>(*p->hot_interactions, p->recent, *p->cache, c.sessions.feedback_type);
+      std::make_unique<SessionFeedback>(*p->hot_interactions, p->recent, *p->cache, c.sessions.feedback_type,
+                                        p->realtime.get());
   p->sessions = std::make_unique<SessionService>(p->holder, p->next_titles, *p->blacklist, *p->policies,
                                                  *p->session_store, *p->session_feedback);
   p->recommender = std::make_unique<RecommenderService>(*p->engine, *p->sessions, p->jobs.get(), p->holder,
@@ -358,7 +362,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
                                                                 c.interactions.max_future_skew_seconds,
-                                                                c.training.limits});
+                                                                c.training.limits, p->realtime.get()});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }

@@ -19,9 +19,10 @@ namespace vitrina::server {
 // never wait.
 class ModelManager {
  public:
+  // `realtime` shapes the per-model user overlay every loaded model gets (none when disabled).
   ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent,
-               NextTitleHolder* next_titles = nullptr)
-      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles) {}
+               NextTitleHolder* next_titles = nullptr, RealtimeConfig realtime = {})
+      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles), realtime_(realtime) {}
 
   // Serves the registry's active model, if there is one. When its file cannot be served (missing,
   // corrupted, not the file the registry recorded), serves the newest registered model that loads
@@ -68,6 +69,7 @@ class ModelManager {
   ModelHolder& holder_;
   RecentConsumption& recent_;
   NextTitleHolder* next_titles_;
+  RealtimeConfig realtime_;
   std::mutex activation_mutex_;
   std::function<void()> on_published_;
 };

@@ -48,7 +48,9 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   auto recent_titles = [&] { return exclude_seen ? recent_.TitlesOf(user_id) : std::vector<int64_t>(); };
 
   std::optional<int32_t> user = model.UserIndex(user_id);
-  if (!user) {
+  // A user whose interactions since the model's snapshot moved their vector (server/user_overlay.h).
+  std::shared_ptr<const AdaptedUser> adapted = served->overlay ? served->overlay->Find(user_id) : nullptr;
+  if (!user && !adapted) {
     // Cold start: popular titles, filtered the same way (what the user consumed comes from the
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     const serving::SeenFilter seen = serving::SeenFilter::ForColdUser(
@@ -60,16 +62,23 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   }
 
   const int computed_length = std::min(*k + limits_.overfetch, static_cast<int>(model.n_items()));
-  cache::CacheKey key{cache::kUserAnswers, served->model_id, user_id,
-                      AnswerVariant(*k, exclude_seen, excluded.sorted_ids())};
+  std::string variant = AnswerVariant(*k, exclude_seen, excluded.sorted_ids());
+  // The row's revision keys the answer: one computed from an older row (a request racing an
+  // update) is cached under a key no later read asks for.
+  if (adapted) variant += fmt::format(":r{}", adapted->revision);
+  cache::CacheKey key{cache::kUserAnswers, served->model_id, user_id, std::move(variant)};
   if (auto cached = ReadCachedAnswer(cache_, key, blacklisted, *k, computed_length)) return *std::move(cached);
 
-  const serving::SeenFilter seen = exclude_seen ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
-                                                : serving::SeenFilter::ForColdUser({}, {});
+  const serving::SeenFilter seen =
+      !exclude_seen ? serving::SeenFilter::ForColdUser({}, {})
+      : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
+                    : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
   const serving::FilterChain filters{&seen, &excluded, &blacklisted};
-  ASSIGN_OR_RETURN(std::vector<serving::Candidate> ranked,
-                   serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters));
-  return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
+  absl::StatusOr<std::vector<serving::Candidate>> ranked =
+      adapted ? serving::UserRowRankingSource(model, adapted->row).Fetch(computed_length, filters)
+              : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters);
+  if (!ranked.ok()) return ranked.status();
+  return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(*std::move(ranked), computed_length), *k);
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(

@@ -157,6 +157,29 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   return absl::OkStatus();
 }
 
+// A double in [min, max], for keys whose range ReadDouble does not know.
+absl::Status ReadDoubleIn(const YamlSection& section, std::string_view key, double min, double max, float* out) {
+  double value = *out;
+  RETURN_IF_ERROR(section.ReadDouble(key, &value));
+  if (!(value >= min && value <= max)) {
+    return section.Invalid(key, fmt::format("must be in [{}, {}], got {}", min, max, value));
+  }
+  *out = static_cast<float>(value);
+  return absl::OkStatus();
+}
+
+absl::Status ReadRealtime(const YamlSection& section, RealtimeConfig& realtime) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys(
+      {"enabled", "max_users", "max_titles_per_user", "epochs", "negatives", "learning_rate", "regularization"}));
+  RETURN_IF_ERROR(section.ReadBool("enabled", &realtime.enabled));
+  RETURN_IF_ERROR(section.ReadInt("max_users", 1, 100'000'000, &realtime.max_users));
+  RETURN_IF_ERROR(section.ReadInt("max_titles_per_user", 1, 10'000, &realtime.max_titles_per_user));
+  RETURN_IF_ERROR(section.ReadInt("epochs", 1, 1000, &realtime.update.epochs));
+  RETURN_IF_ERROR(section.ReadInt("negatives", 1, 1000, &realtime.update.negatives));
+  RETURN_IF_ERROR(ReadDoubleIn(section, "learning_rate", 0, 100, &realtime.update.learning_rate));
+  return ReadDoubleIn(section, "regularization", 0, 100, &realtime.update.regularization);
+}
+
 absl::Status ReadDemo(const YamlSection& section, DemoCatalogConfig& demo) {
   RETURN_IF_ERROR(section.RejectUnknownKeys({"generate_if_missing", "users", "titles", "interactions", "seed"}));
   RETURN_IF_ERROR(section.ReadBool("generate_if_missing", &demo.generate_if_missing));
@@ -277,9 +300,11 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   if (schedule) RETURN_IF_ERROR(ReadSchedule(*schedule, config.schedule));
   ASSIGN_OR_RETURN(std::optional<YamlSection> interactions, top.Child("interactions"));
   if (interactions) {
-    RETURN_IF_ERROR(interactions->RejectUnknownKeys({"max_future_skew_seconds"}));
+    RETURN_IF_ERROR(interactions->RejectUnknownKeys({"max_future_skew_seconds", "realtime"}));
     RETURN_IF_ERROR(interactions->ReadInt("max_future_skew_seconds", 0, 31'536'000,
                                           &config.interactions.max_future_skew_seconds));
+    ASSIGN_OR_RETURN(std::optional<YamlSection> realtime, interactions->Child("realtime"));
+    if (realtime) RETURN_IF_ERROR(ReadRealtime(*realtime, config.interactions.realtime));
   }
   ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
   return config;

@@ -8,6 +8,7 @@
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
 #include "data/title_transitions.h"
+#include "server/realtime_config.h"
 #include "sessions/policy_spec.h"
 #include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
@@ -56,6 +57,7 @@ struct InteractionsConfig {
   // How far after the server's clock a recorded interaction's `at` may lie (client clocks
   // drift); a later one is refused, since it would move the next model's watermark.
   int max_future_skew_seconds = 300;
+  RealtimeConfig realtime;
 };
 
 // The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment

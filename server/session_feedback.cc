@@ -16,6 +16,7 @@ void SessionFeedback::Record(int64_t user_id, int64_t title_id, double consumed)
     return;
   }
   recent_.Add(user_id, title_id, interaction.timestamp);
+  if (realtime_ != nullptr) realtime_->Record(user_id, title_id, type_, consumed);
   cache_.InvalidateUser(user_id);
 }
 

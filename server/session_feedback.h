@@ -7,6 +7,7 @@
 #include "cache/result_cache.h"
 #include "cache/throttled_warning.h"
 #include "registry/hot_interaction_store.h"
+#include "server/realtime_updates.h"
 #include "server/recent_consumption.h"
 
 namespace vitrina::server {
@@ -14,12 +15,14 @@ namespace vitrina::server {
 // Records what a session reports (the previous title and the share of it consumed) as an
 // interaction of type sessions.feedback_type, the way RecordInteraction does: into the
 // hot-interaction store (trainings, full and incremental, learn from it), into the recent
-// consumption (the user's seen set), and the user's cached answers are dropped.
+// consumption (the user's seen set), into the user's real-time vector, and the user's cached
+// answers are dropped.
 class SessionFeedback {
  public:
+  // `realtime` (may be null) moves the user's vector on the served model for a positive share.
   SessionFeedback(registry::HotInteractionStore& store, RecentConsumption& recent, cache::ResultCache& cache,
-                  std::string type)
-      : store_(store), recent_(recent), cache_(cache), type_(std::move(type)) {}
+                  std::string type, const RealtimeUpdates* realtime = nullptr)
+      : store_(store), recent_(recent), cache_(cache), type_(std::move(type)), realtime_(realtime) {}
 
   // A failed write is logged (rate limited) and does not fail the call: the listener's next title
   // matters more than one lost training example.
@@ -32,6 +35,7 @@ class SessionFeedback {
   RecentConsumption& recent_;
   cache::ResultCache& cache_;
   const std::string type_;
+  const RealtimeUpdates* realtime_;
   cache::ThrottledWarning failures_{"session feedback", std::chrono::seconds(10)};
 };
 

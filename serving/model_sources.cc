@@ -1,5 +1,7 @@
 #include "serving/model_sources.h"
 
+#include "fmt/format.h"
+
 namespace vitrina::serving {
 namespace {
 
@@ -21,6 +23,18 @@ absl::StatusOr<std::vector<Candidate>> PersonalRankingSource::Fetch(int limit, c
       model_.TopItemsForUser(user_, limit, [&](int32_t index) { return filter.Rejects(ids.IdAt(index)); });
   if (!ranked.ok()) return ranked.status();
   return ToCandidates(model_, *ranked, kName);
+}
+
+absl::StatusOr<std::vector<Candidate>> UserRowRankingSource::Fetch(int limit, const CandidateFilter& filter) const {
+  const trainer::DotRows items = model_.serving().item_rows();
+  if (user_row_.size() != static_cast<size_t>(items.cols)) {
+    return absl::InvalidArgumentError(
+        fmt::format("the user row has {} entries, the model's item rows {}", user_row_.size(), items.cols));
+  }
+  const trainer::IdMap& ids = model_.dataset().items().ids();
+  const std::vector<trainer::ScoredIndex> ranked =
+      trainer::TopKByDot(items, user_row_, limit, [&](int32_t index) { return filter.Rejects(ids.IdAt(index)); });
+  return ToCandidates(model_, ranked, kName);
 }
 
 absl::StatusOr<std::vector<Candidate>> SimilarTitlesSource::Fetch(int limit, const CandidateFilter& filter) const {

@@ -45,6 +45,7 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->http.max_body_bytes, defaults->http.max_body_bytes);
   EXPECT_EQ(example->http.max_waiting_trainings, defaults->http.max_waiting_trainings);
   EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
+  EXPECT_TRUE(example->interactions.realtime == defaults->interactions.realtime);
   EXPECT_TRUE(example->sessions == defaults->sessions) << "the example's sessions section and the built-in presets differ";
   EXPECT_EQ(example->sessions.policies.size(), 7u);
   EXPECT_EQ(example->training.limits.max_epochs, defaults->training.limits.max_epochs);
@@ -111,6 +112,29 @@ TEST(ServerConfigTest, ReadsTheFutureSkewOfRecordedInteractions) {
   auto config = ServerConfig::Parse("interactions: {max_future_skew_seconds: 60}", Environment({}));
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->interactions.max_future_skew_seconds, 60);
+}
+
+TEST(ServerConfigTest, RealtimeUpdateKeysAndTheirBounds) {
+  auto config = ServerConfig::Parse(
+      "interactions: {realtime: {enabled: false, max_users: 500, max_titles_per_user: 8, epochs: 3, negatives: 2, "
+      "learning_rate: 0.5, regularization: 0.1}}\n",
+      Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  const RealtimeConfig& realtime = config->interactions.realtime;
+  EXPECT_FALSE(realtime.enabled);
+  EXPECT_EQ(realtime.max_users, 500);
+  EXPECT_EQ(realtime.max_titles_per_user, 8);
+  EXPECT_EQ(realtime.update.epochs, 3);
+  EXPECT_EQ(realtime.update.negatives, 2);
+  EXPECT_FLOAT_EQ(realtime.update.learning_rate, 0.5f);
+  EXPECT_FLOAT_EQ(realtime.update.regularization, 0.1f);
+  for (const char* bad : {"interactions: {realtime: {max_users: 0}}", "interactions: {realtime: {learning_rate: -1}}",
+                          "interactions: {realtime: {regularization: .nan}}", "interactions: {realtime: {steps: 3}}"}) {
+    auto refused = ServerConfig::Parse(bad, Environment({}));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(std::string(refused.status().message()).find("interactions.realtime"), std::string::npos) << refused.status();
+  }
 }
 
 TEST(ServerConfigTest, TrainingLimitsAreRead) {
