@@ -21,6 +21,8 @@ std::string_view ToString(JobKind kind) {
       return "full";
     case JobKind::kIncremental:
       return "incremental";
+    case JobKind::kSearch:
+      return "search";
   }
   return "unknown";
 }
@@ -66,7 +68,7 @@ std::string_view ToString(ActivatePolicy policy) {
 }
 
 std::optional<JobKind> ParseJobKind(std::string_view text) {
-  return ParseByName(text, {JobKind::kFull, JobKind::kIncremental});
+  return ParseByName(text, {JobKind::kFull, JobKind::kIncremental, JobKind::kSearch});
 }
 
 std::optional<JobTrigger> ParseJobTrigger(std::string_view text) {

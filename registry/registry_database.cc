@@ -31,7 +31,7 @@ absl::Status EnableWal(SQLite::Database& db, const std::string& path) {
       path, mode));
 }
 
-absl::Status Migrate(SQLite::Database& db, const std::string& path) {
+absl::Status MigrateWithoutForeignKeys(SQLite::Database& db, const std::string& path) {
   for (const Migration& migration : SchemaMigrations()) {
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     // Read inside the transaction: another process may have migrated since we last looked.
@@ -39,12 +39,28 @@ absl::Status Migrate(SQLite::Database& db, const std::string& path) {
     RETURN_IF_ERROR(CheckNotFromTheFuture(version, path));
     if (version >= migration.version) continue;
     db.exec(migration.sql);
+    SQLite::Statement violations(db, "PRAGMA foreign_key_check");
+    if (violations.executeStep()) {
+      return absl::DataLossError(fmt::format(
+          "registry {}: migration {} ({}) would leave a row of {} referring to a missing row",
+          path, migration.version, migration.description, violations.getColumn(0).getString()));
+    }
     db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
     transaction.commit();
     spdlog::info("registry {}: applied migration {} ({})", path, migration.version,
                  migration.description);
   }
   return absl::OkStatus();
+}
+
+// Foreign keys are off while migrations run (the pragma is a no-op inside a transaction, so it is
+// set around them): a migration that rebuilds a table drops the old one while other tables still
+// refer to it. Each migration checks every reference before it commits instead.
+absl::Status Migrate(SQLite::Database& db, const std::string& path) {
+  db.exec("PRAGMA foreign_keys=OFF");
+  absl::Status migrated = MigrateWithoutForeignKeys(db, path);
+  db.exec("PRAGMA foreign_keys=ON");
+  return migrated;
 }
 
 }  // namespace

@@ -77,10 +77,56 @@ CREATE TABLE blacklist (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Search jobs: the jobs table is rebuilt (SQLite cannot change a CHECK in place) with 'search'
+// among the kinds, keeping every row and id, by SQLite's own recipe (new table, copy, drop, rename;
+// foreign keys are off while migrations run, see Migrate): models.job_id names "jobs" throughout
+// and refers to the new table once it takes the name.
+constexpr char kSearchJobs[] = R"sql(
+CREATE TABLE jobs_with_search (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental', 'search')),
+  triggered_by TEXT NOT NULL CHECK (triggered_by IN ('api', 'schedule', 'nightly')),
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  activate_policy TEXT NOT NULL CHECK (activate_policy IN ('never', 'always', 'if_better')),
+  created_at INTEGER NOT NULL,
+  scheduled_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  epoch INTEGER NOT NULL DEFAULT 0,
+  epochs INTEGER NOT NULL DEFAULT 0,
+  model_id INTEGER REFERENCES models(id),
+  metrics_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metrics_json)),
+  activated INTEGER NOT NULL DEFAULT 0 CHECK (activated IN (0, 1)),
+  error TEXT NOT NULL DEFAULT '',
+  cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1))
+);
+INSERT INTO jobs_with_search SELECT * FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_with_search RENAME TO jobs;
+CREATE INDEX jobs_queued_by_schedule ON jobs(scheduled_at, id) WHERE status = 'queued';
+CREATE INDEX jobs_by_status ON jobs(status, id);
+
+-- Every measurement of a search job: one row per trial and rung.
+CREATE TABLE search_trials (
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  rung INTEGER NOT NULL CHECK (rung >= 0),
+  trial INTEGER NOT NULL CHECK (trial >= 0),
+  epochs INTEGER NOT NULL CHECK (epochs > 0),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  validation_metric REAL,
+  seconds REAL NOT NULL CHECK (seconds >= 0),
+  error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, rung, trial)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
+    {4, "search jobs and their trials", kSearchJobs},
 }};
 
 }  // namespace
