@@ -98,8 +98,17 @@ v1::Job ToProto(const registry::JobRecord& record) {
     case registry::JobTrigger::kNightly: job.set_trigger(v1::NIGHTLY); break;
   }
   job.set_status(ToProto(record.status));
-  (void)FromJson(record.spec.params_json, job.mutable_params());
-  job.mutable_params()->set_kind(record.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+  switch (record.spec.kind) {
+    case registry::JobKind::kFull:
+    case registry::JobKind::kIncremental:
+      (void)FromJson(record.spec.params_json, job.mutable_params());
+      job.mutable_params()->set_kind(record.spec.kind == registry::JobKind::kIncremental ? v1::INCREMENTAL : v1::FULL);
+      break;
+    case registry::JobKind::kSearch:
+      (void)FromJson(record.spec.params_json, job.mutable_search());
+      job.mutable_params()->set_kind(v1::SEARCH);
+      break;
+  }
   job.set_activate(ToProto(record.spec.activate));
   *job.mutable_created_at() = ToTimestamp(record.created_at);
   *job.mutable_scheduled_at() = ToTimestamp(record.spec.scheduled_at);
@@ -112,6 +121,18 @@ v1::Job ToProto(const registry::JobRecord& record) {
   (void)FromJson(record.metrics_json, job.mutable_metrics());
   job.set_activated(record.activated);
   return job;
+}
+
+v1::SearchTrial ToProto(const registry::SearchTrialRecord& record) {
+  v1::SearchTrial trial;
+  trial.set_trial(record.trial);
+  trial.set_rung(record.rung);
+  trial.set_epochs(record.epochs);
+  (void)FromJson(record.params_json, trial.mutable_params());
+  trial.set_validation_metric(record.validation_metric.value_or(0));
+  trial.set_seconds(record.seconds);
+  trial.set_error(record.error);
+  return trial;
 }
 
 v1::DatasetStats ToProto(const data::DatasetStats& stats) {

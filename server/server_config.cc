@@ -62,7 +62,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
        "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
-       "use_title_features", "train_at_start"}));
+       "use_title_features", "train_at_start", "nightly_uses_search_winner"}));
   v1::TrainingParams& p = training.defaults;
   std::string text;
   if (section.Has("loss")) {
@@ -111,6 +111,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   }
   RETURN_IF_ERROR(section.ReadBool("use_title_features", &training.use_title_features));
   RETURN_IF_ERROR(section.ReadBool("train_at_start", &training.train_at_start));
+  RETURN_IF_ERROR(section.ReadBool("nightly_uses_search_winner", &training.nightly_uses_search_winner));
   RETURN_IF_ERROR(ValidateTrainingParams(p));
   return absl::OkStatus();
 }

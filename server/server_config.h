@@ -26,6 +26,9 @@ struct TrainingConfig {
   double test_fraction = 0.2;   // held out to evaluate every new model
   bool use_title_features = true;  // genres and creators as side features
   bool train_at_start = true;   // train a first model when the registry has none
+  // Nightly full trainings start from the parameters of the newest model a search (Admin.StartSearch)
+  // produced, instead of `defaults`.
+  bool nightly_uses_search_winner = false;
 };
 
 struct ScheduleConfig {
