@@ -1,4 +1,4 @@
-# Vitrina: vitrina-server, vitrina-train and vitrina-datagen on Debian 12 (see docs/DEPLOYMENT.md).
+# Vitrina: vitrina-server, vitrina-train, vitrina-datagen and vitrina-registry on Debian 12 (see docs/DEPLOYMENT.md).
 # The binaries are built for x86-64-v3 (AVX2 + FMA, see CMakeLists.txt): hosts need such a CPU.
 
 FROM debian:12 AS build
@@ -14,7 +14,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DVITRINA_BUILD_TESTS=OFF -DVITRINA_BUILD_BENCH=OFF \
- && cmake --build build -j"$(nproc)" --target vitrina-server vitrina-train vitrina-datagen
+ && cmake --build build -j"$(nproc)" --target vitrina-server vitrina-train vitrina-datagen vitrina-registry
 
 FROM debian:12
 # Only the shared libraries the binaries load (checked with ldd), tzdata for the schedules' time
@@ -30,7 +30,7 @@ RUN apt-get update \
  && mkdir -p /var/lib/vitrina /etc/vitrina \
  && chown vitrina:vitrina /var/lib/vitrina
 COPY --from=build /src/build/bin/vitrina-server /src/build/bin/vitrina-train /src/build/bin/vitrina-datagen \
-     /usr/local/bin/
+     /src/build/bin/vitrina-registry /usr/local/bin/
 
 USER vitrina
 WORKDIR /var/lib/vitrina

@@ -62,8 +62,8 @@ struct PositivePair {
 class Preparation {
  public:
   Preparation(const PreparationConfig& config, const TitlePredicate& is_blacklisted,
-              int64_t since_timestamp)
-      : config_(config), is_blacklisted_(is_blacklisted), since_(since_timestamp) {
+              int64_t since_timestamp, int64_t as_of)
+      : config_(config), is_blacklisted_(is_blacklisted), since_(since_timestamp), as_of_(as_of) {
     stats_.watermark = since_timestamp;
   }
 
@@ -155,6 +155,7 @@ class Preparation {
 
   void Score(const InteractionRecord& record) {
     ++stats_.interactions_read;
+    if (record.timestamp > as_of_) return Drop("future");
     stats_.watermark = std::max(stats_.watermark, record.timestamp);
     auto rule = rules_.find(record.type);
     if (rule == rules_.end()) {
@@ -307,6 +308,7 @@ class Preparation {
   const PreparationConfig& config_;
   const TitlePredicate& is_blacklisted_;
   const int64_t since_;
+  const int64_t as_of_;
   absl::flat_hash_map<std::string, ResolvedRule> rules_;
   absl::flat_hash_map<int64_t, TitleState> title_states_;
   std::vector<ScoredInteraction> scored_;
@@ -318,15 +320,15 @@ class Preparation {
 
 absl::StatusOr<PreparedDataset> PrepareDataset(
     DataSource& source, const std::vector<InteractionRecord>& hot_interactions,
-    const PreparationConfig& config, const TitlePredicate& is_blacklisted) {
-  return Preparation(config, is_blacklisted, 0).Run(source, hot_interactions, true);
+    const PreparationConfig& config, const TitlePredicate& is_blacklisted, int64_t as_of) {
+  return Preparation(config, is_blacklisted, 0, as_of).Run(source, hot_interactions, true);
 }
 
 absl::StatusOr<PreparedDataset> PrepareIncrementalDataset(
     DataSource& source, const std::vector<InteractionRecord>& hot_interactions,
     const PreparationConfig& config, const TitlePredicate& is_blacklisted,
-    int64_t since_timestamp) {
-  return Preparation(config, is_blacklisted, since_timestamp).Run(source, hot_interactions, false);
+    int64_t since_timestamp, int64_t as_of) {
+  return Preparation(config, is_blacklisted, since_timestamp, as_of).Run(source, hot_interactions, false);
 }
 
 }  // namespace vitrina::data

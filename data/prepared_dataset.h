@@ -44,7 +44,7 @@ struct TitlePopularity {
 struct DatasetStats {
   int64_t interactions_read = 0;
   int64_t interactions_kept = 0;
-  // By rule: unknown_type, unknown_title, unavailable_title, blacklisted_title, too_old,
+  // By rule: future, unknown_type, unknown_title, unavailable_title, blacklisted_title, too_old,
   // not_positive, min_user_interactions, min_title_interactions.
   std::map<std::string, int64_t> dropped;
   // Which type names were unknown, and how often (the catalog may have grown a new type).

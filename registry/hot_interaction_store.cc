@@ -4,6 +4,7 @@
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
+#include "registry/sqlite_values.h"
 
 namespace vitrina::registry {
 namespace {
@@ -22,9 +23,26 @@ absl::Status Validate(const HotInteraction& interaction) {
     return absl::InvalidArgumentError(
         fmt::format("value must be a finite number, got {}", interaction.value));
   }
-  if (interaction.timestamp < 0) {
+  if (interaction.timestamp < 0 || interaction.timestamp > kMaxTimestampSeconds) {
+    return absl::InvalidArgumentError(fmt::format("timestamp must be in 0..{} (1970-01-01..9999-12-31), got {}",
+                                                  kMaxTimestampSeconds, interaction.timestamp));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const HotInteractionFilter& filter) {
+  const bool filtered = filter.user_id || filter.title_id || filter.since || filter.until;
+  if (!filtered && !filter.all) {
     return absl::InvalidArgumentError(
-        fmt::format("timestamp must not be negative, got {}", interaction.timestamp));
+        "give at least one filter (user_id, title_id, since, until), or all to delete every interaction");
+  }
+  if (filtered && filter.all) return absl::InvalidArgumentError("all deletes every interaction: give it without filters");
+  for (auto [name, id] : {std::pair{"user_id", filter.user_id}, std::pair{"title_id", filter.title_id}}) {
+    if (id && *id <= 0) return absl::InvalidArgumentError(fmt::format("{} must be positive, got {}", name, *id));
+  }
+  if (filter.since && filter.until && *filter.since >= *filter.until) {
+    return absl::InvalidArgumentError(
+        fmt::format("since ({}) must be before until ({})", *filter.since, *filter.until));
   }
   return absl::OkStatus();
 }
@@ -85,6 +103,20 @@ absl::StatusOr<int64_t> HotInteractionStore::PruneOlderThan(UnixSeconds cutoff) 
                            prune->bind(1, cutoff);
                            return prune->exec();
                          });
+}
+
+absl::StatusOr<int64_t> HotInteractionStore::Delete(const HotInteractionFilter& filter) {
+  RETURN_IF_ERROR(Validate(filter));
+  return database_.Write("deleting interactions", [&](Connection& connection) -> absl::StatusOr<int64_t> {
+    CachedStatement remove = connection.Prepare(
+        "DELETE FROM hot_interactions WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR title_id = ?2) "
+        "AND (?3 IS NULL OR timestamp >= ?3) AND (?4 IS NULL OR timestamp < ?4)");
+    BindOptional(*remove, 1, filter.user_id);
+    BindOptional(*remove, 2, filter.title_id);
+    BindOptional(*remove, 3, filter.since);
+    BindOptional(*remove, 4, filter.until);
+    return remove->exec();
+  });
 }
 
 }  // namespace vitrina::registry

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -20,6 +21,16 @@ struct HotInteraction {
   UnixSeconds timestamp = 0;
 };
 
+// Which recorded interactions to delete: those matching every filter given. No filter matches
+// nothing unless `all` says so, so that a forgotten parameter never empties the store.
+struct HotInteractionFilter {
+  std::optional<int64_t> user_id = std::nullopt;
+  std::optional<int64_t> title_id = std::nullopt;
+  std::optional<UnixSeconds> since = std::nullopt;  // timestamp >= since
+  std::optional<UnixSeconds> until = std::nullopt;  // timestamp < until
+  bool all = false;                  // every interaction; only without the filters above
+};
+
 // Interactions recorded through the API since the data source was last read. Thread-safe;
 // `database` must outlive it.
 class HotInteractionStore {
@@ -27,7 +38,7 @@ class HotInteractionStore {
   explicit HotInteractionStore(RegistryDatabase& database) : database_(database) {}
 
   // One autocommitted insert through a cached prepared statement. InvalidArgument for ids <= 0,
-  // an empty type, a value that is not finite or a negative timestamp.
+  // an empty type, a value that is not finite or a timestamp outside 0..kMaxTimestampSeconds.
   absl::Status Append(const HotInteraction& interaction);
 
   // Calls `visit` for every interaction with timestamp >= `since`, oldest first (ties in
@@ -42,6 +53,11 @@ class HotInteractionStore {
   // Removes the interactions with timestamp < `cutoff` (a training has absorbed them) and
   // returns how many were removed.
   absl::StatusOr<int64_t> PruneOlderThan(UnixSeconds cutoff);
+
+  // Removes the interactions `filter` selects (an operator repairing a mistake) and returns how
+  // many were removed. InvalidArgument when it has no filter and not `all`, `all` with a filter,
+  // ids <= 0, or since >= until.
+  absl::StatusOr<int64_t> Delete(const HotInteractionFilter& filter);
 
  private:
   RegistryDatabase& database_;

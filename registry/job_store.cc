@@ -94,9 +94,10 @@ void FinishJob(Connection& connection, int64_t job_id, JobStatus status, const s
 }  // namespace
 
 absl::StatusOr<JobRecord> JobStore::Create(const JobSpec& spec) {
-  if (spec.scheduled_at <= 0) {
+  if (spec.scheduled_at <= 0 || spec.scheduled_at > kMaxTimestampSeconds) {
     return absl::InvalidArgumentError(fmt::format(
-        "scheduled_at must be a positive unix time in seconds, got {}", spec.scheduled_at));
+        "scheduled_at must be a unix time in seconds in 1..{} (up to 9999-12-31), got {}", kMaxTimestampSeconds,
+        spec.scheduled_at));
   }
   return database_.Write(
       "creating a job", [&](Connection& connection) -> absl::StatusOr<JobRecord> {

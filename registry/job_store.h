@@ -24,8 +24,8 @@ class JobStore {
  public:
   explicit JobStore(RegistryDatabase& database) : database_(database) {}
 
-  // Queues a job. InvalidArgument when scheduled_at is not a positive unix time or params_json
-  // is not JSON.
+  // Queues a job. InvalidArgument when scheduled_at is not a positive unix time up to
+  // kMaxTimestampSeconds or params_json is not JSON.
   absl::StatusOr<JobRecord> Create(const JobSpec& spec);
 
   // NotFound for an unknown id.

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "registry/unix_time.h"
 
 namespace vitrina::registry {
@@ -15,6 +16,10 @@ enum class ModelStatus { kReady, kDeleted };
 
 std::string_view ToString(ModelStatus status);
 std::optional<ModelStatus> ParseModelStatus(std::string_view text);
+
+// What every call that names a deleted model answers: NotFound "model 3 was deleted at
+// 2026-12-04T19:30:00Z", so that "deleted" is told apart from "never existed".
+absl::Status DeletedModelError(int64_t model_id, std::optional<UnixSeconds> deleted_at);
 
 // What a training produced: its model file and how it came about. The JSON fields are protobuf
 // JSON written by the server (TrainingParams, Metrics, DatasetStats); the registry checks only
@@ -37,6 +42,7 @@ struct ModelRecord {
   int64_t id = 0;
   UnixSeconds created_at = 0;
   ModelStatus status = ModelStatus::kReady;
+  std::optional<UnixSeconds> deleted_at;  // deleted models (unset for those deleted before it was recorded)
   bool active = false;
   ModelArtifact artifact;
 };

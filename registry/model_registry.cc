@@ -15,7 +15,7 @@ namespace {
 std::string SelectModels(std::string_view condition) {
   return fmt::format(
       "SELECT id, created_at, status, active, params_json, metrics_json, dataset_json, "
-      "file_path, checksum, size_bytes, n_users, n_titles, job_id, parent_model_id, watermark "
+      "file_path, checksum, size_bytes, n_users, n_titles, job_id, parent_model_id, watermark, deleted_at "
       "FROM models {}",
       condition);
 }
@@ -39,6 +39,7 @@ absl::StatusOr<ModelRecord> ReadModel(const SQLite::Statement& row) {
   artifact.job_id = OptionalInt64(row.getColumn(12));
   artifact.parent_model_id = OptionalInt64(row.getColumn(13));
   artifact.watermark = row.getColumn(14).getInt64();
+  model.deleted_at = OptionalInt64(row.getColumn(15));
   return model;
 }
 
@@ -65,13 +66,13 @@ struct LiveModel {
 // A model that is not deleted; NotFound otherwise.
 absl::StatusOr<LiveModel> FindLiveModel(Connection& connection, int64_t model_id) {
   CachedStatement query =
-      connection.Prepare("SELECT status, active, file_path FROM models WHERE id = ?");
+      connection.Prepare("SELECT status, active, file_path, deleted_at FROM models WHERE id = ?");
   query->bind(1, model_id);
   if (!query->executeStep()) {
     return absl::NotFoundError(fmt::format("model {} does not exist", model_id));
   }
   if (query->getColumn(0).getString() != ToString(ModelStatus::kReady)) {
-    return absl::NotFoundError(fmt::format("model {} is deleted", model_id));
+    return DeletedModelError(model_id, OptionalInt64(query->getColumn(3)));
   }
   return LiveModel{query->getColumn(1).getInt() != 0, query->getColumn(2).getString()};
 }
@@ -101,6 +102,7 @@ absl::StatusOr<ModelRecord> ModelRegistry::Insert(const ModelArtifact& artifact)
         ModelRecord model{.id = 0,
                           .created_at = UnixNow(),
                           .status = ModelStatus::kReady,
+                          .deleted_at = std::nullopt,
                           .active = false,
                           .artifact = artifact};
         {
@@ -160,6 +162,18 @@ absl::StatusOr<std::vector<ModelRecord>> ModelRegistry::List(int limit) const {
       });
 }
 
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> ModelRegistry::FilePaths() const {
+  using Files = std::vector<std::pair<int64_t, std::string>>;
+  return database_.Read("listing model files", [&](Connection& connection) -> absl::StatusOr<Files> {
+    CachedStatement query = connection.Prepare("SELECT id, file_path FROM models ORDER BY id");
+    Files files;
+    while (query->executeStep()) {
+      files.emplace_back(query->getColumn(0).getInt64(), query->getColumn(1).getString());
+    }
+    return files;
+  });
+}
+
 absl::StatusOr<std::optional<ModelRecord>> ModelRegistry::Active() const {
   return database_.Read("reading the active model",
                         [&](Connection& connection) -> absl::StatusOr<std::optional<ModelRecord>> {
@@ -200,9 +214,10 @@ absl::StatusOr<std::string> ModelRegistry::Delete(int64_t model_id) {
           return absl::FailedPreconditionError(fmt::format(
               "model {} is the active model: activate another one before deleting it", model_id));
         }
-        CachedStatement mark = connection.Prepare("UPDATE models SET status = ? WHERE id = ?");
+        CachedStatement mark = connection.Prepare("UPDATE models SET status = ?, deleted_at = ? WHERE id = ?");
         mark->bind(1, std::string(ToString(ModelStatus::kDeleted)));
-        mark->bind(2, model_id);
+        mark->bind(2, UnixNow());
+        mark->bind(3, model_id);
         mark->exec();
         transaction.commit();
         return model.file_path;

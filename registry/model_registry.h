@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,17 +23,23 @@ class ModelRegistry {
   // file path, invalid JSON, or a job_id / parent_model_id that names nothing.
   absl::StatusOr<ModelRecord> Insert(const ModelArtifact& artifact);
 
-  // Any model, deleted ones included (their status says so). NotFound for an unknown id.
+  // Any model, deleted ones included (their status and deleted_at say so). NotFound for an
+  // unknown id.
   absl::StatusOr<ModelRecord> Get(int64_t model_id) const;
 
   // The `limit` newest models that are not deleted. InvalidArgument when limit <= 0.
   absl::StatusOr<std::vector<ModelRecord>> List(int limit) const;
 
+  // Every model's id and file path, deleted models included (their files are removed on
+  // deletion): what tells a model file the registry knows from an orphan.
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> FilePaths() const;
+
   // The served model, if any.
   absl::StatusOr<std::optional<ModelRecord>> Active() const;
 
   // Makes `model_id` the active model and returns the previously active one (the same id when
-  // it was already active; none when nothing was). NotFound for an unknown or deleted model.
+  // it was already active; none when nothing was). NotFound for an unknown or deleted model
+  // (DeletedModelError).
   // The caller loads and checks the model file before, so the registry never points at a model
   // the server cannot serve.
   absl::StatusOr<std::optional<int64_t>> Activate(int64_t model_id);

@@ -1,5 +1,10 @@
 #include "registry/registry_database.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
@@ -76,10 +81,38 @@ absl::StatusOr<std::unique_ptr<RegistryDatabase>> RegistryDatabase::Open(const s
     if (UserVersion(writer) < LatestSchemaVersion()) RETURN_IF_ERROR(Migrate(writer, path));
 
     SQLite::Database reader(path, SQLite::OPEN_READONLY, kBusyTimeoutMs);
-    return std::unique_ptr<RegistryDatabase>(
-        new RegistryDatabase(path, Connection(std::move(writer)), Connection(std::move(reader))));
+    // Taken after both connections opened the file: from here on `path` must keep naming it.
+    struct stat opened {};
+    if (::stat(path.c_str(), &opened) != 0) {
+      return absl::FailedPreconditionError(
+          fmt::format("registry {} vanished while it was being opened: {}", path, std::strerror(errno)));
+    }
+    return std::unique_ptr<RegistryDatabase>(new RegistryDatabase(path, FileIdentity{opened.st_dev, opened.st_ino},
+                                                                  Connection(std::move(writer)),
+                                                                  Connection(std::move(reader))));
   } catch (const SQLite::Exception& error) {
     return SqliteErrorToStatus(error, fmt::format("opening registry {}", path));
+  }
+}
+
+absl::Status RegistryDatabase::CheckFileIdentity() const {
+  struct stat now {};
+  const bool present = ::stat(path_.c_str(), &now) == 0;
+  if (present && now.st_dev == identity_.device && now.st_ino == identity_.inode) return absl::OkStatus();
+  return absl::DataLossError(fmt::format(
+      "registry file {} was {} while open; reads and writes refused (writes would be lost at the next start)", path_,
+      present ? "replaced by another file" : "deleted"));
+}
+
+absl::Status RegistryDatabase::SaveCopy(const std::string& target) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  try {
+    SQLite::Statement copy(writer_.database(), "VACUUM INTO ?");
+    copy.bind(1, target);
+    copy.exec();
+    return absl::OkStatus();
+  } catch (const SQLite::Exception& error) {
+    return SqliteErrorToStatus(error, fmt::format("copying registry {} to {}", path_, target));
   }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -10,6 +12,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include "absl/status/statusor.h"
+#include "fmt/format.h"
 #include "registry/connection.h"
 #include "registry/sqlite_status.h"
 
@@ -40,6 +43,16 @@ class RegistryDatabase {
 
   const std::string& path() const { return path_; }
 
+  // OK while `path` still names the file this object opened. Once the file was deleted or
+  // replaced, SQLite would go on writing the old, unlinked inode and everything written would be
+  // gone at the next start: DataLoss naming the path. A stat(2), cheap enough for every call.
+  absl::Status CheckFileIdentity() const;
+
+  // Writes a consistent copy of the open database to `target`, which must not exist (VACUUM
+  // INTO on the read-write connection, which still reads a deleted file): what rescues the
+  // contents of a file deleted while open. Not refused like Write().
+  absl::Status SaveCopy(const std::string& target);
+
   // Runs `work(Connection&)` on the read-write connection, holding it for the whole call. `work`
   // returns absl::Status or absl::StatusOr<T>; a SQLite exception it throws becomes a status
   // naming `context`. A multi-statement or read-then-write `work` opens
@@ -52,18 +65,30 @@ class RegistryDatabase {
 
   // Same on the read-only connection. `work` must not call Read() again (it would wait for
   // itself); it may call Write().
+  //
+  // Both are refused (CheckFileIdentity's DataLoss, after `context`) once the file was deleted or
+  // replaced: writes would be lost, and the read-only connection fails anyway (SQLITE_IOERR_FSTAT).
   template <typename Work>
   auto Read(std::string_view context, Work&& work) {
     return Run(read_mutex_, reader_, context, std::forward<Work>(work));
   }
 
  private:
-  RegistryDatabase(std::string path, Connection writer, Connection reader)
-      : path_(std::move(path)), writer_(std::move(writer)), reader_(std::move(reader)) {}
+  // The device and inode `path` named when it was opened.
+  struct FileIdentity {
+    dev_t device = 0;
+    ino_t inode = 0;
+  };
+
+  RegistryDatabase(std::string path, FileIdentity identity, Connection writer, Connection reader)
+      : path_(std::move(path)), identity_(identity), writer_(std::move(writer)), reader_(std::move(reader)) {}
 
   template <typename Work>
-  static auto Run(std::mutex& mutex, Connection& connection, std::string_view context, Work&& work)
+  auto Run(std::mutex& mutex, Connection& connection, std::string_view context, Work&& work)
       -> std::invoke_result_t<Work&, Connection&> {
+    if (absl::Status file = CheckFileIdentity(); !file.ok()) {
+      return absl::Status(file.code(), fmt::format("{}: {}", context, std::string(file.message())));
+    }
     std::lock_guard<std::mutex> lock(mutex);
     try {
       return work(connection);
@@ -73,6 +98,7 @@ class RegistryDatabase {
   }
 
   const std::string path_;
+  const FileIdentity identity_;
   std::mutex write_mutex_;
   Connection writer_;
   std::mutex read_mutex_;

@@ -77,6 +77,11 @@ CREATE TABLE blacklist (
 ) WITHOUT ROWID;
 )sql";
 
+// NULL for models deleted before the time was recorded.
+constexpr char kModelDeletionTime[] = R"sql(
+ALTER TABLE models ADD COLUMN deleted_at INTEGER CHECK (deleted_at IS NULL OR status = 'deleted');
+)sql";
+
 // Search jobs: the jobs table is rebuilt (SQLite cannot change a CHECK in place) with 'search'
 // among the kinds, keeping every row and id, by SQLite's own recipe (new table, copy, drop, rename;
 // foreign keys are off while migrations run, see Migrate): models.job_id names "jobs" throughout
@@ -122,11 +127,12 @@ CREATE TABLE search_trials (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
-    {4, "search jobs and their trials", kSearchJobs},
+    {4, "when models were deleted", kModelDeletionTime},
+    {5, "search jobs and their trials", kSearchJobs},
 }};
 
 }  // namespace

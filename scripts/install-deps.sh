@@ -11,6 +11,7 @@ PACKAGES=(
   libcpp-httplib-dev libhnswlib-dev zlib1g-dev
   redis-server mariadb-server mariadb-client
   tzdata nghttp2-client python3 python3-grpcio python3-protobuf
+  clang libclang-rt-14-dev libfuzzer-14-dev   # the fuzz targets (libFuzzer, ASan, UBSan runtimes)
 )
 
 missing=()

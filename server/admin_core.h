@@ -27,6 +27,8 @@ class AdminCore {
   virtual absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& request) = 0;
   virtual absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(
       const v1::RecordInteractionRequest& request) = 0;
+  virtual absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
+      const v1::DeleteInteractionsRequest& request) = 0;
 };
 
 }  // namespace vitrina::server

@@ -1,7 +1,10 @@
 #include "server/admin_service.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cmath>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
@@ -20,6 +23,51 @@ absl::StatusOr<int> ValidLimit(int32_t limit) {
 absl::Status PositiveId(std::string_view field, int64_t id) {
   if (id > 0) return absl::OkStatus();
   return absl::InvalidArgumentError(fmt::format("{} must be a positive id, got {}", field, id));
+}
+
+// How far ahead a training may be scheduled: further is a typo in the year, not a plan (ten
+// years, leap days included).
+constexpr registry::UnixSeconds kMaxScheduleAheadSeconds = registry::UnixSeconds{3653} * 86'400;
+
+std::string Rfc3339(registry::UnixSeconds seconds) {
+  return google::protobuf::util::TimeUtil::ToString(ToTimestamp(seconds));
+}
+
+// When a scheduled training may start: after 1970 (the registry's unix times) and at most
+// kMaxScheduleAheadSeconds after now.
+absl::StatusOr<registry::UnixSeconds> ScheduleTime(const v1::ScheduleTrainingRequest& request) {
+  if (!request.has_at()) {
+    return absl::InvalidArgumentError("at is required: when to train, RFC 3339 (e.g. \"2026-11-23T03:00:00Z\")");
+  }
+  ASSIGN_OR_RETURN(registry::UnixSeconds at, FromTimestamp("at", request.at()));
+  if (at <= 0) {
+    return absl::InvalidArgumentError(fmt::format("at must be after 1970-01-01T00:00:00Z, got {}", Rfc3339(at)));
+  }
+  const registry::UnixSeconds latest = registry::UnixNow() + kMaxScheduleAheadSeconds;
+  if (at > latest) {
+    return absl::InvalidArgumentError(
+        fmt::format("at must be at most 10 years ahead (until {}), got {}", Rfc3339(latest), Rfc3339(at)));
+  }
+  return at;
+}
+
+// When a recorded interaction happened: now when unset; otherwise after 1970 and at most
+// `max_future_skew_seconds` after now. A later one would become the next model's watermark.
+absl::StatusOr<registry::UnixSeconds> InteractionTime(const v1::RecordInteractionRequest& request,
+                                                      int max_future_skew_seconds) {
+  const registry::UnixSeconds now = registry::UnixNow();
+  if (!request.has_at()) return now;
+  ASSIGN_OR_RETURN(registry::UnixSeconds at, FromTimestamp("at", request.at()));
+  if (at < 0) {
+    return absl::InvalidArgumentError(fmt::format("at must not be before 1970-01-01T00:00:00Z, got {}", Rfc3339(at)));
+  }
+  if (at > now + max_future_skew_seconds) {
+    return absl::InvalidArgumentError(fmt::format(
+        "at {} is {} s ahead of the server's clock ({}); at most interactions.max_future_skew_seconds ({}) is "
+        "accepted",
+        Rfc3339(at), at - now, Rfc3339(now), max_future_skew_seconds));
+  }
+  return at;
 }
 
 std::optional<int64_t> OptionalUser(const v1::BlacklistRequest& request) {
@@ -45,6 +93,8 @@ absl::StatusOr<v1::ListModelsResponse> AdminService::ListModels(const v1::ListMo
 absl::StatusOr<v1::Model> AdminService::GetModel(const v1::GetModelRequest& request) {
   RETURN_IF_ERROR(PositiveId("model_id", request.model_id()));
   ASSIGN_OR_RETURN(registry::ModelRecord record, p_.registry.Get(request.model_id()));
+  // As ListModels leaves deleted models out, GetModel does not answer them as if they still were.
+  if (record.status == registry::ModelStatus::kDeleted) return registry::DeletedModelError(record.id, record.deleted_at);
   return ToProto(record);
 }
 
@@ -90,20 +140,17 @@ absl::StatusOr<v1::Job> AdminService::GetJob(const v1::GetJobRequest& request) {
 
 absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainingRequest& request) {
   ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
-  if (!request.has_at() || request.at().seconds() <= 0) {
-    return absl::InvalidArgumentError("at is required: when to train, RFC 3339 (e.g. \"2026-11-23T03:00:00Z\")");
-  }
-  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder));
-  ASSIGN_OR_RETURN(registry::JobRecord job,
-                   jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
-                                                registry::JobTrigger::kSchedule, request.at().seconds())));
+  ASSIGN_OR_RETURN(registry::UnixSeconds at, ScheduleTime(request));
+  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder, p_.training.limits));
+  ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
+                                                                         registry::JobTrigger::kSchedule, at)));
   return ToProto(job);
 }
 
 absl::StatusOr<v1::Job> AdminService::StartSearch(const v1::StartSearchRequest& request) {
   ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
   // Checked now, so that a bad request fails the call rather than the job.
-  RETURN_IF_ERROR(SearchOptionsFromRequest(request, p_.training.defaults, p_.training.eval_k).status());
+  RETURN_IF_ERROR(SearchOptionsFromRequest(request, p_.training.defaults, p_.training.limits, p_.training.eval_k).status());
   if (!v1::Activation_IsValid(request.activate())) {
     return absl::InvalidArgumentError("activate must be NEVER, ALWAYS or IF_BETTER");
   }
@@ -202,7 +249,8 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   if (!rules.empty() && !rules.contains(request.type())) {
     std::string known;
     for (const auto& [name, rule] : rules) known += (known.empty() ? "" : ", ") + name;
-    return absl::InvalidArgumentError(fmt::format("type '{}' is not configured (known: {})", request.type(), known));
+    return absl::InvalidArgumentError(
+        fmt::format("type '{}' is not configured (known: {})", common::EchoForMessage(request.type()), known));
   }
   if (!std::isfinite(request.value())) return absl::InvalidArgumentError("value must be a finite number");
   registry::HotInteraction interaction;
@@ -210,11 +258,44 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   interaction.title_id = request.title_id();
   interaction.type = request.type();
   interaction.value = request.value();
-  interaction.timestamp = request.has_at() ? request.at().seconds() : registry::UnixNow();
+  ASSIGN_OR_RETURN(interaction.timestamp, InteractionTime(request, p_.max_future_skew_seconds));
   RETURN_IF_ERROR(p_.hot_interactions.Append(interaction));
   p_.recent.Add(interaction.user_id, interaction.title_id, interaction.timestamp);
   p_.cache.InvalidateUser(interaction.user_id);
   return v1::RecordInteractionResponse();
+}
+
+absl::StatusOr<v1::DeleteInteractionsResponse> AdminService::DeleteInteractions(
+    const v1::DeleteInteractionsRequest& request) {
+  registry::HotInteractionFilter filter;
+  if (request.has_user_id()) {
+    RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
+    filter.user_id = request.user_id();
+  }
+  if (request.has_title_id()) {
+    RETURN_IF_ERROR(PositiveId("title_id", request.title_id()));
+    filter.title_id = request.title_id();
+  }
+  if (request.has_since()) {
+    ASSIGN_OR_RETURN(filter.since, FromTimestamp("since", request.since()));
+  }
+  if (request.has_until()) {
+    ASSIGN_OR_RETURN(filter.until, FromTimestamp("until", request.until()));
+  }
+  filter.all = request.all();
+  ASSIGN_OR_RETURN(int64_t deleted, p_.hot_interactions.Delete(filter));
+  if (deleted > 0) {
+    // The deleted interactions no longer hide their titles from the users' answers.
+    p_.recent.Forget(filter);
+    if (filter.user_id) {
+      p_.cache.InvalidateUser(*filter.user_id);
+    } else {
+      p_.cache.InvalidateAll();
+    }
+  }
+  v1::DeleteInteractionsResponse response;
+  response.set_deleted(deleted);
+  return response;
 }
 
 }  // namespace vitrina::server

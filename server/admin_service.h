@@ -12,6 +12,7 @@
 #include "server/model_manager.h"
 #include "server/recent_consumption.h"
 #include "server/server_config.h"
+#include "server/training_params.h"
 
 namespace vitrina::server {
 
@@ -30,8 +31,10 @@ class AdminService final : public AdminCore {
     blacklist::BlacklistManager& blacklist;
     RecentConsumption& recent;
     const data::PreparationConfig& preparation;
+    int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
     registry::SearchTrialStore& search_trials;
-    const TrainingConfig& training;  // defaults a search request is checked against
+    // The limits of every training request, and the defaults a search request is checked against.
+    const TrainingConfig& training;
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 
@@ -50,6 +53,8 @@ class AdminService final : public AdminCore {
   absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;
   absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& request) override;
   absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
+  absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
+      const v1::DeleteInteractionsRequest& request) override;
 
  private:
   absl::StatusOr<JobManager*> Jobs() const;

@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "blacklist/blacklist_manager.h"
@@ -20,9 +21,11 @@
 #include "registry/registry_database.h"
 #include "server/admin_service.h"
 #include "server/grpc_services.h"
+#include "server/health_monitor.h"
 #include "server/http/http_gateway.h"
 #include "server/job_manager.h"
 #include "server/model_manager.h"
+#include "server/orphan_models.h"
 #include "server/recommendation_engine.h"
 #include "server/recommender_service.h"
 #include "server/request_metrics.h"
@@ -57,14 +60,27 @@ struct Application::Parts {
   std::unique_ptr<GrpcRecommenderService> grpc_recommender;
   std::unique_ptr<GrpcAdminService> grpc_admin;
   std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<HealthMonitor> health_monitor;
   std::unique_ptr<http::HttpGateway> http;
   int grpc_port = 0;
   std::mutex shutdown_mutex;
   std::condition_variable shut_down_cv;
   bool shut_down = false;
+  std::mutex health_mutex;
+  std::mutex rescue_mutex;
+  std::optional<std::string> registry_rescue;  // what saving a copy of a lost registry file gave
 
   std::string RenderMetrics() const;
-  void PublishHealth();
+  HealthReport EvaluateHealth();
+  // Evaluates and tells the gRPC health service, one caller at a time (a publication and the
+  // monitor must not overwrite a newer state with an older one).
+  void RefreshHealth();
+  // Once per run, when the registry file is found lost: a copy of the still open database saved
+  // beside it, so that restoring it loses nothing. Returns what the operator needs to know.
+  std::string RescueRegistry();
+  // After start-up left nothing serving: queues the first training when this instance trains
+  // (unless one is queued already) and says in the holder's note what ends the outage.
+  absl::Status QueueFirstTraining();
 };
 
 namespace {
@@ -119,6 +135,9 @@ absl::StatusOr<std::optional<int64_t>> PendingFirstTraining(const registry::JobS
 
 }  // namespace
 
+// How often the gRPC health status is re-evaluated (a stat(2) of the registry file).
+constexpr std::chrono::milliseconds kHealthInterval(1000);
+
 // Everything but the request metrics, which the HTTP edge renders itself ahead of this text.
 std::string Application::Parts::RenderMetrics() const {
   std::string out;
@@ -138,17 +157,89 @@ std::string Application::Parts::RenderMetrics() const {
          "# TYPE vitrina_active_model_age_seconds gauge\n";
   out += fmt::format("vitrina_active_model_age_seconds {:.0f}\n",
                      served ? absl::ToDoubleSeconds(absl::Now() - served->activated_at) : 0.0);
+  out += "# HELP vitrina_model_fallback 1 while the serving model stands in for the registry's active model, "
+         "which failed to load.\n# TYPE vitrina_model_fallback gauge\n";
+  out += fmt::format("vitrina_model_fallback {}\n", served != nullptr && !holder.Note().empty() ? 1 : 0);
+  out += "# HELP vitrina_registry_file_intact 0 once the registry file was deleted or replaced while open "
+         "(writes refused).\n# TYPE vitrina_registry_file_intact gauge\n";
+  out += fmt::format("vitrina_registry_file_intact {}\n", database->CheckFileIdentity().ok() ? 1 : 0);
   if (jobs) jobs->AppendPrometheus(out);
   return out;
 }
 
-void Application::Parts::PublishHealth() {
-  if (grpc_server == nullptr) return;
-  bool serving = holder.Current() != nullptr;
-  grpc::HealthCheckServiceInterface* health = grpc_server->GetHealthCheckService();
-  for (const char* service : {"", "vitrina.v1.Recommender", "vitrina.v1.Admin"}) {
-    health->SetServingStatus(service, serving);
+HealthReport Application::Parts::EvaluateHealth() {
+  HealthReport health;
+  health.model_serving = holder.Current() != nullptr;
+  std::vector<std::string> details;
+  if (std::string note = holder.Note(); !note.empty()) {
+    details.push_back(std::move(note));
+  } else if (!health.model_serving) {
+    details.push_back("no model is serving yet: the first training has not finished");
   }
+  if (absl::Status file = database->CheckFileIdentity(); !file.ok()) {
+    health.registry_intact = false;
+    details.push_back(fmt::format("{}; {}", std::string(file.message()), RescueRegistry()));
+  }
+  health.detail = fmt::format("{}", fmt::join(details, "; "));
+  return health;
+}
+
+std::string Application::Parts::RescueRegistry() {
+  std::lock_guard lock(rescue_mutex);
+  if (registry_rescue) return *registry_rescue;
+  const std::string& path = database->path();
+  const std::string copy = fmt::format("{}.rescued-{}", path, absl::ToUnixSeconds(absl::Now()));
+  if (absl::Status saved = database->SaveCopy(copy); saved.ok()) {
+    registry_rescue = fmt::format(
+        "its contents were saved to {}: stop the server, move that file to {} and start again (a restart "
+        "without it begins an empty registry: blacklist and model records lost)",
+        copy, path);
+  } else {
+    registry_rescue = fmt::format("saving its contents failed too ({}): restore {} from a backup and restart",
+                                  std::string(saved.message()), path);
+  }
+  spdlog::error("registry file {} was deleted or replaced while open: {}", path, *registry_rescue);
+  return *registry_rescue;
+}
+
+absl::Status Application::Parts::QueueFirstTraining() {
+  const std::string note = holder.Note();  // set when the active model failed to load
+  if (jobs == nullptr || !config.training.train_at_start) {
+    std::string outage = fmt::format(
+        "{}; {}", note.empty() ? "no model is serving: the registry has no active model" : note,
+        jobs == nullptr
+            ? "this instance does not train (jobs.enabled is false): ActivateModel serves a registered model"
+            : "training.train_at_start is false: TrainModel trains one, ActivateModel serves a registered one");
+    spdlog::warn("{}", outage);
+    holder.SetNoteWhileEmpty(std::move(outage));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::optional<int64_t> job_id, PendingFirstTraining(*job_store, registry::UnixNow()));
+  if (job_id) {
+    spdlog::info("no model yet: job {}, queued before, trains the first one", *job_id);
+  } else {
+    registry::JobSpec spec;
+    spec.trigger = registry::JobTrigger::kApi;
+    spec.activate = registry::ActivatePolicy::kAlways;
+    spec.scheduled_at = registry::UnixNow();
+    ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(spec));
+    job_id = job.id;
+    spdlog::info("no model yet: first training queued as job {}", job.id);
+  }
+  if (!note.empty()) holder.SetNoteWhileEmpty(fmt::format("{}; a training is queued (job {})", note, *job_id));
+  return absl::OkStatus();
+}
+
+void Application::Parts::RefreshHealth() {
+  std::lock_guard lock(health_mutex);
+  if (grpc_server == nullptr) return;
+  const HealthReport health = EvaluateHealth();
+  grpc::HealthCheckServiceInterface* service = grpc_server->GetHealthCheckService();
+  // Recommendations keep flowing from the model in memory when only the registry is lost; the
+  // server as a whole and the Admin service (whose writes are refused) report the failure.
+  service->SetServingStatus("", health.serving());
+  service->SetServingStatus("vitrina.v1.Recommender", health.model_serving);
+  service->SetServingStatus("vitrina.v1.Admin", health.serving());
 }
 
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -177,10 +268,22 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                      std::make_unique<blacklist::SqliteBlacklistStore>(*p->database)));
   ASSIGN_OR_RETURN(p->cache, cache::MakeResultCache(c.cache));
 
+  if (absl::StatusOr<std::vector<std::string>> orphans = FindOrphanModelFiles(c.models_dir, *p->registry);
+      !orphans.ok()) {
+    spdlog::warn("cannot look for unregistered model files: {}", std::string(orphans.status().message()));
+  } else if (!orphans->empty()) {
+    spdlog::warn("{} holds {} model file(s) the registry {} does not know (was the registry file lost or replaced, "
+                 "or did a training stop before recording its model?): {}. Re-register them with `{}`, then "
+                 "activate one (ActivateModel)",
+                 c.models_dir, orphans->size(), c.registry_path, fmt::join(*orphans, ", "),
+                 ReRegisterCommand(c.registry_path, *orphans));
+  }
+
   p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
+    p->holder.SetNoteWhileEmpty(fmt::format("no model is serving: {}", std::string(loaded.message())));
   }
   AnswerLimits limits;
   limits.default_k = c.default_k;
@@ -200,10 +303,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                            if (!job.ok()) spdlog::error("schedule: {}", std::string(job.status().message()));
                                                          });
   }
-  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder);
+  p->recommender = std::make_unique<RecommenderService>(*p->engine, p->jobs.get(), p->holder, c.training.limits);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
+                                                                c.interactions.max_future_skew_seconds,
                                                                 *p->search_trials, c.training});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
@@ -218,7 +322,7 @@ absl::Status Application::Start() {
   // Keeps the generated health descriptors linked, so reflection can describe grpc.health.v1.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
-  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, p.request_metrics);
+  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, *p.auth, p.request_metrics);
   p.grpc_admin = std::make_unique<GrpcAdminService>(*p.admin, *p.auth, p.request_metrics);
   grpc::ServerBuilder builder;
   // Linux lets a second process bind the same port with SO_REUSEPORT (gRPC's default): a
@@ -231,14 +335,24 @@ absl::Status Application::Start() {
   if (p.grpc_server == nullptr || p.grpc_port == 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {} (in use, or not an address of this host)", c.listen));
   }
-  p.models->set_on_published([&p] { p.PublishHealth(); });
-  p.PublishHealth();
+  p.models->set_on_published([&p] { p.RefreshHealth(); });
+  p.RefreshHealth();
+  p.health_monitor = std::make_unique<HealthMonitor>(
+      [&p] { return p.EvaluateHealth(); },
+      [&p](const HealthReport& health) {
+        // What caused a change was logged where it was found (load failures, the lost registry).
+        spdlog::info("health: {}{}{}", health.serving() ? "SERVING" : "NOT_SERVING", health.detail.empty() ? "" : ": ",
+                     health.detail);
+        p.RefreshHealth();
+      },
+      kHealthInterval);
+  p.health_monitor->Start();
   spdlog::info("gRPC listening on {} (port {})", c.listen, p.grpc_port);
 
   if (!c.http_listen.empty()) {
     p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
                                            [&p] { return p.RenderMetrics(); },
-                                           [&p] { return p.holder.Current() != nullptr; });
+                                           [&p] { return p.EvaluateHealth(); });
     ASSIGN_OR_RETURN(auto host_port, SplitHostPort(c.http_listen, "http_listen"));
     RETURN_IF_ERROR(p.http->Start(host_port.first, host_port.second));
     spdlog::info("HTTP listening on port {}", p.http->port());
@@ -247,20 +361,8 @@ absl::Status Application::Start() {
   if (p.jobs) {
     p.jobs->Start();
     p.scheduler->Start();
-    if (p.holder.Current() == nullptr && c.training.train_at_start) {
-      ASSIGN_OR_RETURN(std::optional<int64_t> pending, PendingFirstTraining(*p.job_store, registry::UnixNow()));
-      if (pending) {
-        spdlog::info("no model yet: job {}, queued before, trains the first one", *pending);
-      } else {
-        registry::JobSpec spec;
-        spec.trigger = registry::JobTrigger::kApi;
-        spec.activate = registry::ActivatePolicy::kAlways;
-        spec.scheduled_at = registry::UnixNow();
-        ASSIGN_OR_RETURN(registry::JobRecord job, p.jobs->Submit(spec));
-        spdlog::info("no model yet: first training queued as job {}", job.id);
-      }
-    }
   }
+  if (p.holder.Current() == nullptr) RETURN_IF_ERROR(p.QueueFirstTraining());
   return absl::OkStatus();
 }
 
@@ -274,6 +376,7 @@ void Application::Shutdown(absl::Duration grace) {
   spdlog::info("shutting down");
   if (p.scheduler) p.scheduler->Stop();
   if (p.http) p.http->Stop();
+  if (p.health_monitor) p.health_monitor->Stop();
   // The job worker ends first, so TrainModel calls waiting for a job are answered before the
   // gRPC server drains them.
   if (p.jobs) p.jobs->Stop();
@@ -289,6 +392,7 @@ void Application::Wait() {
 int Application::grpc_port() const { return parts_->grpc_port; }
 int Application::http_port() const { return parts_->http ? parts_->http->port() : 0; }
 bool Application::serving() const { return parts_->holder.Current() != nullptr; }
+HealthReport Application::health() const { return parts_->EvaluateHealth(); }
 const ServerConfig& Application::config() const { return parts_->config; }
 
 }  // namespace vitrina::server

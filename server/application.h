@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/health_report.h"
 #include "server/server_config.h"
 
 namespace vitrina::server {
@@ -19,8 +20,9 @@ class Application {
   static absl::StatusOr<std::unique_ptr<Application>> Create(ServerConfig config);
   ~Application();
 
-  // Binds the listeners (port 0 picks a free one), starts the job worker and the schedules, and
-  // queues a first training when there is no model and training.train_at_start is set.
+  // Binds the listeners (port 0 picks a free one), starts the job worker, the schedules and the
+  // health monitor, and queues a first training when no model serves and training.train_at_start
+  // is set.
   absl::Status Start();
   // Graceful: stops taking calls, lets in-flight ones finish (up to `grace`), ends the running
   // job cleanly (failed: "the server shut down"), closes the stores.
@@ -32,6 +34,8 @@ class Application {
   int http_port() const;  // 0 when no HTTP listener
   // SERVING once a model (or its popularity fallback) is loaded.
   bool serving() const;
+  // What /health reports: serving, the registry file intact, and why not or what is degraded.
+  HealthReport health() const;
   const ServerConfig& config() const;
 
  private:

@@ -39,7 +39,8 @@ absl::StatusOr<int> ParseValue(std::string_view text, const FieldSpec& spec) {
   for (size_t i = 0; i < spec.names.size() && spec.names[i] != nullptr; ++i) {
     std::string_view name = spec.names[i];
     if (text.size() == name.size() &&
-        std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) { return std::tolower(a) == b; })) {
+        std::equal(text.begin(), text.end(), name.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; })) {
       return spec.min + static_cast<int>(i);
     }
   }
@@ -85,7 +86,8 @@ absl::StatusOr<std::vector<int>> ParseField(std::string_view field, const FieldS
         return absl::InvalidArgumentError(fmt::format("cron {}: empty range '{}'", spec.name, range));
       }
     }
-    for (int v = first; v <= last; v += step) values.push_back(v);
+    // 64-bit, as a step may be as large as an int: "5/2147483647" overflowed an int counter.
+    for (int64_t v = first; v <= last; v += step) values.push_back(static_cast<int>(v));
   }
   if (values.empty()) return absl::InvalidArgumentError(fmt::format("cron {}: empty field", spec.name));
   return values;

@@ -54,6 +54,8 @@ grpc::ServerUnaryReactor* GrpcRecommenderService::TrainModel(grpc::CallbackServe
                                                              const v1::TrainModelRequest* request,
                                                              v1::TrainModelResponse* response) {
   auto start = Clock::now();
+  absl::Status auth = auth_.Check(AuthorizationHeader(*context));
+  if (!auth.ok()) return Finish<v1::TrainModelResponse>(context, auth, response, metrics_, "TrainModel", start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   RequestMetrics& metrics = metrics_;
   core_.TrainModel(*request, [reactor, response, &metrics, start](absl::StatusOr<v1::TrainModelResponse> result) {
@@ -96,6 +98,7 @@ VITRINA_ADMIN_METHOD(AddToBlacklist, v1::BlacklistRequest, v1::BlacklistResponse
 VITRINA_ADMIN_METHOD(RemoveFromBlacklist, v1::BlacklistRequest, v1::BlacklistResponse)
 VITRINA_ADMIN_METHOD(ListBlacklist, v1::ListBlacklistRequest, v1::ListBlacklistResponse)
 VITRINA_ADMIN_METHOD(RecordInteraction, v1::RecordInteractionRequest, v1::RecordInteractionResponse)
+VITRINA_ADMIN_METHOD(DeleteInteractions, v1::DeleteInteractionsRequest, v1::DeleteInteractionsResponse)
 
 #undef VITRINA_ADMIN_METHOD
 

@@ -12,9 +12,12 @@ class RequestMetrics;
 
 // The gRPC edge: thin callback-API handlers that convert to and from the cores. Nothing here
 // decides anything; a core's absl::Status becomes the call's grpc::Status.
+// TrainModel needs the admin token like the Admin calls: it occupies the job worker and can
+// replace the served model.
 class GrpcRecommenderService final : public v1::Recommender::CallbackService {
  public:
-  GrpcRecommenderService(RecommenderCore& core, RequestMetrics& metrics) : core_(core), metrics_(metrics) {}
+  GrpcRecommenderService(RecommenderCore& core, const AdminAuth& auth, RequestMetrics& metrics)
+      : core_(core), auth_(auth), metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* GetUserRecommendations(grpc::CallbackServerContext* context,
                                                    const v1::GetUserRecommendationsRequest* request,
@@ -29,6 +32,7 @@ class GrpcRecommenderService final : public v1::Recommender::CallbackService {
 
  private:
   RecommenderCore& core_;
+  const AdminAuth& auth_;
   RequestMetrics& metrics_;
 };
 
@@ -54,6 +58,7 @@ class GrpcAdminService final : public v1::Admin::CallbackService {
   Reactor* RemoveFromBlacklist(Context*, const v1::BlacklistRequest*, v1::BlacklistResponse*) override;
   Reactor* ListBlacklist(Context*, const v1::ListBlacklistRequest*, v1::ListBlacklistResponse*) override;
   Reactor* RecordInteraction(Context*, const v1::RecordInteractionRequest*, v1::RecordInteractionResponse*) override;
+  Reactor* DeleteInteractions(Context*, const v1::DeleteInteractionsRequest*, v1::DeleteInteractionsResponse*) override;
 
  private:
   template <class Request, class Response>

@@ -1,5 +1,7 @@
 #include "server/job_manager.h"
 
+#include <algorithm>
+
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
 #include "spdlog/spdlog.h"
@@ -80,7 +82,12 @@ void JobManager::WorkerLoop() {
     auto wake_at = std::chrono::system_clock::now() + kIdlePoll;
     absl::StatusOr<std::optional<registry::UnixSeconds>> next = jobs_.NextScheduledTime();
     if (next.ok() && next->has_value()) {
-      wake_at = std::min(wake_at, std::chrono::system_clock::time_point(std::chrono::seconds(**next)));
+      // Compared in seconds: a time past 2262 (a bad stored row) overflows the clock's nanoseconds
+      // into the past, and the worker would spin.
+      const auto idle_until = std::chrono::time_point_cast<std::chrono::seconds>(wake_at).time_since_epoch().count();
+      if (**next < idle_until) {
+        wake_at = std::chrono::system_clock::time_point(std::chrono::seconds(std::max<registry::UnixSeconds>(**next, 0)));
+      }
     }
     lock.lock();
     if (!stopping_ && submissions_ == submissions_seen) wake_.wait_until(lock, wake_at);

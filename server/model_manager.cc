@@ -1,6 +1,7 @@
 #include "server/model_manager.h"
 
 #include <filesystem>
+#include <limits>
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
@@ -11,7 +12,7 @@ namespace vitrina::server {
 
 absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const registry::ModelRecord& record) const {
   if (record.status == registry::ModelStatus::kDeleted) {
-    return absl::NotFoundError(fmt::format("model {} was deleted", record.id));
+    return registry::DeletedModelError(record.id, record.deleted_at);
   }
   const std::string& path = record.artifact.file_path;
   trainer::ModelFileInfo info;
@@ -37,10 +38,10 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
   return served;
 }
 
-void ModelManager::Publish(const ServedModel& loaded, absl::Time activated_at) {
+void ModelManager::Publish(const ServedModel& loaded, absl::Time activated_at, std::string note) {
   auto published = std::make_shared<ServedModel>(loaded);
   published->activated_at = activated_at;
-  holder_.Swap(std::move(published));
+  holder_.Swap(std::move(published), std::move(note));
   recent_.ForgetUpTo(loaded.watermark);
   if (on_published_) on_published_();
 }
@@ -51,11 +52,37 @@ absl::Status ModelManager::LoadActive() {
     spdlog::info("no active model in the registry yet");
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const ServedModel> served, Load(*active));
-  std::lock_guard lock(activation_mutex_);
-  Publish(*served, absl::FromUnixSeconds(active->created_at));
-  spdlog::info("serving model {} ({} users, {} titles)", active->id, served->model->n_users(),
-               served->model->n_items());
+  absl::StatusOr<std::shared_ptr<const ServedModel>> served = Load(*active);
+  if (served.ok()) {
+    std::lock_guard lock(activation_mutex_);
+    Publish(**served, absl::FromUnixSeconds(active->created_at));
+    spdlog::info("serving model {} ({} users, {} titles)", active->id, (*served)->model->n_users(),
+                 (*served)->model->n_items());
+    return absl::OkStatus();
+  }
+  const std::string failure(served.status().message());
+  spdlog::error("cannot serve the active model: {}", failure);
+  // An older model beats serving nothing. The registry keeps the operator's choice rather than
+  // moving the active flag to the fallback: the difference stays visible until someone decides.
+  ASSIGN_OR_RETURN(std::vector<registry::ModelRecord> candidates, registry_.List(std::numeric_limits<int>::max()));
+  for (const registry::ModelRecord& candidate : candidates) {
+    if (candidate.id == active->id) continue;
+    absl::StatusOr<std::shared_ptr<const ServedModel>> fallback = Load(candidate);
+    if (!fallback.ok()) {
+      spdlog::warn("model {} cannot replace it either: {}", candidate.id, std::string(fallback.status().message()));
+      continue;
+    }
+    std::string note = fmt::format(
+        "{}; serving model {} instead, the newest model that loads (the registry still marks model {} active: "
+        "ActivateModel chooses the model to serve)",
+        failure, candidate.id, active->id);
+    spdlog::warn("{}", note);
+    std::lock_guard lock(activation_mutex_);
+    Publish(**fallback, absl::FromUnixSeconds(candidate.created_at), std::move(note));
+    return absl::OkStatus();
+  }
+  holder_.SetNoteWhileEmpty(fmt::format("no valid model: {}{}", failure,
+                                        candidates.size() > 1 ? "; no other registered model loads either" : ""));
   return absl::OkStatus();
 }
 
@@ -78,6 +105,10 @@ absl::StatusOr<int64_t> ModelManager::Activate(const registry::ModelRecord& reco
 
 absl::Status ModelManager::Delete(int64_t model_id) {
   std::lock_guard lock(activation_mutex_);
+  if (std::shared_ptr<const ServedModel> served = holder_.Current(); served && served->model_id == model_id) {
+    return absl::FailedPreconditionError(fmt::format(
+        "model {} is the model serving now: activate another one before deleting it", model_id));
+  }
   ASSIGN_OR_RETURN(std::string path, registry_.Delete(model_id));
   std::error_code ignored;
   std::filesystem::remove(path, ignored);

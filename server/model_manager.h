@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "registry/model_registry.h"
@@ -19,8 +20,11 @@ class ModelManager {
   ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent)
       : registry_(registry), holder_(holder), recent_(recent) {}
 
-  // Serves the registry's active model, if there is one. A missing or corrupted file fails with
-  // its reason and nothing is served (the caller decides whether to retrain).
+  // Serves the registry's active model, if there is one. When its file cannot be served (missing,
+  // corrupted, not the file the registry recorded), serves the newest registered model that loads
+  // instead and says so in the holder's note; the registry keeps marking the operator's choice
+  // active, so ListModels shows both until a model is activated. With no model that loads, nothing
+  // serves and the note says why. Fails only when the registry cannot be read.
   absl::Status LoadActive();
 
   // Loads a registered model fully: file checksum equal to the registry's, model file valid,
@@ -33,7 +37,8 @@ class ModelManager {
   // The same for a model the caller has just loaded (a finished training).
   absl::StatusOr<int64_t> Activate(const registry::ModelRecord& record, std::shared_ptr<const ServedModel> loaded);
 
-  // Marks the model deleted and removes its files. FailedPrecondition for the active one.
+  // Marks the model deleted and removes its files. FailedPrecondition for the active one and for
+  // the one serving (they differ after a start-up fallback).
   absl::Status Delete(int64_t model_id);
 
   // Runs after every publication (health reporting); set before concurrent use.
@@ -44,9 +49,9 @@ class ModelManager {
   static std::string ColdConsumptionPath(const std::string& model_path) { return model_path + ".cold-consumed.tsv"; }
 
  private:
-  // Swaps `loaded` in and forgets the recent interactions its data already holds; the caller holds
-  // activation_mutex_.
-  void Publish(const ServedModel& loaded, absl::Time activated_at);
+  // Swaps `loaded` in with `note` (see ModelHolder) and forgets the recent interactions its data
+  // already holds; the caller holds activation_mutex_.
+  void Publish(const ServedModel& loaded, absl::Time activated_at, std::string note = "");
 
   registry::ModelRegistry& registry_;
   ModelHolder& holder_;

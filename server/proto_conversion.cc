@@ -2,12 +2,19 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+
+#include "fmt/format.h"
+#include "spdlog/spdlog.h"
+
 namespace vitrina::server {
 
 std::string ToJson(const google::protobuf::Message& message) {
   std::string json;
   // Default printing: fields left unset stay absent, so stored params merge over the defaults
-  // exactly as the request did. Serialising a message we built cannot fail (it holds no Any).
+  // exactly as the request did. Serialising a message we built cannot fail: it holds no Any, and
+  // its times come through ToTimestamp, inside the range JSON can write (an out-of-range one
+  // failed, left the text empty, and the registry's json_valid CHECK refused the model).
   (void)google::protobuf::util::MessageToJsonString(message, &json);
   return json;
 }
@@ -20,10 +27,40 @@ absl::Status FromJson(const std::string& json, google::protobuf::Message* messag
   return absl::OkStatus();
 }
 
+namespace {
+
+bool InTimestampRange(registry::UnixSeconds seconds) {
+  return seconds >= registry::kMinTimestampSeconds && seconds <= registry::kMaxTimestampSeconds;
+}
+
+// A job's stored time, clamped into range with a warning that names the job and the field.
+google::protobuf::Timestamp JobTime(const registry::JobRecord& job, std::string_view field,
+                                    registry::UnixSeconds seconds) {
+  if (!InTimestampRange(seconds)) {
+    spdlog::warn("job {}: stored {} {} is outside 0001-01-01..9999-12-31, shown clamped into it", job.id, field,
+                 seconds);
+  }
+  return ToTimestamp(seconds);
+}
+
+}  // namespace
+
 google::protobuf::Timestamp ToTimestamp(registry::UnixSeconds seconds) {
   google::protobuf::Timestamp timestamp;
-  timestamp.set_seconds(seconds);
+  timestamp.set_seconds(std::clamp(seconds, registry::kMinTimestampSeconds, registry::kMaxTimestampSeconds));
   return timestamp;
+}
+
+absl::StatusOr<registry::UnixSeconds> FromTimestamp(std::string_view field,
+                                                    const google::protobuf::Timestamp& timestamp) {
+  if (!InTimestampRange(timestamp.seconds()) || timestamp.nanos() < 0 || timestamp.nanos() > 999'999'999) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{} must be a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (seconds {}..{}, nanos "
+        "0..999999999), got seconds {} nanos {}",
+        field, registry::kMinTimestampSeconds, registry::kMaxTimestampSeconds, timestamp.seconds(),
+        timestamp.nanos()));
+  }
+  return timestamp.seconds();
 }
 
 v1::Model ToProto(const registry::ModelRecord& record) {
@@ -110,10 +147,10 @@ v1::Job ToProto(const registry::JobRecord& record) {
       break;
   }
   job.set_activate(ToProto(record.spec.activate));
-  *job.mutable_created_at() = ToTimestamp(record.created_at);
-  *job.mutable_scheduled_at() = ToTimestamp(record.spec.scheduled_at);
-  if (record.started_at) *job.mutable_started_at() = ToTimestamp(*record.started_at);
-  if (record.finished_at) *job.mutable_finished_at() = ToTimestamp(*record.finished_at);
+  *job.mutable_created_at() = JobTime(record, "created_at", record.created_at);
+  *job.mutable_scheduled_at() = JobTime(record, "scheduled_at", record.spec.scheduled_at);
+  if (record.started_at) *job.mutable_started_at() = JobTime(record, "started_at", *record.started_at);
+  if (record.finished_at) *job.mutable_finished_at() = JobTime(record, "finished_at", *record.finished_at);
   job.set_epoch(record.epoch);
   job.set_epochs(record.epochs);
   job.set_model_id(record.model_id.value_or(0));
@@ -143,7 +180,7 @@ v1::DatasetStats ToProto(const data::DatasetStats& stats) {
   out.set_n_users(stats.users);
   out.set_n_titles(stats.titles);
   out.set_n_pairs(stats.pairs);
-  out.mutable_watermark()->set_seconds(stats.watermark);
+  *out.mutable_watermark() = ToTimestamp(stats.watermark);
   return out;
 }
 

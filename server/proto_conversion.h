@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "data/prepared_dataset.h"
@@ -28,6 +29,14 @@ registry::ActivatePolicy FromProto(v1::Activation activation);
 v1::Activation ToProto(registry::ActivatePolicy policy);
 registry::JobKind FromProto(v1::TrainingKind kind);
 
+// A stored time outside google.protobuf.Timestamp's range (a row written before times were
+// checked, or by hand) is clamped to it: one bad value must not make a whole answer unprintable.
 google::protobuf::Timestamp ToTimestamp(registry::UnixSeconds seconds);
+
+// The whole seconds of a request's Timestamp field. InvalidArgument naming `field` when it lies
+// outside google.protobuf.Timestamp's range (0001-01-01..9999-12-31, nanos 0..999999999), which
+// a client sending binary protobuf can ignore.
+absl::StatusOr<registry::UnixSeconds> FromTimestamp(std::string_view field,
+                                                    const google::protobuf::Timestamp& timestamp);
 
 }  // namespace vitrina::server

@@ -26,11 +26,24 @@ std::vector<int64_t> RecentConsumption::TitlesOf(int64_t user_id) const {
 }
 
 void RecentConsumption::ForgetUpTo(int64_t watermark) {
+  EraseIf([&](int64_t, const Entry& e) { return e.timestamp <= watermark; });
+}
+
+void RecentConsumption::Forget(const registry::HotInteractionFilter& filter) {
+  EraseIf([&](int64_t user_id, const Entry& e) {
+    return filter.all || ((!filter.user_id || *filter.user_id == user_id) &&
+                          (!filter.title_id || *filter.title_id == e.title_id) &&
+                          (!filter.since || e.timestamp >= *filter.since) && (!filter.until || e.timestamp < *filter.until));
+  });
+}
+
+void RecentConsumption::EraseIf(absl::FunctionRef<bool(int64_t user_id, const Entry& entry)> erase) {
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     for (auto it = shard.by_user.begin(); it != shard.by_user.end();) {
       auto& entries = it->second;
-      std::erase_if(entries, [&](const Entry& e) { return e.timestamp <= watermark; });
+      const int64_t user_id = it->first;
+      std::erase_if(entries, [&](const Entry& e) { return erase(user_id, e); });
       if (entries.empty()) {
         shard.by_user.erase(it++);
       } else {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "registry/hot_interaction_store.h"
 
 namespace vitrina::server {
 
@@ -19,6 +21,8 @@ class RecentConsumption {
   std::vector<int64_t> TitlesOf(int64_t user_id) const;
   // Forgets what a newer data snapshot (a model trained up to `watermark`) already knows.
   void ForgetUpTo(int64_t watermark);
+  // Forgets what `filter` selects: recorded interactions an operator deleted.
+  void Forget(const registry::HotInteractionFilter& filter);
 
  private:
   struct Entry {
@@ -29,6 +33,8 @@ class RecentConsumption {
     mutable std::mutex mutex;
     absl::flat_hash_map<int64_t, std::vector<Entry>> by_user;
   };
+  void EraseIf(absl::FunctionRef<bool(int64_t user_id, const Entry& entry)> erase);
+
   static constexpr size_t kShards = 16;
   Shard& ShardOf(int64_t user_id) const { return shards_[static_cast<uint64_t>(user_id) % kShards]; }
 

@@ -18,9 +18,11 @@ struct AnswerLimits {
   int overfetch = 20;
 };
 
-// The answer path: candidate source (the model's scores, or popularity) -> filters (seen,
-// request exclusions, blacklist) -> ranking (top k by partial selection) -> cache. The blacklist
-// runs again on every cache read, so a change to it takes effect at once.
+// GetUserRecommendations and GetTitleRelevant as compositions of the answer path's parts
+// (serving/): a candidate source (the model's personal ranking, similar titles, or popularity),
+// filters applied inside its selection (seen, request exclusions, blacklist), the ranking step,
+// then the cache (server/answer_cache.h). The blacklist runs again on every cache read, so a
+// change to it takes effect at once.
 class RecommendationEngine {
  public:
   RecommendationEngine(const ModelHolder& models, cache::ResultCache& cache,

@@ -7,8 +7,8 @@
 namespace vitrina::server {
 
 absl::Status ValidateTrainingRequest(const v1::TrainingParams& params, v1::Activation activate,
-                                     const ModelHolder& models) {
-  if (absl::Status valid = ValidateTrainingParams(params); !valid.ok()) return valid;
+                                     const ModelHolder& models, const TrainingLimits& limits) {
+  if (absl::Status valid = ValidateTrainingParams(params, limits); !valid.ok()) return valid;
   if (!v1::Activation_IsValid(activate)) return absl::InvalidArgumentError("activate must be NEVER, ALWAYS or IF_BETTER");
   if (params.kind() == v1::SEARCH) {
     return absl::InvalidArgumentError("params.kind SEARCH is not a training: Admin.StartSearch queues a search");
@@ -35,7 +35,7 @@ void RecommenderService::TrainModel(const v1::TrainModelRequest& request, TrainD
     done(absl::FailedPreconditionError("this instance does not train (jobs.enabled is false)"));
     return;
   }
-  if (absl::Status valid = ValidateTrainingRequest(request.params(), request.activate(), models_); !valid.ok()) {
+  if (absl::Status valid = ValidateTrainingRequest(request.params(), request.activate(), models_, limits_); !valid.ok()) {
     done(valid);
     return;
   }

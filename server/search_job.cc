@@ -1,5 +1,9 @@
 #include "server/search_job.h"
 
+#include <algorithm>
+#include <string_view>
+#include <tuple>
+
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/training_params.h"
@@ -35,11 +39,26 @@ absl::Status Prefixed(const absl::Status& status) {
   return absl::Status(status.code(), fmt::format("StartSearch: {}", std::string(status.message())));
 }
 
+// A search trains nothing a training request could not ask for (training.limits): a bound the
+// request sets above the limit is refused, a default bound is cut down to it.
+absl::Status CapRange(int& min, int& max, bool min_set, bool max_set, std::string_view field, int limit,
+                      std::string_view limit_key) {
+  for (const auto& [value, set, bound] : {std::tuple{min, min_set, "min"}, std::tuple{max, max_set, "max"}}) {
+    if (set && value > limit) {
+      return absl::InvalidArgumentError(fmt::format("StartSearch: space.{}_{} is {}, above training.limits.{} ({})",
+                                                    bound, field, value, limit_key, limit));
+    }
+  }
+  if (!max_set) max = std::min(max, limit);
+  if (!min_set) min = std::min(min, max);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<tuning::SearchOptions> SearchOptionsFromRequest(const v1::StartSearchRequest& request,
                                                                const v1::TrainingParams& defaults,
-                                                               int eval_k) {
+                                                               const TrainingLimits& limits, int eval_k) {
   tuning::SearchOptions options;
   const v1::SearchSpace& space = request.space();
   if (space.losses_size() > 0) {
@@ -69,6 +88,17 @@ absl::StatusOr<tuning::SearchOptions> SearchOptionsFromRequest(const v1::StartSe
   if (space.has_max_epochs()) s.max_epochs = space.max_epochs();
   if (request.budget().has_max_trials()) options.budget.max_trials = request.budget().max_trials();
   if (request.budget().has_max_seconds()) options.budget.max_seconds = request.budget().max_seconds();
+  RETURN_IF_ERROR(CapRange(s.min_components, s.max_components, space.has_min_components(),
+                           space.has_max_components(), "components", limits.max_no_components, "max_no_components"));
+  RETURN_IF_ERROR(CapRange(s.min_max_sampled, s.max_max_sampled, space.has_min_max_sampled(),
+                           space.has_max_max_sampled(), "max_sampled", limits.max_sampled, "max_sampled"));
+  RETURN_IF_ERROR(CapRange(s.min_epochs, s.max_epochs, space.has_min_epochs(), space.has_max_epochs(), "epochs",
+                           limits.max_epochs, "max_epochs"));
+  if (options.budget.max_seconds && *options.budget.max_seconds > limits.max_wall_seconds) {
+    return absl::InvalidArgumentError(
+        fmt::format("StartSearch: budget.max_seconds is {}, above training.limits.max_wall_seconds ({})",
+                    *options.budget.max_seconds, limits.max_wall_seconds));
+  }
   if (!request.metric().empty()) {
     absl::StatusOr<tuning::SearchMetric> metric = tuning::ParseSearchMetric(request.metric());
     if (!metric.ok()) return absl::InvalidArgumentError(fmt::format("metric: {}", std::string(metric.status().message())));

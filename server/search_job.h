@@ -1,6 +1,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
+#include "server/training_params.h"
 #include "trainer/hyperparameters.h"
 #include "tuning/successive_halving.h"
 #include "vitrina/v1/admin.pb.h"
@@ -11,10 +12,12 @@ namespace vitrina::server {
 // What an Admin.StartSearch request asks of the tuning library. `defaults` (the configured
 // training defaults, fully set) give what the space does not choose (learning schedule, k-OS, ...)
 // and the threads and seed the request leaves unset; `eval_k` is the k of precision@k and
-// recall@k. InvalidArgument naming the field ("space.min_components ...", "metric ...").
+// recall@k. The space and budget stay within `limits` (a bound the request sets above one is
+// refused, a default range is cut down to it). InvalidArgument naming the field
+// ("space.min_components ...", "metric ...").
 absl::StatusOr<tuning::SearchOptions> SearchOptionsFromRequest(const v1::StartSearchRequest& request,
                                                                const v1::TrainingParams& defaults,
-                                                               int eval_k);
+                                                               const TrainingLimits& limits, int eval_k);
 
 // The full training params of a searched point: `defaults` with the searched fields and epochs
 // replaced, kind SEARCH.

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "absl/time/time.h"
 #include "server/cold_consumption.h"
@@ -25,16 +27,34 @@ struct ServedModel {
 // The served model behind an atomic pointer: a request takes a snapshot and finishes on it even
 // when a new model is swapped in meanwhile (TensorFlow Serving's rule: load and check the new one
 // fully, then swap; the old one goes when its last request ends).
+//
+// Beside it, a note for operators and callers: why the served model is not the one the registry
+// marks active (a start-up fallback), or why none serves. Empty when neither needs saying.
 class ModelHolder {
  public:
   std::shared_ptr<const ServedModel> Current() const { return current_.load(std::memory_order_acquire); }
-  // Returns the model it replaced (null when none).
-  std::shared_ptr<const ServedModel> Swap(std::shared_ptr<const ServedModel> next) {
+  // Serves `next` with its note, both at once. Returns the model it replaced (null when none).
+  std::shared_ptr<const ServedModel> Swap(std::shared_ptr<const ServedModel> next, std::string note = "") {
+    std::lock_guard lock(note_mutex_);
+    note_ = std::move(note);
     return current_.exchange(std::move(next), std::memory_order_acq_rel);
+  }
+
+  std::string Note() const {
+    std::lock_guard lock(note_mutex_);
+    return note_;
+  }
+  // Sets the note only while nothing serves, so that it never outlives a model swapped in
+  // meanwhile (e.g. by a training that finished at once).
+  void SetNoteWhileEmpty(std::string note) {
+    std::lock_guard lock(note_mutex_);
+    if (current_.load(std::memory_order_acquire) == nullptr) note_ = std::move(note);
   }
 
  private:
   std::atomic<std::shared_ptr<const ServedModel>> current_;
+  mutable std::mutex note_mutex_;  // writers are rare; readers of the model never take it
+  std::string note_;
 };
 
 }  // namespace vitrina::server

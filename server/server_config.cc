@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "server/cron_schedule.h"
 #include "server/training_params.h"
+#include "trainer/model.h"
 
 namespace vitrina::server {
 namespace {
@@ -58,11 +59,33 @@ void SetPath(YAML::Node root, const std::vector<const char*>& path, const std::s
   chain.back()[path.back()] = value;
 }
 
+// The ceilings are what the trainer and one machine can take at all; the defaults are what a
+// real deployment asks (LightFM users train tens of epochs at tens to a few hundred components).
+absl::Status ReadTrainingLimits(const YamlSection& section, TrainingLimits& limits) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"max_epochs", "max_no_components", "max_sampled", "max_wall_seconds"}));
+  RETURN_IF_ERROR(section.ReadInt("max_epochs", 1, 100'000, &limits.max_epochs));
+  RETURN_IF_ERROR(section.ReadInt("max_no_components", 1, 4096, &limits.max_no_components));
+  RETURN_IF_ERROR(section.ReadInt("max_sampled", 1, 100'000, &limits.max_sampled));
+  RETURN_IF_ERROR(section.ReadInt("max_wall_seconds", 1, 7 * 24 * 3600, &limits.max_wall_seconds));
+  return absl::OkStatus();
+}
+
+// Whether data_source.embedded.path is set. Only maps are subscripted: yaml-cpp throws on a
+// scalar's operator[] and turns a sequence into a map; DataSourceConfig::FromYaml reports those.
+bool HasEmbeddedPath(YAML::Node root) {
+  YAML::Node source = root["data_source"];
+  if (!source.IsMap()) return false;
+  YAML::Node embedded = source["embedded"];
+  return embedded.IsMap() && embedded["path"];
+}
+
 absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) {
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
        "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
-       "use_title_features", "train_at_start", "nightly_uses_search_winner"}));
+       "use_title_features", "train_at_start", "nightly_uses_search_winner", "limits"}));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> limits, section.Child("limits"));
+  if (limits) RETURN_IF_ERROR(ReadTrainingLimits(*limits, training.limits));
   v1::TrainingParams& p = training.defaults;
   std::string text;
   if (section.Has("loss")) {
@@ -95,7 +118,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(read_int("no_components", 1, 4096, [&](int v) { p.set_no_components(v); }));
   RETURN_IF_ERROR(read_int("epochs", 1, 100000, [&](int v) { p.set_epochs(v); }));
   RETURN_IF_ERROR(read_int("max_sampled", 1, 100000, [&](int v) { p.set_max_sampled(v); }));
-  RETURN_IF_ERROR(read_int("threads", 1, 1024, [&](int v) { p.set_threads(v); }));
+  RETURN_IF_ERROR(read_int("threads", 1, trainer::kMaxFitThreads, [&](int v) { p.set_threads(v); }));
   RETURN_IF_ERROR(read_int("seed", 0, kMaxInt, [&](int v) { p.set_seed(static_cast<uint64_t>(v)); }));
   RETURN_IF_ERROR(read_int("kos_k", 1, 100000, [&](int v) { p.set_kos_k(v); }));
   RETURN_IF_ERROR(read_int("kos_n", 1, 100000, [&](int v) { p.set_kos_n(v); }));
@@ -112,7 +135,10 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(section.ReadBool("use_title_features", &training.use_title_features));
   RETURN_IF_ERROR(section.ReadBool("train_at_start", &training.train_at_start));
   RETURN_IF_ERROR(section.ReadBool("nightly_uses_search_winner", &training.nightly_uses_search_winner));
-  RETURN_IF_ERROR(ValidateTrainingParams(p));
+  if (absl::Status within = ValidateTrainingParams(p, training.limits); !within.ok()) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: default {}", section.path(), std::string(within.message())));
+  }
   return absl::OkStatus();
 }
 
@@ -184,7 +210,8 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   ASSIGN_OR_RETURN(YamlSection top, YamlSection::Open(root, "config"));
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
-                                         "preparation", "cache", "training", "schedule"}));
+                                         "preparation", "cache", "training", "schedule",
+                                         "interactions", "sessions"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
   RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
@@ -204,8 +231,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
     RETURN_IF_ERROR(serving->ReadInt("max_k", 1, 100'000, &config.max_k));
     RETURN_IF_ERROR(serving->ReadInt("default_k", 1, 100'000, &config.default_k));
   }
-  bool embedded_path_given = root["data_source"] && root["data_source"]["embedded"] &&
-                             root["data_source"]["embedded"]["path"];
+  bool embedded_path_given = HasEmbeddedPath(root);
   ASSIGN_OR_RETURN(config.data_source, data::DataSourceConfig::FromYaml(root["data_source"]));
   if (!embedded_path_given) config.data_source.embedded_path.clear();  // derived from data_dir
   ASSIGN_OR_RETURN(std::optional<YamlSection> demo, top.Child("demo"));
@@ -219,6 +245,13 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   if (training) RETURN_IF_ERROR(ReadTraining(*training, config.training));
   ASSIGN_OR_RETURN(std::optional<YamlSection> schedule, top.Child("schedule"));
   if (schedule) RETURN_IF_ERROR(ReadSchedule(*schedule, config.schedule));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> interactions, top.Child("interactions"));
+  if (interactions) {
+    RETURN_IF_ERROR(interactions->RejectUnknownKeys({"max_future_skew_seconds"}));
+    RETURN_IF_ERROR(interactions->ReadInt("max_future_skew_seconds", 0, 31'536'000,
+                                          &config.interactions.max_future_skew_seconds));
+  }
+  ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
   return config;
 }
 

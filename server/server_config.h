@@ -6,6 +6,8 @@
 #include "cache/cache_config.h"
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
+#include "sessions/policy_spec.h"
+#include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
 
 namespace vitrina::server {
@@ -29,12 +31,19 @@ struct TrainingConfig {
   // Nightly full trainings start from the parameters of the newest model a search (Admin.StartSearch)
   // produced, instead of `defaults`.
   bool nightly_uses_search_winner = false;
+  TrainingLimits limits;        // what a training request may ask; the defaults must fit too
 };
 
 struct ScheduleConfig {
   std::string nightly = "0 3 * * *";  // full retraining; empty = off
   std::string incremental;            // fit_partial between nightly runs; empty = off
   std::string time_zone = "UTC";
+};
+
+struct InteractionsConfig {
+  // How far after the server's clock a recorded interaction's `at` may lie (client clocks
+  // drift); a later one is refused, since it would move the next model's watermark.
+  int max_future_skew_seconds = 300;
 };
 
 // The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment
@@ -57,6 +66,8 @@ struct ServerConfig {
   cache::CacheConfig cache;
   TrainingConfig training;
   ScheduleConfig schedule;
+  InteractionsConfig interactions;
+  sessions::SessionsConfig sessions = sessions::DefaultSessionsConfig();
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,

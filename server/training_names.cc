@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/echo_for_message.h"
 #include "fmt/format.h"
 
 namespace vitrina::server {
@@ -23,7 +24,7 @@ absl::StatusOr<v1::Loss> LossFromName(std::string_view name) {
   v1::Loss loss;
   if (!v1::Loss_Parse(EnumSpelling(name), &loss) || loss == v1::LOSS_UNSPECIFIED) {
     return absl::InvalidArgumentError(
-        fmt::format("unknown loss '{}' (expected logistic, bpr, warp or warp-kos)", name));
+        fmt::format("unknown loss '{}' (expected logistic, bpr, warp or warp-kos)", common::EchoForMessage(name)));
   }
   return loss;
 }
@@ -33,7 +34,7 @@ absl::StatusOr<v1::LearningSchedule> LearningScheduleFromName(std::string_view n
   if (!v1::LearningSchedule_Parse(EnumSpelling(name), &schedule) ||
       schedule == v1::LEARNING_SCHEDULE_UNSPECIFIED) {
     return absl::InvalidArgumentError(
-        fmt::format("unknown learning schedule '{}' (expected adagrad or adadelta)", name));
+        fmt::format("unknown learning schedule '{}' (expected adagrad or adadelta)", common::EchoForMessage(name)));
   }
   return schedule;
 }

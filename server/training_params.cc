@@ -4,6 +4,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "trainer/model.h"
 
 namespace vitrina::server {
 namespace {
@@ -22,11 +23,17 @@ v1::TrainingParams MergeTrainingParams(const v1::TrainingParams& defaults, const
   return merged;
 }
 
-absl::Status ValidateTrainingParams(const v1::TrainingParams& p) {
-  if (p.has_no_components() && (p.no_components() < 1 || p.no_components() > 4096)) {
-    return OutOfRange("no_components", "in 1..4096");
+absl::Status ValidateTrainingParams(const v1::TrainingParams& p, const TrainingLimits& limits) {
+  // The bounds an operator sets name their config key, so that a refused caller knows where they come from.
+  auto above_limit = [](std::string_view field, int max, std::string_view key) {
+    return OutOfRange(field, fmt::format("in 1..{} (training.limits.{})", max, key));
+  };
+  if (p.has_no_components() && (p.no_components() < 1 || p.no_components() > limits.max_no_components)) {
+    return above_limit("no_components", limits.max_no_components, "max_no_components");
   }
-  if (p.has_epochs() && (p.epochs() < 1 || p.epochs() > 100000)) return OutOfRange("epochs", "in 1..100000");
+  if (p.has_epochs() && (p.epochs() < 1 || p.epochs() > limits.max_epochs)) {
+    return above_limit("epochs", limits.max_epochs, "max_epochs");
+  }
   if (p.has_learning_rate() && !(p.learning_rate() > 0 && std::isfinite(p.learning_rate()))) {
     return OutOfRange("learning_rate", "a finite number > 0");
   }
@@ -36,10 +43,12 @@ absl::Status ValidateTrainingParams(const v1::TrainingParams& p) {
   if (p.has_user_alpha() && !(p.user_alpha() >= 0 && std::isfinite(p.user_alpha()))) {
     return OutOfRange("user_alpha", ">= 0");
   }
-  if (p.has_max_sampled() && (p.max_sampled() < 1 || p.max_sampled() > 100000)) {
-    return OutOfRange("max_sampled", "in 1..100000");
+  if (p.has_max_sampled() && (p.max_sampled() < 1 || p.max_sampled() > limits.max_sampled)) {
+    return above_limit("max_sampled", limits.max_sampled, "max_sampled");
   }
-  if (p.has_threads() && (p.threads() < 1 || p.threads() > 1024)) return OutOfRange("threads", "in 1..1024");
+  if (p.has_threads() && (p.threads() < 1 || p.threads() > trainer::kMaxFitThreads)) {
+    return OutOfRange("threads", fmt::format("in 1..{}", trainer::kMaxFitThreads));
+  }
   if (p.has_rho() && !(p.rho() > 0 && p.rho() < 1)) return OutOfRange("rho", "in (0, 1)");
   if (p.has_epsilon() && !(p.epsilon() > 0 && std::isfinite(p.epsilon()))) return OutOfRange("epsilon", "> 0");
   if (p.has_kos_k() && p.kos_k() < 1) return OutOfRange("kos_k", ">= 1");

@@ -1,7 +1,10 @@
 #include "server/training_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "common/status_macros.h"
 #include "data/open_data_source.h"
@@ -88,6 +91,24 @@ trainer::CsrMatrix MergeConsumed(const trainer::Model& parent, const trainer::In
   return merged;
 }
 
+// k-OS steps on the k-th of n positives it draws from the user's row, not on the interaction that
+// drew them, so a sample weight has nothing to scale (LightFM's fit_warp_kos takes none): every
+// positive counts once, and the job's log says how many weights that set aside.
+void IgnoreSampleWeightsForKos(int64_t job_id, trainer::Interactions& positives) {
+  const auto weighted = std::count_if(positives.weights.begin(), positives.weights.end(), [](float w) { return w != 1.0f; });
+  std::fill(positives.weights.begin(), positives.weights.end(), 1.0f);
+  spdlog::info("job {}: WARP_KOS ignores sample weights (as LightFM's k-OS): {} of {} interactions had an "
+               "interaction-type weight other than 1 and count once",
+               job_id, weighted, positives.size());
+}
+
+absl::Status WallTimeExceeded(int max_wall_seconds, const std::string& when) {
+  return absl::DeadlineExceededError(
+      fmt::format("stopped {}: the job ran longer than training.limits.max_wall_seconds ({} s); the active model "
+                  "keeps serving",
+                  when, max_wall_seconds));
+}
+
 v1::Metrics ToProto(const trainer::EvaluationSummary& summary, int k) {
   v1::Metrics metrics;
   metrics.set_precision_at_k(summary.precision_at_k);
@@ -150,6 +171,9 @@ absl::StatusOr<v1::TrainingParams> TrainingRunner::Defaults(const registry::JobR
 }
 
 absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& job, const Progress& on_epoch) const {
+  const auto started = std::chrono::steady_clock::now();
+  const int max_wall_seconds = config_.training.limits.max_wall_seconds;
+  const auto deadline = started + std::chrono::seconds(max_wall_seconds);
   const bool incremental = job.spec.kind == registry::JobKind::kIncremental;
   const bool search = job.spec.kind == registry::JobKind::kSearch;
   v1::TrainingParams requested;
@@ -158,10 +182,10 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   ASSIGN_OR_RETURN(const v1::TrainingParams defaults, Defaults(job));
   v1::TrainingParams params = MergeTrainingParams(defaults, requested);
   params.set_kind(incremental ? v1::INCREMENTAL : v1::FULL);
-  RETURN_IF_ERROR(ValidateTrainingParams(params));
+  RETURN_IF_ERROR(ValidateTrainingParams(params, config_.training.limits));
   std::optional<tuning::SearchOptions> search_options;
   if (search) {
-    ASSIGN_OR_RETURN(search_options, SearchOptionsFromRequest(search_request, params, config_.training.eval_k));
+    ASSIGN_OR_RETURN(search_options, SearchOptionsFromRequest(search_request, params, config_.training.limits, config_.training.eval_k));
     params.set_seed(search_options->seed);  // the split below and the search share it
   }
 
@@ -170,8 +194,11 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
     return absl::FailedPreconditionError("an incremental training needs an active model to continue");
   }
   const int64_t since = incremental ? parent->watermark : 0;
+  // What this training knows of is what happened before it started: an interaction dated later
+  // (a client clock ahead, a wrong year, a catalog row from the future) waits for a later one,
+  // so the watermark, and the popularity window measured back from it, never passes `as_of`.
+  const registry::UnixSeconds as_of = registry::UnixNow();
 
-  auto started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(config_.data_source));
   std::vector<data::InteractionRecord> hot;
   RETURN_IF_ERROR(hot_interactions_.ReadSince(since + (incremental ? 1 : 0), [&](const registry::HotInteraction& h) {
@@ -180,8 +207,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklisted = blacklist_.Snapshot();
   data::TitlePredicate is_blacklisted = [&](int64_t title) { return blacklisted->IsBlocked(std::nullopt, title); };
   absl::StatusOr<data::PreparedDataset> prepared =
-      incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since)
-                  : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted);
+      incremental ? data::PrepareIncrementalDataset(*source, hot, config_.preparation, is_blacklisted, since, as_of)
+                  : data::PrepareDataset(*source, hot, config_.preparation, is_blacklisted, as_of);
   if (!prepared.ok()) {
     return absl::Status(prepared.status().code(), fmt::format("reading {}: {}", source->Name(),
                                                               std::string(prepared.status().message())));
@@ -194,6 +221,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   trainer::Dataset base = incremental ? parent->model->dataset() : trainer::Dataset();
   ASSIGN_OR_RETURN(TrainingInput input, BuildInput(std::move(base), *prepared, config_.training.use_title_features,
                                                    incremental ? *parent->cold_consumed : ColdConsumption()));
+  const trainer::LossKind loss = incremental ? parent->model->hyperparameters().loss : ToHyperparameters(params).loss;
+  if (loss == trainer::LossKind::kWarpKos) IgnoreSampleWeightsForKos(job.id, input.positives);
   ASSIGN_OR_RETURN(auto split, trainer::RandomTrainTestSplit(input.positives, config_.training.test_fraction, params.seed()));
   auto& [train, test] = split;
   double prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -201,25 +230,43 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
                input.positives.size(), train.size(), test.size(), input.dataset.users().n_entities(),
                input.dataset.items().n_entities(), prepare_seconds);
 
+  if (std::chrono::steady_clock::now() >= deadline) return WallTimeExceeded(max_wall_seconds, "before the first epoch");
   if (search) {
+    // The search stops at the job's deadline at the latest; the winner's training is then checked
+    // like any other.
+    const double remaining =
+        std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+    search_options->budget.max_seconds = std::min(search_options->budget.max_seconds.value_or(remaining), remaining);
     ASSIGN_OR_RETURN(params, SearchWinner(job, *search_options, input.dataset, train, params, search_trials_, on_epoch));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return WallTimeExceeded(max_wall_seconds, "after the search, before the winner's training");
+    }
   }
 
   trainer::FitOptions options;
   options.epochs = params.epochs();
   options.threads = params.threads();
-  // The trainer logs each epoch itself; the job records its progress.
-  options.on_epoch = [&](const trainer::EpochReport& report) { return on_epoch(report.epoch + 1, report.epochs); };
+  // The trainer logs each epoch itself; the job records its progress. Both a cancellation and
+  // the wall-time limit stop the fit at the end of an epoch.
+  std::optional<std::string> out_of_time;
+  options.on_epoch = [&](const trainer::EpochReport& report) {
+    if (!on_epoch(report.epoch + 1, report.epochs)) return false;
+    if (std::chrono::steady_clock::now() < deadline) return true;
+    out_of_time = fmt::format("after epoch {} of {}", report.epoch + 1, report.epochs);
+    return false;
+  };
   absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");
   if (incremental) {
     model = *parent->model;
-    RETURN_IF_ERROR(model->FitPartial(input.dataset, train, options));
-    RETURN_IF_ERROR(model->SetConsumedItems(MergeConsumed(*parent->model, input.consumed)));
   } else {
     ASSIGN_OR_RETURN(model, trainer::Model::Create(ToHyperparameters(params)));
-    RETURN_IF_ERROR(model->Fit(input.dataset, train, options));
-    RETURN_IF_ERROR(model->SetConsumedItems(input.consumed.ToCsr()));
   }
+  absl::Status fitted =
+      incremental ? model->FitPartial(input.dataset, train, options) : model->Fit(input.dataset, train, options);
+  if (out_of_time) return WallTimeExceeded(max_wall_seconds, *out_of_time);
+  RETURN_IF_ERROR(fitted);
+  RETURN_IF_ERROR(model->SetConsumedItems(incremental ? MergeConsumed(*parent->model, input.consumed)
+                                                      : input.consumed.ToCsr()));
 
   trainer::CsrMatrix train_matrix = train.ToCsr();
   trainer::EvaluationOptions evaluation;
@@ -255,7 +302,8 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   artifact.n_titles = model->n_items();
   artifact.job_id = job.id;
   if (incremental) artifact.parent_model_id = parent->model_id;
-  artifact.watermark = std::max(prepared->stats.watermark, since);
+  // Never after the start, whatever a parent trained before times were checked carried.
+  artifact.watermark = std::min(std::max(prepared->stats.watermark, since), as_of);
   ASSIGN_OR_RETURN(registry::ModelRecord record, registry_.Insert(artifact));
 
   TrainingOutcome outcome{record, metrics, false};

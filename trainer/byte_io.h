@@ -74,7 +74,8 @@ class ByteReader {
     if (!count.ok()) return count.status();
     if (*count > (bytes_.size() - position_) / sizeof(T)) return Truncated(what);
     std::vector<T, Allocator> values(*count);
-    std::memcpy(values.data(), bytes_.data() + position_, *count * sizeof(T));
+    // An empty vector's data() may be null, and memcpy from or to null is undefined even for 0 bytes.
+    if (*count > 0) std::memcpy(values.data(), bytes_.data() + position_, *count * sizeof(T));
     position_ += *count * sizeof(T);
     return values;
   }

@@ -50,9 +50,10 @@ absl::Status CsrMatrix::Validate() const {
     return absl::InvalidArgumentError("sparse matrix offsets, indices and values disagree in size");
   }
   for (int32_t r = 0; r < rows; ++r) {
-    if (offsets[r + 1] < offsets[r]) {
+    // Checked row by row before the row is read: the last offset alone does not bound a middle one.
+    if (offsets[r + 1] < offsets[r] || offsets[r + 1] > nnz()) {
       return absl::InvalidArgumentError(
-          fmt::format("sparse matrix row {} has a negative length", r));
+          fmt::format("sparse matrix row {} has a negative length or ends past the entries", r));
     }
     for (int64_t i = offsets[r]; i < offsets[r + 1]; ++i) {
       if (indices[i] < 0 || indices[i] >= cols ||

@@ -19,15 +19,14 @@ namespace {
 // The model's own random stream (initialisation and shuffling); workers use streams 0..threads-1
 // seeded per epoch from it.
 constexpr uint64_t kModelStream = 0x5eed;
-constexpr int kMaxThreads = 256;
 
 absl::Status CheckOptions(const FitOptions& options) {
   if (options.epochs < 0) {
     return absl::InvalidArgumentError(fmt::format("epochs must be >= 0 (got {})", options.epochs));
   }
-  if (options.threads < 1 || options.threads > kMaxThreads) {
+  if (options.threads < 1 || options.threads > kMaxFitThreads) {
     return absl::InvalidArgumentError(
-        fmt::format("threads must be in [1, {}] (got {})", kMaxThreads, options.threads));
+        fmt::format("threads must be in [1, {}] (got {})", kMaxFitThreads, options.threads));
   }
   return absl::OkStatus();
 }

@@ -30,9 +30,12 @@ struct EpochReport {
   double figure = 0;
 };
 
+// The most worker threads one fit may use; the server's API bound on `threads` is the same.
+inline constexpr int kMaxFitThreads = 256;
+
 struct FitOptions {
   int epochs = 1;
-  int threads = 1;
+  int threads = 1;  // 1..kMaxFitThreads
   // Called after each epoch; returning false stops the fit, which then returns CancelledError.
   std::function<bool(const EpochReport&)> on_epoch = nullptr;
 };

@@ -35,6 +35,14 @@ void PutCsr(ByteWriter& out, const CsrMatrix& matrix) {
   out.PutArray(matrix.values);
 }
 
+// A flag is written as the byte 0 or 1; any other byte is refused rather than read as true, so
+// that a model read from a file writes back the same bytes.
+absl::StatusOr<bool> GetFlag(ByteReader& in, std::string_view what) {
+  ASSIGN_OR_RETURN(const uint8_t flag, in.Get<uint8_t>(what));
+  if (flag > 1) return absl::InvalidArgumentError(fmt::format("model file: {} flag is {}, not 0 or 1", what, flag));
+  return flag == 1;
+}
+
 absl::StatusOr<CsrMatrix> GetCsr(ByteReader& in, std::string_view what) {
   CsrMatrix matrix;
   ASSIGN_OR_RETURN(matrix.rows, in.Get<int32_t>(what));
@@ -57,7 +65,7 @@ void PutFeatureSpace(ByteWriter& out, const FeatureSpace& space) {
 }
 
 absl::StatusOr<FeatureSpace> GetFeatureSpace(ByteReader& in, std::string_view side) {
-  ASSIGN_OR_RETURN(const uint8_t identity, in.Get<uint8_t>(side));
+  ASSIGN_OR_RETURN(const bool identity, GetFlag(in, fmt::format("{} identity", side)));
   ASSIGN_OR_RETURN(std::vector<int64_t> ids, in.GetArray<int64_t>(side));
   ASSIGN_OR_RETURN(const uint64_t n_names, in.Get<uint64_t>(side));
   // Each name takes at least its 8-byte length: bounds the count before reserving.
@@ -71,7 +79,7 @@ absl::StatusOr<FeatureSpace> GetFeatureSpace(ByteReader& in, std::string_view si
     names.push_back(std::move(name));
   }
   ASSIGN_OR_RETURN(const CsrMatrix side_features, GetCsr(in, side));
-  return FeatureSpace::FromParts(identity != 0, std::move(ids), std::move(names), side_features);
+  return FeatureSpace::FromParts(identity, std::move(ids), std::move(names), side_features);
 }
 
 void PutTable(ByteWriter& out, const EmbeddingTable& table) {
@@ -181,14 +189,19 @@ absl::StatusOr<Model> DeserializeModel(std::string_view bytes) {
   ByteReader in(body.substr(kMagic.size() + sizeof(uint32_t)));
   ModelState state;
   ASSIGN_OR_RETURN(state.hyperparameters, GetHyperparameters(in));
-  ASSIGN_OR_RETURN(const uint8_t normalize, in.Get<uint8_t>("dataset"));
+  ASSIGN_OR_RETURN(const bool normalize, GetFlag(in, "dataset normalisation"));
   ASSIGN_OR_RETURN(FeatureSpace users, GetFeatureSpace(in, "user features"));
   ASSIGN_OR_RETURN(FeatureSpace items, GetFeatureSpace(in, "item features"));
-  state.dataset = Dataset(std::move(users), std::move(items), normalize != 0);
+  state.dataset = Dataset(std::move(users), std::move(items), normalize);
   ASSIGN_OR_RETURN(state.users, GetTable(in, "user parameters"));
   ASSIGN_OR_RETURN(state.items, GetTable(in, "item parameters"));
   ASSIGN_OR_RETURN(const uint64_t rng_state, in.Get<uint64_t>("random state"));
   ASSIGN_OR_RETURN(const uint64_t rng_increment, in.Get<uint64_t>("random state"));
+  // A PCG increment is odd; Pcg32::FromState would make an even one odd, silently changing the
+  // stream the file describes.
+  if (rng_increment % 2 == 0) {
+    return absl::InvalidArgumentError("model file's random stream increment is even (PCG increments are odd)");
+  }
   state.rng = Pcg32::FromState(rng_state, rng_increment);
   ASSIGN_OR_RETURN(state.consumed, GetCsr(in, "consumed items"));
   if (in.remaining() != 0) {

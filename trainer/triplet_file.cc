@@ -47,12 +47,16 @@ bool ParseNumber(std::string_view field, T& out) {
 
 absl::StatusOr<std::vector<TripletRow>> ReadTripletFile(const std::string& path) {
   ASSIGN_OR_RETURN(const std::string contents, common::ReadFile(path));
+  return ParseTriplets(contents, path);
+}
+
+absl::StatusOr<std::vector<TripletRow>> ParseTriplets(std::string_view contents, std::string_view source) {
   std::vector<TripletRow> rows;
   char delimiter = 0;
   size_t line_start = 0;
   for (int64_t line_number = 1; line_start < contents.size(); ++line_number) {
     size_t line_end = contents.find('\n', line_start);
-    if (line_end == std::string::npos) line_end = contents.size();
+    if (line_end == std::string_view::npos) line_end = contents.size();
     std::string_view line(contents.data() + line_start, line_end - line_start);
     line_start = line_end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -69,14 +73,14 @@ absl::StatusOr<std::vector<TripletRow>> ReadTripletFile(const std::string& path)
     if (!ids_ok) {
       if (rows.empty() && line_number == 1) continue;  // a header line
       return absl::InvalidArgumentError(
-          fmt::format("{}:{}: expected 'user item [value]' with integer ids, got '{}'", path,
+          fmt::format("{}:{}: expected 'user item [value]' with integer ids, got '{}'", source,
                       line_number, line));
     }
     if (fields.size() >= 3) {
       float value;
       if (!ParseNumber(fields[2], value) || !std::isfinite(value)) {
         return absl::InvalidArgumentError(
-            fmt::format("{}:{}: value '{}' is not a finite number", path, line_number, fields[2]));
+            fmt::format("{}:{}: value '{}' is not a finite number", source, line_number, fields[2]));
       }
       row.value = value;
     }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,5 +22,7 @@ struct TripletRow {
 // integer), empty lines ignored, fields after the third ignored (MovieLens timestamps).
 // InvalidArgument names the file and line of the first malformed row.
 absl::StatusOr<std::vector<TripletRow>> ReadTripletFile(const std::string& path);
+// The same for text already in memory; `source` names it in errors (ReadTripletFile passes the path).
+absl::StatusOr<std::vector<TripletRow>> ParseTriplets(std::string_view text, std::string_view source);
 
 }  // namespace vitrina::trainer

@@ -1,5 +1,8 @@
 #include "server/http/api_routes.h"
 
+#include <google/protobuf/util/time_util.h>
+
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/json_codec.h"
@@ -32,7 +35,7 @@ absl::StatusOr<int64_t> PathId(const RouteRequest& request, std::string_view nam
   std::optional<int64_t> id = common::ParseNumber<int64_t>(it->second);
   if (!id) {
     return absl::InvalidArgumentError(
-        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, it->second));
+        fmt::format("path parameter '{}' must be a 64-bit integer, got '{}'", name, common::EchoForMessage(it->second)));
   }
   return *id;
 }
@@ -107,7 +110,8 @@ RouteHandler ListJobsHandler(AdminCore& core) {
       v1::JobStatus value;
       if (!v1::JobStatus_Parse(*status, &value)) {
         return absl::InvalidArgumentError(fmt::format(
-            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'", *status));
+            "query parameter 'status' must be QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED, got '{}'",
+            common::EchoForMessage(*status)));
       }
       message.set_status(value);
     }
@@ -122,6 +126,36 @@ RouteHandler ListBlacklistHandler(AdminCore& core) {
     ASSIGN_OR_RETURN(std::optional<int64_t> user_id, request.query.Int64("user_id"));
     if (user_id) message.set_user_id(*user_id);
     ASSIGN_OR_RETURN(v1::ListBlacklistResponse response, core.ListBlacklist(message));
+    return MessageReply(response);
+  };
+}
+
+// An RFC 3339 time, e.g. 2026-11-23T03:00:00Z (an offset's '+' must be sent as %2B).
+absl::StatusOr<std::optional<google::protobuf::Timestamp>> TimeParam(const QueryParams& query, std::string_view name) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, query.String(name));
+  if (!text) return std::nullopt;
+  google::protobuf::Timestamp time;
+  if (!google::protobuf::util::TimeUtil::FromString(*text, &time)) {
+    return absl::InvalidArgumentError(
+        fmt::format("query parameter '{}' must be an RFC 3339 time like 2026-11-23T03:00:00Z, got '{}'", name, *text));
+  }
+  return time;
+}
+
+RouteHandler DeleteInteractionsHandler(AdminCore& core) {
+  return [&core](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
+    v1::DeleteInteractionsRequest message;
+    ASSIGN_OR_RETURN(std::optional<int64_t> user_id, request.query.Int64("user_id"));
+    if (user_id) message.set_user_id(*user_id);
+    ASSIGN_OR_RETURN(std::optional<int64_t> title_id, request.query.Int64("title_id"));
+    if (title_id) message.set_title_id(*title_id);
+    ASSIGN_OR_RETURN(std::optional<google::protobuf::Timestamp> since, TimeParam(request.query, "since"));
+    if (since) *message.mutable_since() = *since;
+    ASSIGN_OR_RETURN(std::optional<google::protobuf::Timestamp> until, TimeParam(request.query, "until"));
+    if (until) *message.mutable_until() = *until;
+    ASSIGN_OR_RETURN(std::optional<bool> all, request.query.Bool("all"));
+    if (all) message.set_all(*all);
+    ASSIGN_OR_RETURN(v1::DeleteInteractionsResponse response, core.DeleteInteractions(message));
     return MessageReply(response);
   };
 }
@@ -149,6 +183,7 @@ void AddApiRoutes(RouteTable& routes, RecommenderCore& recommender, AdminCore& a
   routes.Add({"GET", "/titles/relevant", "GetTitleRelevant", kPublic, GetTitleRelevantHandler(recommender)});
   routes.Add({"POST", "/interactions", "RecordInteraction", kAdmin,
               BodyCall(admin, &AdminCore::RecordInteraction, Body::kRequired)});
+  routes.Add({"DELETE", "/admin/interactions", "DeleteInteractions", kAdmin, DeleteInteractionsHandler(admin)});
 
   routes.Add({"POST", "/admin/train", "TrainModel", kAdmin, TrainModelHandler(trainings)});
   routes.Add({"GET", "/admin/models", "ListModels", kAdmin, ListModelsHandler(admin)});

@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <string>
 
+#include "common/echo_for_message.h"
 #include "fmt/format.h"
 #include "server/http/api_routes.h"
 #include "server/http/legacy_routes.h"
@@ -20,9 +22,10 @@ using Clock = std::chrono::steady_clock;
 // scanners probing random paths cannot grow the series without bound.
 constexpr std::string_view kUnrouted = "Unrouted";
 
-// Every method httplib dispatches to handlers that have read the body. httplib sends HEAD to GET
-// handlers; the pre-routing handler answers HEAD, OPTIONS and the rest before that happens.
-constexpr std::string_view kRoutedMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+// Every method httplib dispatches to handlers that have read the body; HEAD goes to the GET
+// handlers, and httplib sends a HEAD answer's headers without its body. The pre-routing handler
+// answers OPTIONS and the rest before routing.
+constexpr std::string_view kRoutedMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 // httplib's patterns are std::regex: `.` would not match a decoded %0A in a path.
 constexpr char kAnyPath[] = R"([\s\S]*)";
 
@@ -47,12 +50,12 @@ HttpReply LibraryRefusal(int http_status) {
 }  // namespace
 
 HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
-                         std::function<std::string()> render_more_metrics, std::function<bool()> is_serving,
+                         std::function<std::string()> render_more_metrics, std::function<HealthReport()> evaluate_health,
                          HttpGatewayOptions options)
     : auth_(auth), metrics_(metrics), trainings_(recommender), server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
-  AddOperationsRoutes(routes_, metrics_, std::move(render_more_metrics), std::move(is_serving));
+  AddOperationsRoutes(routes_, metrics_, std::move(render_more_metrics), std::move(evaluate_health));
 
   size_t threads = std::max<size_t>(options.threads, 1);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -131,12 +134,14 @@ HttpReply HttpGateway::Dispatch(const httplib::Request& request, std::string_vie
   RouteTable::Lookup lookup = routes_.Find(request.method, request.path);
   if (lookup.route == nullptr) {
     route_name = kUnrouted;
+    const std::string method = common::EchoForMessage(request.method);
+    const std::string path = common::EchoForMessage(request.path);
     if (lookup.allowed_methods.empty()) {
-      return ErrorReply(absl::NotFoundError(fmt::format("no route for {} {}", request.method, request.path)));
+      return ErrorReply(absl::NotFoundError(fmt::format("no route for {} {}", method, path)));
     }
     const std::string allowed = fmt::format("{}", fmt::join(lookup.allowed_methods, ", "));
-    HttpReply reply = ErrorReply(absl::UnimplementedError(
-        fmt::format("{} is not allowed on {}; allowed: {}", request.method, request.path, allowed)));
+    HttpReply reply = ErrorReply(
+        absl::UnimplementedError(fmt::format("{} is not allowed on {}; allowed: {}", method, path, allowed)));
     reply.http_status = 405;
     reply.headers.emplace_back("Allow", allowed);
     return reply;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "server/admin_auth.h"
 #include "server/admin_core.h"
+#include "server/health_report.h"
 #include "server/http/route_table.h"
 #include "server/http/training_waiter.h"
 #include "server/recommender_core.h"
@@ -39,7 +40,7 @@ struct HttpGatewayOptions {
 class HttpGateway {
  public:
   HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
-              std::function<std::string()> render_more_metrics, std::function<bool()> is_serving,
+              std::function<std::string()> render_more_metrics, std::function<HealthReport()> evaluate_health,
               HttpGatewayOptions options = {});
   HttpGateway(const HttpGateway&) = delete;
   HttpGateway& operator=(const HttpGateway&) = delete;

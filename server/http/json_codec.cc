@@ -2,10 +2,13 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "common/echo_for_message.h"
 #include "fmt/format.h"
 
 namespace vitrina::server::http {
 namespace {
+
+constexpr size_t kMaxParserMessageBytes = 160;
 
 // Length of the valid UTF-8 sequence at the start of `text`, or 0 when it is not one
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
@@ -55,8 +58,11 @@ absl::Status ParseJson(std::string_view json, google::protobuf::Message& message
   auto status = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(json.data(), json.size()),
                                                             &message, options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(fmt::format("the request body is not a valid {} in JSON: {}",
-                                                  message.GetDescriptor()->full_name(), status.message().ToString()));
+    // The parser's message quotes the body (an unknown field's name, a bad value): bounded like
+    // any echo, with room for the parser's own words.
+    return absl::InvalidArgumentError(
+        fmt::format("the request body is not a valid {} in JSON: {}", message.GetDescriptor()->full_name(),
+                    common::EchoForMessage(status.message().ToString(), kMaxParserMessageBytes)));
   }
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/http/api_routes.h"
@@ -16,7 +17,8 @@ absl::StatusOr<v1::Loss> ParseLoss(std::string_view name) {
   absl::StatusOr<v1::Loss> loss = LossFromName(name);
   if (!loss.ok()) {
     return absl::InvalidArgumentError(
-        fmt::format("query parameter 'loss' must be warp, bpr, logistic or warp-kos, got '{}'", name));
+        fmt::format("query parameter 'loss' must be warp, bpr, logistic or warp-kos, got '{}'",
+                    common::EchoForMessage(name)));
   }
   return loss;
 }
@@ -35,7 +37,8 @@ absl::StatusOr<google::protobuf::Timestamp> ParseScheduledAt(const std::string& 
   google::protobuf::Timestamp at;
   if (!google::protobuf::util::TimeUtil::FromString(rfc3339, &at)) {
     return absl::InvalidArgumentError(fmt::format(
-        "query parameter 'scheduled_at' must be an ISO 8601 time like 2026-11-23T03:00:00Z, got '{}'", text));
+        "query parameter 'scheduled_at' must be an ISO 8601 time like 2026-11-23T03:00:00Z, got '{}'",
+        common::EchoForMessage(text)));
   }
   return at;
 }
@@ -104,10 +107,14 @@ RouteHandler ScheduleTrainingHandler(AdminCore& core) {
 
 void AddLegacyRoutes(RouteTable& routes, RecommenderCore& recommender, AdminCore& admin, TrainingWaiter& trainings) {
   using enum Access;
+  // The old service changed state on GET: these routes do not answer HEAD.
+  constexpr bool kChangesState = true;
   routes.Add({"GET", "/titles/relavant", "LegacyGetTitleRelevant", kPublic, GetTitleRelevantHandler(recommender)});
-  routes.Add({"GET", "/rec/hot/interact", "LegacyRecordInteraction", kAdmin, RecordInteractionHandler(admin)});
-  routes.Add({"GET", "/admin/train", "LegacyTrainModel", kAdmin, TrainHandler(trainings)});
-  routes.Add({"GET", "/admin/schedule-training", "LegacyScheduleTraining", kAdmin, ScheduleTrainingHandler(admin)});
+  routes.Add({"GET", "/rec/hot/interact", "LegacyRecordInteraction", kAdmin, RecordInteractionHandler(admin),
+              kChangesState});
+  routes.Add({"GET", "/admin/train", "LegacyTrainModel", kAdmin, TrainHandler(trainings), kChangesState});
+  routes.Add({"GET", "/admin/schedule-training", "LegacyScheduleTraining", kAdmin, ScheduleTrainingHandler(admin),
+              kChangesState});
 }
 
 }  // namespace vitrina::server::http

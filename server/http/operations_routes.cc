@@ -1,14 +1,20 @@
 #include "server/http/operations_routes.h"
 
+#include "server/http/json_codec.h"
+
 namespace vitrina::server::http {
 namespace {
 
-RouteHandler HealthHandler(std::function<bool()> is_serving) {
-  return [is_serving = std::move(is_serving)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
-    if (is_serving()) return JsonReply(R"({"status":"SERVING"})");
-    HttpReply reply = JsonReply(R"({"status":"NOT_SERVING"})");
-    reply.code = absl::StatusCode::kUnavailable;
-    reply.http_status = 503;
+RouteHandler HealthHandler(std::function<HealthReport()> evaluate_health) {
+  return [evaluate = std::move(evaluate_health)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+    const HealthReport health = evaluate();
+    std::string body = health.serving() ? R"({"status":"SERVING")" : R"({"status":"NOT_SERVING")";
+    if (!health.detail.empty()) body += R"(,"detail":)" + QuoteJson(health.detail);
+    HttpReply reply = JsonReply(body + "}");
+    if (!health.serving()) {
+      reply.code = absl::StatusCode::kUnavailable;
+      reply.http_status = 503;
+    }
     return reply;
   };
 }
@@ -26,8 +32,9 @@ RouteHandler MetricsHandler(const RequestMetrics& metrics, std::function<std::st
 }  // namespace
 
 void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics,
-                         std::function<std::string()> render_more_metrics, std::function<bool()> is_serving) {
-  routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(is_serving))});
+                         std::function<std::string()> render_more_metrics,
+                         std::function<HealthReport()> evaluate_health) {
+  routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(evaluate_health))});
   routes.Add({"GET", "/metrics", "Metrics", Access::kPublic, MetricsHandler(metrics, std::move(render_more_metrics))});
 }
 

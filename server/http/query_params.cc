@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "common/parse_number.h"
@@ -10,7 +11,8 @@ namespace vitrina::server::http {
 namespace {
 
 absl::Status Malformed(std::string_view name, std::string_view expected, std::string_view value) {
-  return absl::InvalidArgumentError(fmt::format("query parameter '{}' must be {}, got '{}'", name, expected, value));
+  return absl::InvalidArgumentError(
+      fmt::format("query parameter '{}' must be {}, got '{}'", name, expected, common::EchoForMessage(value)));
 }
 
 absl::Status Missing(std::string_view name) {

@@ -50,19 +50,24 @@ RouteTable::Lookup RouteTable::Find(std::string_view method, std::string_view pa
   Lookup lookup;
   if (!path.starts_with('/')) return lookup;
   std::vector<std::string> segments = Segments(path);
+  auto allow = [&](std::string_view allowed) {
+    if (std::find(lookup.allowed_methods.begin(), lookup.allowed_methods.end(), allowed) ==
+        lookup.allowed_methods.end()) {
+      lookup.allowed_methods.emplace_back(allowed);
+    }
+  };
   for (const Entry& entry : entries_) {
     std::optional<PathParams> params = Match(entry.segments, segments);
     if (!params) continue;
-    if (entry.route.method == method) {
+    const bool answers_head = entry.route.method == "GET" && !entry.route.changes_state;
+    if (entry.route.method == method || (method == "HEAD" && answers_head)) {
       lookup.route = &entry.route;
       lookup.path_params = *std::move(params);
       lookup.allowed_methods.clear();
       return lookup;
     }
-    if (std::find(lookup.allowed_methods.begin(), lookup.allowed_methods.end(), entry.route.method) ==
-        lookup.allowed_methods.end()) {
-      lookup.allowed_methods.push_back(entry.route.method);
-    }
+    allow(entry.route.method);
+    if (answers_head) allow("HEAD");
   }
   return lookup;
 }

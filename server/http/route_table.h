@@ -35,10 +35,14 @@ struct Route {
   std::string name;     // the `method` label of request metrics
   Access access = Access::kPublic;
   RouteHandler handler;
+  // A GET that changes state (the old service's /admin/train): HEAD must not run it. Every other
+  // GET route answers HEAD too (RFC 9110: the same answer without its body).
+  bool changes_state = false;
 };
 
 // Method + path -> route. Tells "no such path" (404) from "path exists, other method" (405) so
-// that the gateway can answer with the allowed methods.
+// that the gateway can answer with the allowed methods. HEAD finds the GET route of a path
+// unless that one changes state.
 class RouteTable {
  public:
   void Add(Route route);

@@ -245,6 +245,36 @@ TEST(PrepareDatasetTest, IncrementalReadsOnlyAfterTheWatermarkWithoutMinimumCoun
   EXPECT_EQ(nothing_new->stats.watermark, kNow + 2);
 }
 
+// An interaction dated after the training started (a wrong clock, a typo in a year) waits for a
+// later training: it neither counts nor moves the watermark, nor the popularity window measured
+// back from the watermark, which would otherwise hold nothing but it.
+TEST(PrepareDatasetTest, InteractionsAfterAsOfWaitAndLeaveTheWatermarkAndPopularityAlone) {
+  InMemoryCatalog catalog;
+  catalog.titles = {Title(10), Title(11), Title(12)};
+  catalog.interactions = {Event(1, 10, "bookmark", 1, kNow - kDay), Event(2, 11, "bookmark", 1, kNow),
+                          Event(3, 12, "bookmark", 1, kNow + 90 * kDay)};
+  const std::vector<InteractionRecord> hot = {Event(4, 12, "bookmark", 1, kNow + 1),
+                                              Event(5, 12, "bookmark", 1, 4'102'444'800)};  // 2100
+  PreparationConfig config = RatingViewBookmark();
+  config.popularity_window_days = 30;
+  InMemoryDataSource source(catalog);
+  absl::StatusOr<PreparedDataset> dataset = PrepareDataset(source, hot, config, nullptr, kNow);
+  ASSERT_TRUE(dataset.ok()) << dataset.status();
+  EXPECT_EQ(dataset->stats.watermark, kNow);
+  EXPECT_THAT(dataset->stats.dropped, ElementsAre(Pair("future", 3)));
+  EXPECT_EQ(dataset->stats.interactions_read, 5);
+  EXPECT_EQ(dataset->stats.interactions_kept, 2);
+  EXPECT_THAT(dataset->positives.user_ids, ElementsAre(1, 2));
+  EXPECT_EQ(dataset->popularity.size(), 2u);
+
+  // The same for an increment; once its time has come, an interaction counts.
+  absl::StatusOr<PreparedDataset> increment = PrepareIncrementalDataset(source, hot, config, nullptr, kNow, kNow + 1);
+  ASSERT_TRUE(increment.ok()) << increment.status();
+  EXPECT_THAT(increment->positives.user_ids, ElementsAre(4));
+  EXPECT_EQ(increment->stats.watermark, kNow + 1);
+  EXPECT_THAT(increment->stats.dropped, ElementsAre(Pair("future", 2)));
+}
+
 TEST(PrepareDatasetTest, ANonNumericCatalogWeightIsAnError) {
   InMemoryCatalog catalog;
   catalog.interaction_types = {{.name = "view", .weight = std::nan("")}};

@@ -2,14 +2,14 @@
 """Runs every grpcurl command of README.md as printed, in README order, against a fresh
 vitrina-server on a small demo catalog: an operator who copies them must see them succeed.
 
-Uses the real grpcurl when one is on PATH, else tools/grpcurl-compat/grpcurl (which learns every
-type through server reflection, as grpcurl does).
+Uses the real grpcurl when one is found (--grpcurl PATH, or on PATH, or in ../shared/tools/grpcurl/),
+else tools/grpcurl-compat/grpcurl, which prints the same (grpcurl_compat_test.py checks that); it
+says which on stderr. Asked for a real grpcurl (--grpcurl) that does not run, it fails.
 """
 
 import argparse
 import json
 import os
-import pathlib
 import shlex
 import shutil
 import signal
@@ -20,8 +20,12 @@ import tempfile
 import time
 import unittest
 
+sys.dont_write_bytecode = True  # the source tree may be read-only (CI); nothing to cache for one run
+
+import grpcurl_programs  # noqa: E402
+
 README_ADDRESS = "127.0.0.1:50051"
-COMPAT_GRPCURL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "grpcurl-compat" / "grpcurl"
+COMPAT_GRPCURL = grpcurl_programs.COMPAT_GRPCURL
 VITRINA_SERVICES = ("vitrina.v1.Recommender", "vitrina.v1.Admin")
 STARTUP_TIMEOUT_SECONDS = 45
 COMMAND_TIMEOUT_SECONDS = 60
@@ -43,7 +47,7 @@ schedule:
   nightly: ""
 """
 
-paths = argparse.Namespace(server=None, readme=None, running=None)
+paths = argparse.Namespace(server=None, readme=None, running=None, grpcurl=None, compat=False, program=None)
 
 
 def readme_grpcurl_commands(markdown):
@@ -63,10 +67,6 @@ def readme_grpcurl_commands(markdown):
         if line.startswith("grpcurl "):
             commands.append(line)
     return commands
-
-
-def grpcurl_program():
-    return shutil.which("grpcurl") or str(COMPAT_GRPCURL)
 
 
 def free_loopback_port():
@@ -89,12 +89,13 @@ def request_of(arguments):
 
 
 def poll_until_serving(address, timeout_seconds, interval_seconds, check_alive):
-    """Polls the gRPC health check (through the compat client) until it says SERVING; False on timeout.
+    """Polls the gRPC health check (with the chosen grpcurl) until it says SERVING; False on timeout.
     check_alive() runs before each poll and raises when waiting is pointless."""
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
         check_alive()
-        check = run_grpcurl(str(COMPAT_GRPCURL), ["-plaintext", address, "grpc.health.v1.Health/Check"])
+        program = paths.program or str(COMPAT_GRPCURL)
+        check = run_grpcurl(program, ["-plaintext", address, "grpc.health.v1.Health/Check"])
         if check.returncode == 0 and json.loads(check.stdout).get("status") == "SERVING":
             return True
         time.sleep(interval_seconds)
@@ -104,8 +105,10 @@ def poll_until_serving(address, timeout_seconds, interval_seconds, check_alive):
 class DemoServer:
     """vitrina-server on a free loopback port with its own data folder, stopped by its PID."""
 
-    def __init__(self, binary):
-        self.binary = binary
+    def __init__(self, binary, settings=None):
+        """`settings`: top-level config keys ({"admin_token": "x"}) set instead of the template's."""
+        self.binary = os.path.abspath(binary)  # it starts in its own folder
+        self.settings = settings or {}
         self.folder = tempfile.mkdtemp(prefix="vitrina-readme-")
         self.address = f"127.0.0.1:{free_loopback_port()}"
         self.log_path = os.path.join(self.folder, "server.log")
@@ -114,7 +117,11 @@ class DemoServer:
     def start(self):
         config_path = os.path.join(self.folder, "vitrina.yaml")
         with open(config_path, "w", encoding="utf-8") as config:
-            config.write(CONFIG_TEMPLATE.format(address=self.address, data_dir=os.path.join(self.folder, "data")))
+            text = CONFIG_TEMPLATE.format(address=self.address, data_dir=os.path.join(self.folder, "data"))
+            kept = [line for line in text.splitlines(keepends=True)
+                    if line.partition(":")[0] not in self.settings]
+            kept += [f"{key}: {json.dumps(value)}\n" for key, value in self.settings.items()]
+            config.write("".join(kept))
         # VITRINA_* variables override the config: an operator's shell must not redirect the test.
         environment = {name: value for name, value in os.environ.items() if not name.startswith("VITRINA_")}
         with open(self.log_path, "wb") as log:
@@ -178,7 +185,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         """Runs one README line against the test's server; returns its arguments and stdout."""
         self.assertIn(README_ADDRESS, command, "every README example must target the documented address")
         arguments = shlex.split(command.replace(README_ADDRESS, self.server.address))[1:]
-        result = run_grpcurl(grpcurl_program(), arguments)
+        result = run_grpcurl(paths.program, arguments)
         self.assertEqual(result.returncode, 0,
                          f"{command}\nexit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}\n"
                          f"server log:\n{self.server.log_tail()}")
@@ -201,7 +208,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
                         check(self, request_of(arguments), response)
 
     def test_readme_has_an_example_for_every_method(self):
-        program = str(COMPAT_GRPCURL)
+        program = paths.program
         documented = {command.split()[-1] for command in self.commands}
         for service in VITRINA_SERVICES:
             listed = run_grpcurl(program, ["-plaintext", self.server.address, "list", service])
@@ -229,7 +236,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
             self.assertIn("rpc ", output)
 
     def check_recommendations(self, request, response):
-        titles = [item["titleId"] for item in response.get("items", [])]
+        titles = [item["title_id"] for item in response.get("items", [])]
         self.assertEqual(len(titles), request.get("k", 10), response)
         excluded = {str(title) for title in request.get("exclude_title_ids", [])}
         if "title_id" in request:
@@ -238,14 +245,14 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         self.assertIn(response.get("source"), ("MODEL", "POPULAR"))
 
     def check_training(self, request, response):
-        self.assertIn("jobId", response)
+        self.assertIn("job_id", response)
         if request.get("wait"):
-            self.assertIn("modelId", response, "a waited training answers with its model")
+            self.assertIn("model_id", response, "a waited training answers with its model")
 
     def check_model_list(self, request, response):
         models = response.get("models", [])
         self.assertGreater(len(models), 0)
-        self.assertIn(response.get("activeModelId"), [model["id"] for model in models])
+        self.assertIn(response.get("active_model_id"), [model["id"] for model in models])
 
     def check_model(self, request, response):
         self.assertEqual(response.get("id"), str(request["model_id"]))
@@ -267,7 +274,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
 
     def check_scheduled(self, request, response):
         self.assertEqual(response.get("status"), "QUEUED", response)
-        self.assertEqual(response.get("scheduledAt"), request["at"])
+        self.assertEqual(response.get("scheduled_at"), request["at"])
 
     def check_cancelled(self, request, response):
         self.assertEqual(response.get("id"), str(request["job_id"]))
@@ -296,14 +303,19 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         self.assertGreater(len(entries), 0)
         owner = str(request["user_id"]) if "user_id" in request else None
         for entry in entries:
-            self.assertEqual(entry.get("userId"), owner, entry)
+            self.assertEqual(entry.get("user_id"), owner, entry)
+
+    def check_deleted(self, request, response):
+        # The README records this interaction just before deleting it.
+        self.assertGreaterEqual(int(response.get("deleted", "0")), 1, response)
 
     def check_health(self, request, response):
         self.assertEqual(response.get("status"), "SERVING")
 
 
-# What the answer of each README method must show beyond exit status 0 (JSON: lowerCamelCase
-# names, 64-bit integers as strings, default values omitted, as grpcurl prints them).
+# What the answer of each README method must show beyond exit status 0, as grpcurl prints it: proto
+# field names (gRPC C++ serves descriptors without json_name, so grpcurl prints `title_id`, not
+# `titleId`), 64-bit integers as strings, default values omitted.
 RESPONSE_CHECKS = {
     "grpc.health.v1.Health/Check": ReadmeGrpcurlTest.check_health,
     "vitrina.v1.Recommender/GetUserRecommendations": ReadmeGrpcurlTest.check_recommendations,
@@ -324,6 +336,7 @@ RESPONSE_CHECKS = {
     "vitrina.v1.Admin/RemoveFromBlacklist": ReadmeGrpcurlTest.check_blacklist_change,
     "vitrina.v1.Admin/ListBlacklist": ReadmeGrpcurlTest.check_blacklist,
     "vitrina.v1.Admin/RecordInteraction": ReadmeGrpcurlTest.check_empty,
+    "vitrina.v1.Admin/DeleteInteractions": ReadmeGrpcurlTest.check_deleted,
 }
 
 
@@ -334,9 +347,24 @@ def main():
                         help=f"instead, wait up to SECONDS for a server already started at {README_ADDRESS} "
                              "(what scripts/run.sh starts) and run the commands against it, unchanged")
     parser.add_argument("--readme", required=True, help="README.md whose grpcurl lines to run")
+    parser.add_argument("--grpcurl", metavar="PATH",
+                        help="the real grpcurl to run them with (an error when it does not run); default: the real "
+                             f"one on PATH or at {grpcurl_programs.SHARED_GRPCURL}, else the compat client")
+    parser.add_argument("--compat", action="store_true",
+                        help="run them with tools/grpcurl-compat/grpcurl even when a real grpcurl is found")
     _, unittest_arguments = parser.parse_known_args(namespace=paths)
     if (paths.server is None) == (paths.running is None):
         parser.error("give exactly one of --server and --running")
+    if paths.compat and paths.grpcurl:
+        parser.error("give at most one of --grpcurl and --compat")
+    if paths.compat:
+        paths.program, which = str(COMPAT_GRPCURL), f"compat client (as asked): {COMPAT_GRPCURL}"
+    else:
+        try:
+            paths.program, which = grpcurl_programs.choose_grpcurl(paths.grpcurl)
+        except grpcurl_programs.GrpcurlNotUsable as error:
+            parser.error(f"--grpcurl: {error}")
+    print(f"README examples run with the {which}", file=sys.stderr)
     unittest.main(argv=[sys.argv[0], *unittest_arguments])
 
 

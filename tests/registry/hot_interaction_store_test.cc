@@ -93,6 +93,47 @@ TEST_F(HotInteractionStoreTest, RejectsBadInteractions) {
   EXPECT_EQ(code_of([](HotInteraction& i) { i.value = std::numeric_limits<double>::infinity(); }),
             kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.timestamp = -1; }), kInvalid);
+  // After 9999-12-31 no API could show it, and protobuf JSON could not hold it.
+  EXPECT_EQ(code_of([](HotInteraction& i) { i.timestamp = kMaxTimestampSeconds + 1; }), kInvalid);
+  EXPECT_EQ(*store_->Count(), 0);
+  EXPECT_TRUE(store_->Append(Interaction(1, 1, kMaxTimestampSeconds)).ok());
+}
+
+TEST_F(HotInteractionStoreTest, DeletesWhatEveryGivenFilterMatchesAndCountsIt) {
+  Append(Interaction(1, 10, 100));
+  Append(Interaction(1, 11, 200));
+  Append(Interaction(2, 10, 300));
+  Append(Interaction(2, 12, 400));
+  Append(Interaction(3, 13, 500));
+  Append(Interaction(3, 14, 600));
+
+  EXPECT_EQ(*store_->Delete({.user_id = 1, .title_id = 10}), 1);
+  EXPECT_THAT(TitlesSince(0), ElementsAre(11, 10, 12, 13, 14));
+  EXPECT_EQ(*store_->Delete({.title_id = 10}), 1);
+  EXPECT_EQ(*store_->Delete({.user_id = 2}), 1);
+  EXPECT_THAT(TitlesSince(0), ElementsAre(11, 13, 14));
+  // since is inclusive, until exclusive.
+  EXPECT_EQ(*store_->Delete({.since = 200, .until = 500}), 1);
+  EXPECT_THAT(TitlesSince(0), ElementsAre(13, 14));
+  EXPECT_EQ(*store_->Delete({.until = 600}), 1);
+  EXPECT_EQ(*store_->Delete({.user_id = 99}), 0);
+  EXPECT_THAT(TitlesSince(0), ElementsAre(14));
+  EXPECT_EQ(*store_->Delete({.since = 600}), 1);
+  EXPECT_EQ(*store_->Count(), 0);
+}
+
+TEST_F(HotInteractionStoreTest, DeletingEverythingMustBeAskedForExplicitly) {
+  Append(Interaction(1, 10, 100));
+  Append(Interaction(2, 20, 200));
+  absl::StatusOr<int64_t> unfiltered = store_->Delete({});
+  EXPECT_EQ(unfiltered.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unfiltered.status().message()), ::testing::HasSubstr("at least one filter"));
+  EXPECT_EQ(store_->Delete({.user_id = 1, .all = true}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Delete({.user_id = 0}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Delete({.title_id = -1}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Delete({.since = 200, .until = 200}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->Count(), 2);
+  EXPECT_EQ(*store_->Delete({.all = true}), 2);
   EXPECT_EQ(*store_->Count(), 0);
 }
 

@@ -99,6 +99,8 @@ TEST_F(JobStoreTest, CreateRejectsBadSpecs) {
   JobSpec not_json = ScheduledAt(kNow);
   not_json.params_json = "epochs=5";
   EXPECT_EQ(jobs_->Create(not_json).status().code(), absl::StatusCode::kInvalidArgument);
+  // After 9999-12-31: no API could show the job.
+  EXPECT_EQ(jobs_->Create(ScheduledAt(kMaxTimestampSeconds + 1)).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(jobs_->List(10)->empty());
 }
 

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "fmt/format.h"
 #include "registry/job_store.h"
 #include "tests/testing/temp_dir.h"
 
@@ -168,10 +169,38 @@ TEST_F(ModelRegistryTest, DeleteMarksTheModelDeletedAndHandsBackItsFile) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(registry_->Get(active)->active);
 
+  EXPECT_EQ(registry_->Get(old)->deleted_at, std::nullopt);
+  const UnixSeconds before = UnixNow();
   EXPECT_EQ(*registry_->Delete(old), "/m/old");
   EXPECT_EQ(registry_->Get(old)->status, ModelStatus::kDeleted);
+  ASSERT_TRUE(registry_->Get(old)->deleted_at.has_value());
+  EXPECT_GE(*registry_->Get(old)->deleted_at, before);
+  EXPECT_LE(*registry_->Get(old)->deleted_at, UnixNow());
   EXPECT_EQ(registry_->Delete(old).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(registry_->Delete(404).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ModelRegistryTest, CallsNamingADeletedModelSayWhenItWasDeleted) {
+  const int64_t deleted = InsertModel("/m/gone");
+  ASSERT_TRUE(registry_->Delete(deleted).ok());
+  const std::string expected_start = fmt::format("model {} was deleted at 20", deleted);
+  for (absl::Status status : {registry_->Activate(deleted).status(), registry_->Delete(deleted).status()}) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+    EXPECT_THAT(std::string(status.message()), ::testing::StartsWith(expected_start)) << status;
+    EXPECT_THAT(std::string(status.message()), ::testing::EndsWith("Z")) << status;
+  }
+  EXPECT_EQ(std::string(DeletedModelError(3, 1764876600).message()), "model 3 was deleted at 2025-12-04T19:30:00Z");
+  EXPECT_EQ(std::string(DeletedModelError(3, std::nullopt).message()), "model 3 was deleted");
+}
+
+TEST_F(ModelRegistryTest, FilePathsNameEveryModelDeletedOnesIncluded) {
+  const int64_t kept = InsertModel("/m/kept.vtm");
+  const int64_t deleted = InsertModel("/m/deleted.vtm");
+  ASSERT_TRUE(registry_->Delete(deleted).ok());
+  auto files = registry_->FilePaths();
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_THAT(*files, ElementsAre(std::pair<int64_t, std::string>{kept, "/m/kept.vtm"},
+                                  std::pair<int64_t, std::string>{deleted, "/m/deleted.vtm"}));
 }
 
 TEST_F(ModelRegistryTest, TheSchemaAllowsOneActiveModelWhoeverWrites) {

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -197,6 +198,59 @@ TEST(RegistryDatabaseTest, ConvertsExceptionsThrownByTheWork) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(status.message()), HasSubstr("reading nonsense"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("no_such_table"));
+}
+
+// SQLite keeps writing an unlinked file: every write would vanish at the next start.
+TEST(RegistryDatabaseTest, RefusesWritesAndReadsOnceTheFileWasDeleted) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  JobStore jobs(**database);
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  EXPECT_TRUE((*database)->CheckFileIdentity().ok());
+
+  ASSERT_TRUE(std::filesystem::remove(path));
+  absl::Status file = (*database)->CheckFileIdentity();
+  EXPECT_EQ(file.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(file.message()), HasSubstr("registry file " + path + " was deleted while open"));
+  absl::StatusOr<JobRecord> refused = jobs.Create(RunnableJob());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(path));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("writes refused"));
+  absl::StatusOr<JobRecord> read = jobs.Get(1);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(read.status().message()), HasSubstr("registry file " + path + " was deleted"));
+}
+
+TEST(RegistryDatabaseTest, RefusesWritesOnceTheFileWasReplaced) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  { std::ofstream(dir.File("other.db")) << "another file"; }
+  std::filesystem::rename(dir.File("other.db"), path);
+  absl::Status refused = (*database)->Write("writing", [](Connection&) { return absl::OkStatus(); });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("writing: registry file " + path + " was replaced"));
+}
+
+TEST(RegistryDatabaseTest, SavesACopyOfADeletedFileWithEverythingInIt) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  JobStore jobs(**database);
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  ASSERT_TRUE(jobs.Create(RunnableJob()).ok());
+  ASSERT_TRUE(std::filesystem::remove(path));
+
+  const std::string copy = dir.File("registry.db.rescued");
+  ASSERT_TRUE((*database)->SaveCopy(copy).ok());
+  auto reopened = RegistryDatabase::Open(copy);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(CountRows(**reopened, "jobs"), 2);
+  EXPECT_FALSE((*database)->SaveCopy(copy).ok()) << "an existing file is never overwritten";
 }
 
 TEST(SqliteErrorToStatusTest, MapsCausesToCodes) {

@@ -34,6 +34,16 @@ TEST(CronScheduleTest, StepsRangesListsAndNames) {
   EXPECT_EQ(months->NextAfter(Utc(2026, 2, 10, 0, 0)), Utc(2026, 7, 1, 0, 0));
 }
 
+TEST(CronScheduleTest, AStepLargerThanTheFieldMeansItsFirstValueOnly) {
+  // "5/2147483647" overflowed the int that counted 5, 5 + step, ... (undefined behaviour; in
+  // practice negative minutes and std::bitset::set throwing out of Parse).
+  absl::StatusOr<CronSchedule> cron;
+  ASSERT_NO_THROW(cron = CronSchedule::Parse("5/2147483647 * * * *"));
+  ASSERT_TRUE(cron.ok()) << cron.status();
+  EXPECT_EQ(cron->NextAfter(Utc(2026, 1, 1, 10, 7)), Utc(2026, 1, 1, 11, 5));
+  EXPECT_EQ(cron->NextAfter(Utc(2026, 1, 1, 11, 5)), Utc(2026, 1, 1, 12, 5));
+}
+
 TEST(CronScheduleTest, BothDayFieldsRestrictedMatchEither) {
   // Vixie cron: the 13th of the month OR any Friday.
   auto cron = CronSchedule::Parse("0 12 13 * 5");

@@ -127,6 +127,8 @@ TEST(SearchEndToEndTest, BadRequestsNameTheFieldAndOtherJobsHaveNoTrials) {
   cases.back().request.mutable_space()->set_min_epochs(20);
   cases.push_back({TinySearch(), "learning_rate"});
   cases.back().request.mutable_space()->set_min_learning_rate(0.01);
+  cases.push_back({TinySearch(), "training.limits.max_no_components"});
+  cases.back().request.mutable_space()->set_max_components(4096);
   cases.push_back({TinySearch(), "space.losses"});
   cases.back().request.mutable_space()->add_losses(v1::LOSS_UNSPECIFIED);
   for (const Case& c : cases) {

@@ -30,6 +30,7 @@ TEST(ServerConfigTest, NoConfigIsTheEmbeddedDefault) {
   EXPECT_EQ(config->schedule.nightly, "0 3 * * *");
   EXPECT_EQ(config->training.defaults.loss(), v1::WARP);
   EXPECT_TRUE(config->admin_token.empty());
+  EXPECT_EQ(config->interactions.max_future_skew_seconds, 300);
 }
 
 TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
@@ -40,6 +41,43 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.defaults.SerializeAsString(), defaults->training.defaults.SerializeAsString());
   EXPECT_EQ(example->schedule.nightly, defaults->schedule.nightly);
   EXPECT_EQ(example->demo.interactions, defaults->demo.interactions);
+  EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
+  EXPECT_TRUE(example->sessions == defaults->sessions) << "the example's sessions section and the built-in presets differ";
+  EXPECT_EQ(example->sessions.policies.size(), 7u);
+  EXPECT_EQ(example->training.limits.max_epochs, defaults->training.limits.max_epochs);
+  EXPECT_EQ(example->training.limits.max_no_components, defaults->training.limits.max_no_components);
+  EXPECT_EQ(example->training.limits.max_sampled, defaults->training.limits.max_sampled);
+  EXPECT_EQ(example->training.limits.max_wall_seconds, defaults->training.limits.max_wall_seconds);
+}
+
+TEST(ServerConfigTest, SessionsAddPoliciesToThePresetsAndNameBadKeys) {
+  auto config = ServerConfig::Parse(
+      "sessions: {default_policy: mine, policies: {mine: {rules: [{branch: b, source: random}]}}}\n", Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->sessions.default_policy, "mine");
+  EXPECT_TRUE(config->sessions.policies.contains("mine"));
+  EXPECT_TRUE(config->sessions.policies.contains("memory_hybrid"));
+  auto bad = ServerConfig::Parse("sessions: {policies: {mine: {rules: [{branch: b, source: radio}]}}}\n", Environment({}));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.status().message()).find("sessions.policies.mine.rules[0].source"), std::string::npos)
+      << bad.status();
+}
+
+TEST(ServerConfigTest, ReadsTheFutureSkewOfRecordedInteractions) {
+  auto config = ServerConfig::Parse("interactions: {max_future_skew_seconds: 60}", Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->interactions.max_future_skew_seconds, 60);
+}
+
+TEST(ServerConfigTest, TrainingLimitsAreRead) {
+  auto config = ServerConfig::Parse(
+      "training: {epochs: 5, limits: {max_epochs: 5, max_no_components: 64, max_sampled: 20, max_wall_seconds: 60}}",
+      Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->training.limits.max_epochs, 5);
+  EXPECT_EQ(config->training.limits.max_no_components, 64);
+  EXPECT_EQ(config->training.limits.max_sampled, 20);
+  EXPECT_EQ(config->training.limits.max_wall_seconds, 60);
 }
 
 TEST(ServerConfigTest, TheComposeConfigWithItsEnvironmentReadsMysqlAndRedis) {
@@ -78,9 +116,16 @@ TEST(ServerConfigTest, MistakesAreRefusedNamingTheKey) {
                         Case{"training: {loss: hinge}", "training.loss"},
                         Case{"training: {epochs: 0}", "epochs"},
                         Case{"training: {test_fraction: 1.5}", "test_fraction"},
+                        Case{"training: {threads: 257}", "training.threads"},
+                        Case{"training: {epochs: 1001}", "default params.epochs must be in 1..1000 (training.limits.max_epochs)"},
+                        Case{"training: {epochs: 60, limits: {max_epochs: 50}}", "training.limits.max_epochs"},
+                        Case{"training: {limits: {max_epoch: 5}}", "training.limits"},
+                        Case{"training: {limits: {max_wall_seconds: 0}}", "training.limits.max_wall_seconds"},
                         Case{"schedule: {nightly: '61 * * * *'}", "schedule.nightly"},
                         Case{"schedule: {time_zone: Mars/Base}", "schedule.nightly"},
                         Case{"cache: {backend: memcached}", "backend"},
+                        Case{"interactions: {max_future_skew_seconds: -1}", "max_future_skew_seconds"},
+                        Case{"interactions: {max_skew: 1}", "max_skew"},
                         Case{"[1, 2]", "map"},
                         Case{"listen: [unclosed", "YAML"}}) {
     auto config = ServerConfig::Parse(c.yaml, Environment({}));
@@ -91,6 +136,19 @@ TEST(ServerConfigTest, MistakesAreRefusedNamingTheKey) {
   }
   EXPECT_EQ(ServerConfig::Load("/nonexistent/vitrina.yaml", Environment({})).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(ServerConfigTest, ADataSourceThatIsNotAMapIsAnErrorNotAnException) {
+  // Found by the server_config fuzz target: `data_source: embedded` threw YAML::BadSubscript out of
+  // Parse (the server died with "terminate called"), and a list was silently turned into a map.
+  for (const char* yaml : {"data_source: embedded\n", "data_source: [embedded]\n",
+                           "data_source:\n  embedded: ./catalog.db\n", "data_source:\n  embedded: [a]\n"}) {
+    absl::StatusOr<ServerConfig> config;
+    ASSERT_NO_THROW(config = ServerConfig::Parse(yaml, Environment({}))) << yaml;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(std::string(config.status().message()).find("expected a map"), std::string::npos)
+        << yaml << config.status();
+  }
 }
 
 }  // namespace

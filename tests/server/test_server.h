@@ -20,8 +20,8 @@ class TestServer {
   // A config for a small, fast catalog (trains in well under a second).
   static ServerConfig SmallConfig(const std::filesystem::path& data_dir);
 
-  // Starts the server and waits until its first model serves.
-  static std::unique_ptr<TestServer> Start(ServerConfig config);
+  // Starts the server and, unless told otherwise, waits until its first model serves.
+  static std::unique_ptr<TestServer> Start(ServerConfig config, bool wait_for_model = true);
   ~TestServer();
 
   // Stops the server (graceful) keeping the data dir, so a new Start on it tests a restart.

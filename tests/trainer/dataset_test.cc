@@ -128,5 +128,17 @@ TEST(DatasetTest, CsrSumsDuplicatesAndValidates) {
   EXPECT_FALSE(broken.Validate().ok());
 }
 
+TEST(DatasetTest, CsrValidateRefusesARowEndingPastTheEntriesBeforeReadingIt) {
+  // Found by the model_file fuzz target: offsets that rise past the entries and fall back to the
+  // right total had the first row's columns read out of bounds (here from an empty array).
+  CsrMatrix matrix;
+  matrix.rows = 2;
+  matrix.cols = 3;
+  matrix.offsets = {0, int64_t{1} << 40, 0};
+  const absl::Status status = matrix.Validate();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(status.message()).find("row 0"), std::string::npos) << status.message();
+}
+
 }  // namespace
 }  // namespace vitrina::trainer

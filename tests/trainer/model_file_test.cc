@@ -124,5 +124,42 @@ TEST_F(ModelFileTest, AHugeLengthWithAValidChecksumIsRefusedWithoutAllocating) {
   EXPECT_EQ(DeserializeModel(bytes).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// The bytes with their CRC-32 trailer recomputed, as a deliberate edit (not a corruption) would.
+std::string WithValidChecksum(std::string bytes) {
+  const auto body_size = static_cast<uInt>(bytes.size() - 4);
+  const auto crc = static_cast<uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), body_size));
+  std::memcpy(bytes.data() + body_size, &crc, sizeof(crc));
+  return bytes;
+}
+
+TEST_F(ModelFileTest, AFlagByteOtherThanZeroOrOneIsRefusedNotReadAsTrue) {
+  // Found by the model_file fuzz target: any non-zero byte loaded as true, so that saving the model
+  // back gave other bytes. The normalisation flag follows magic (8), version (4) and
+  // hyperparameters (46); the user identity flag comes next.
+  const std::string bytes = SerializeModel(Trained(LearningSchedule::kAdagrad));
+  for (size_t offset : {58, 59}) {
+    std::string edited = bytes;
+    edited[offset] = 'A';
+    const absl::Status status = DeserializeModel(WithValidChecksum(edited)).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << offset;
+    EXPECT_NE(std::string(status.message()).find("flag is 65"), std::string::npos) << status.message();
+  }
+}
+
+TEST_F(ModelFileTest, AnEvenRandomStreamIncrementIsRefusedNotSilentlyChanged) {
+  // Found by the model_file fuzz target: such a file loaded as a model whose stream differs from
+  // the file's (Pcg32 forces the increment odd), so that saving it back gave other bytes.
+  const Model model = Trained(LearningSchedule::kAdagrad);
+  std::string bytes = SerializeModel(model);
+  const uint64_t increment = model.state().rng.increment();
+  const size_t at = bytes.rfind(std::string_view(reinterpret_cast<const char*>(&increment), sizeof(increment)));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] & ~1);
+  const absl::Status status = DeserializeModel(WithValidChecksum(bytes)).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(status.message()).find("increment"), std::string::npos) << status.message();
+}
+
 }  // namespace
 }  // namespace vitrina::trainer

@@ -300,6 +300,46 @@ TEST_F(ApiRoutesTest, BlacklistRoutes) {
   EXPECT_EQ(remove->body, R"({"changed":0})");  // zeros are printed, not dropped
 }
 
+TEST_F(ApiRoutesTest, DeleteInteractionsTakesItsFiltersFromTheQuery) {
+  EXPECT_CALL(admin_, DeleteInteractions(_))
+      .WillOnce([](const v1::DeleteInteractionsRequest& request) {
+        EXPECT_EQ(request.user_id(), 42);
+        EXPECT_EQ(request.title_id(), 7);
+        EXPECT_EQ(request.since().seconds(), 1'764'547'200);  // 2025-12-01T00:00:00Z
+        EXPECT_EQ(request.until().seconds(), 1'767'225'600);  // 2026-01-01T00:00:00Z
+        EXPECT_FALSE(request.all());
+        v1::DeleteInteractionsResponse response;
+        response.set_deleted(3);
+        return response;
+      })
+      .WillOnce([](const v1::DeleteInteractionsRequest& request) {
+        EXPECT_FALSE(request.has_user_id());
+        EXPECT_FALSE(request.has_title_id());
+        EXPECT_FALSE(request.has_since());
+        EXPECT_FALSE(request.has_until());
+        EXPECT_TRUE(request.all());
+        return v1::DeleteInteractionsResponse();
+      });
+  auto filtered = client_->Delete(
+      "/admin/interactions?user_id=42&title_id=7&since=2025-12-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+      AdminHeaders());
+  ASSERT_TRUE(filtered);
+  EXPECT_EQ(filtered->status, 200);
+  EXPECT_EQ(filtered->body, R"({"deleted":"3"})");
+  auto all = client_->Delete("/admin/interactions?all=true", AdminHeaders());
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 200);
+  EXPECT_EQ(all->body, R"({"deleted":"0"})");
+
+  auto bad_time = client_->Delete("/admin/interactions?since=yesterday", AdminHeaders());
+  ASSERT_TRUE(bad_time);
+  EXPECT_EQ(bad_time->status, 400);
+  EXPECT_THAT(ParseErrorBody(bad_time->body).message, HasSubstr("'since'"));
+  auto unauthenticated = client_->Delete("/admin/interactions?all=true");
+  ASSERT_TRUE(unauthenticated);
+  EXPECT_EQ(unauthenticated->status, 401);
+}
+
 TEST_F(ApiRoutesTest, TrainWithoutWaitAnswersTheJobAtOnce) {
   EXPECT_CALL(recommender_, TrainModel(_, _))
       .WillOnce([](const v1::TrainModelRequest& request, RecommenderCore::TrainDone done) {

@@ -27,7 +27,9 @@ class GatewayTest : public ::testing::Test {
   void SetUp() override {
     gateway_ = std::make_unique<HttpGateway>(
         recommender_, admin_, auth_, metrics_, [] { return std::string("vitrina_model_age_seconds 12.5\n"); },
-        [this] { return serving_.load(); });
+        [this] {
+          return HealthReport{.model_serving = serving_.load(), .registry_intact = true, .detail = health_detail_};
+        });
     ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
     client_->set_url_encode(false);  // targets go out exactly as a test writes them
@@ -40,6 +42,7 @@ class GatewayTest : public ::testing::Test {
   AdminAuth auth_;
   RequestMetrics metrics_;
   std::atomic<bool> serving_{true};
+  std::string health_detail_;  // set before the request that reads it
   std::unique_ptr<HttpGateway> gateway_;
   std::unique_ptr<httplib::Client> client_;
 };

@@ -35,6 +35,8 @@ class MockAdminCore : public AdminCore {
   MOCK_METHOD(absl::StatusOr<v1::ListBlacklistResponse>, ListBlacklist, (const v1::ListBlacklistRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::RecordInteractionResponse>, RecordInteraction, (const v1::RecordInteractionRequest&),
               (override));
+  MOCK_METHOD(absl::StatusOr<v1::DeleteInteractionsResponse>, DeleteInteractions,
+              (const v1::DeleteInteractionsRequest&), (override));
 };
 
 }  // namespace vitrina::server::http

@@ -27,6 +27,22 @@ TEST_F(OperationsRoutesTest, HealthFollowsTheServingState) {
   EXPECT_EQ(not_serving->body, R"({"status":"NOT_SERVING"})");
 }
 
+TEST_F(OperationsRoutesTest, HealthCarriesTheDetailWhenThereIsOne) {
+  health_detail_ = R"(model 5: file "m.vtm" is corrupted; serving model 4 instead)";
+  auto degraded = client_->Get("/health");
+  ASSERT_TRUE(degraded);
+  EXPECT_EQ(degraded->status, 200);
+  EXPECT_EQ(degraded->body,
+            R"({"status":"SERVING","detail":"model 5: file \"m.vtm\" is corrupted; serving model 4 instead"})");
+
+  serving_ = false;
+  health_detail_ = "no valid model: model 5 is corrupted";
+  auto down = client_->Get("/health");
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->status, 503);
+  EXPECT_EQ(down->body, R"({"status":"NOT_SERVING","detail":"no valid model: model 5 is corrupted"})");
+}
+
 // Prometheus text format 0.0.4: every sample line is `name{label="value",...} number`. Returns
 // the samples by their full `name{labels}`, failing the test on any other line.
 std::map<std::string, double> ParsePrometheus(const std::string& text) {

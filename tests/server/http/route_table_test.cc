@@ -21,6 +21,7 @@ class RouteTableTest : public ::testing::Test {
     table_.Add({"GET", "/models/{model_id}", "GetModel", Access::kAdmin, Answer("get")});
     table_.Add({"DELETE", "/models/{model_id}", "DeleteModel", Access::kAdmin, Answer("delete")});
     table_.Add({"POST", "/models/{model_id}/activate", "ActivateModel", Access::kAdmin, Answer("activate")});
+    table_.Add({"GET", "/train", "LegacyTrain", Access::kAdmin, Answer("train"), /*changes_state=*/true});
   }
   RouteTable table_;
 };
@@ -41,7 +42,19 @@ TEST_F(RouteTableTest, FindsTheRouteAndCapturesNamedSegments) {
 TEST_F(RouteTableTest, OtherMethodOnAKnownPathListsTheAllowedOnes) {
   RouteTable::Lookup lookup = table_.Find("PUT", "/models/17");
   EXPECT_EQ(lookup.route, nullptr);
-  EXPECT_THAT(lookup.allowed_methods, ElementsAre("GET", "DELETE"));
+  EXPECT_THAT(lookup.allowed_methods, ElementsAre("GET", "HEAD", "DELETE"));
+}
+
+TEST_F(RouteTableTest, HeadTakesTheGetRouteUnlessItChangesState) {
+  RouteTable::Lookup lookup = table_.Find("HEAD", "/models/17");
+  ASSERT_NE(lookup.route, nullptr);
+  EXPECT_EQ(lookup.route->name, "GetModel");
+  EXPECT_THAT(lookup.path_params, ElementsAre(Pair("model_id", "17")));
+
+  lookup = table_.Find("HEAD", "/train");
+  EXPECT_EQ(lookup.route, nullptr);
+  EXPECT_THAT(lookup.allowed_methods, ElementsAre("GET"));
+  EXPECT_EQ(table_.Find("HEAD", "/models/1/activate").route, nullptr);
 }
 
 TEST_F(RouteTableTest, UnknownPathsMatchNothing) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -11,7 +12,9 @@
 #include <map>
 #include <set>
 
+#include "SQLiteCpp/SQLiteCpp.h"
 #include "fmt/format.h"
+#include "registry/unix_time.h"
 #include "tests/server/http/json_answers.h"
 #include "tests/server/test_server.h"
 
@@ -238,6 +241,83 @@ TEST_F(HttpEndToEndTest, ErrorsMapToHttpStatusesWithAMessage) {
   auto not_found = http::ParseAnswer<google::protobuf::Struct>(unknown.body).fields();
   EXPECT_EQ(not_found["code"].string_value(), "NOT_FOUND");
   EXPECT_THAT(not_found["message"].string_value(), HasSubstr("99999999"));
+}
+
+std::string Rfc3339(int64_t seconds) {
+  return google::protobuf::util::TimeUtil::ToString(google::protobuf::util::TimeUtil::SecondsToTimestamp(seconds));
+}
+
+// A field of an error answer's {"code", "message"}; empty when the answer has none.
+std::string ErrorField(const httplib::Response& response, const std::string& key) {
+  const auto fields = http::ParseAnswer<google::protobuf::Struct>(response.body).fields();
+  auto it = fields.find(key);
+  return it == fields.end() ? "" : it->second.string_value();
+}
+
+TEST_F(HttpEndToEndTest, InteractionTimesAreCheckedAndRecordedOnesCanBeDeleted) {
+  constexpr int64_t kUser = 61;
+  const int64_t now = registry::UnixNow();
+  auto post = [&](int64_t at) {
+    const std::string body = fmt::format(R"({{"userId": {}, "titleId": 3, "type": "view", "value": 1.0, "at": "{}"}})",
+                                         kUser, Rfc3339(at));
+    httplib::Result posted = client_->Post("/interactions", AdminHeaders(), body, "application/json");
+    EXPECT_TRUE(posted) << httplib::to_string(posted.error());
+    return posted ? *posted : httplib::Response();
+  };
+  httplib::Response ahead = post(4'102'444'800);  // 2100
+  EXPECT_EQ(ahead.status, 400) << ahead.body;
+  EXPECT_EQ(ErrorField(ahead, "code"), "INVALID_ARGUMENT");
+  EXPECT_THAT(ErrorField(ahead, "message"), HasSubstr("max_future_skew_seconds"));
+  EXPECT_EQ(post(now - 60).status, 200);
+  EXPECT_EQ(post(now - 30).status, 200);
+
+  httplib::Result unfiltered = client_->Delete("/admin/interactions", AdminHeaders());
+  ASSERT_TRUE(unfiltered);
+  EXPECT_EQ(unfiltered->status, 400);
+  EXPECT_THAT(ErrorField(*unfiltered, "message"), HasSubstr("at least one filter"));
+  const std::string target = fmt::format("/admin/interactions?user_id={}&since={}", kUser, Rfc3339(now - 45));
+  httplib::Result unauthenticated = client_->Delete(target);
+  ASSERT_TRUE(unauthenticated);
+  EXPECT_EQ(unauthenticated->status, 401);
+  httplib::Result deleted = client_->Delete(target, AdminHeaders());
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 200) << deleted->body;
+  EXPECT_EQ(deleted->body, R"({"deleted":"1"})");
+  deleted = client_->Delete(fmt::format("/admin/interactions?user_id={}", kUser), AdminHeaders());
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->body, R"({"deleted":"1"})");
+}
+
+TEST_F(HttpEndToEndTest, ScheduleTimesAreCheckedAndAJobStoredOutOfRangeStillLists) {
+  httplib::Response legacy = Get("/admin/schedule-training?scheduled_at=9999-12-31T00:00:00", AdminHeaders());
+  EXPECT_EQ(legacy.status, 400) << legacy.body;
+  EXPECT_THAT(ErrorField(legacy, "message"), HasSubstr("10 years"));
+  httplib::Result far = client_->Post("/admin/schedule", AdminHeaders(), R"({"at": "9999-12-31T00:00:00Z"})",
+                                      "application/json");
+  ASSERT_TRUE(far);
+  EXPECT_EQ(far->status, 400) << far->body;
+
+  httplib::Result scheduled = client_->Post(
+      "/admin/schedule", AdminHeaders(), fmt::format(R"({{"at": "{}"}})", Rfc3339(registry::UnixNow() + 86'400)),
+      "application/json");
+  ASSERT_TRUE(scheduled);
+  ASSERT_EQ(scheduled->status, 200) << scheduled->body;
+  const int64_t job_id = http::ParseAnswer<v1::Job>(scheduled->body).id();
+  {
+    // As a row written before times were checked would be.
+    SQLite::Database registry((dir_->path() / "registry.db").string(), SQLite::OPEN_READWRITE);
+    registry.setBusyTimeout(5000);
+    registry.exec(fmt::format("UPDATE jobs SET scheduled_at = 1000000000000000 WHERE id = {}", job_id));
+  }
+  httplib::Response listed = Get("/admin/jobs", AdminHeaders());
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_THAT(listed.body, HasSubstr(R"("scheduledAt":"9999-12-31T23:59:59Z")"));
+  httplib::Response job = Get(fmt::format("/admin/jobs/{}", job_id), AdminHeaders());
+  EXPECT_EQ(job.status, 200) << job.body;
+  httplib::Result cancelled = client_->Post(fmt::format("/admin/jobs/{}/cancel", job_id), AdminHeaders(), "",
+                                            "application/json");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, 200) << cancelled->body;
 }
 
 TEST_F(HttpEndToEndTest, LegacyTrainAnswersTheNewModelIdThatAdminModelsLists) {

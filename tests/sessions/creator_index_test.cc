@@ -1,0 +1,100 @@
+#include "sessions/creator_index.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/serving/tiny_model.h"
+
+namespace vitrina::sessions {
+namespace {
+
+using Vector = std::vector<float>;
+
+double Cosine(const Vector& a, const Vector& b) {
+  double dot = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return aa == 0 || bb == 0 ? 0 : dot / std::sqrt(aa * bb);
+}
+
+class CreatorIndexTest : public ::testing::Test {
+ protected:
+  CreatorIndexTest() {
+    serving::testing::TinyModelSpec spec;
+    spec.user_ids = {1};
+    spec.user_vectors = {{1, 0}};
+    spec.title_ids = {1, 2, 3, 4, 5, 6};
+    spec.title_vectors = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.3f}, {0, 1}, {0.2f, -0.4f}, {0.5f, -0.2f}};
+    spec.creators = {{1, {"a"}}, {2, {"b"}}, {3, {"b", "a"}}, {4, {"a"}}, {5, {"c"}}};
+    spec.creator_vectors = {{"a", {0, 1}}, {"b", {1, 0}}, {"c", {-1, 0.5f}}};
+    model_ = std::make_unique<trainer::Model>(serving::testing::MakeTinyModel(spec));
+    // What the model represents (title vector plus its creators' rows) and each title's mean
+    // creator embedding, by hand.
+    representation_ = {{1, 1}, {1.9f, 0.1f}, {1.8f, 1.3f}, {0, 2}, {-0.8f, 0.1f}, {0.5f, -0.2f}};
+    creator_mean_ = {{0, 1}, {1, 0}, {0.5f, 0.5f}, {0, 1}, {-1, 0.5f}, {0, 0}};
+  }
+
+  double Blend(int32_t a, int32_t b, double alpha) const {
+    return alpha * Cosine(representation_[a], representation_[b]) +
+           (1 - alpha) * Cosine(creator_mean_[a], creator_mean_[b]);
+  }
+
+  std::unique_ptr<trainer::Model> model_;
+  std::vector<Vector> representation_;
+  std::vector<Vector> creator_mean_;
+};
+
+TEST_F(CreatorIndexTest, ReadsEachTitlesCreatorsFromTheItemFeatures) {
+  const CreatorIndex index(*model_);
+  EXPECT_EQ(index.CreatorsOfTitle(3), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(index.CreatorsOfTitle(1), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(index.CreatorsOfTitle(6).empty());
+  EXPECT_TRUE(index.CreatorsOfTitle(999).empty());
+  std::vector<int32_t> of_a(index.TitlesOf("a").begin(), index.TitlesOf("a").end());
+  EXPECT_EQ(of_a, (std::vector<int32_t>{*model_->ItemIndex(1), *model_->ItemIndex(3), *model_->ItemIndex(4)}));
+  EXPECT_TRUE(index.TitlesOf("nobody").empty());
+}
+
+TEST_F(CreatorIndexTest, TheBlendIsAlphaTitleCosinePlusTheRestCreatorCosineWithSeveralCreatorsAveraged) {
+  ASSERT_EQ(model_->serving().items()(2, 0), 1.8f);  // the representation is what the test assumes
+  const CreatorIndex index(*model_);
+  for (double alpha : {0.9, 0.5, 0.0, 1.0}) {
+    for (int32_t item = 0; item < 6; ++item) {
+      std::vector<trainer::ScoredIndex> ranked = index.TopBlended(item, alpha, 10, [](int32_t) { return false; });
+      ASSERT_EQ(ranked.size(), 5u) << "the title itself is left out";
+      for (size_t i = 0; i < ranked.size(); ++i) {
+        EXPECT_NE(ranked[i].index, item);
+        EXPECT_NEAR(ranked[i].score, Blend(item, ranked[i].index, alpha), 1e-5) << item << " " << ranked[i].index;
+        if (i > 0) {
+          EXPECT_GE(ranked[i - 1].score, ranked[i].score);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(CreatorIndexTest, TheCreatorTermChangesTheOrder) {
+  const CreatorIndex index(*model_);
+  const int32_t title_1 = *model_->ItemIndex(1);
+  auto order = [&](double alpha) {
+    std::vector<int64_t> titles;
+    for (const auto& hit : index.TopBlended(title_1, alpha, 5, [](int32_t) { return false; })) {
+      titles.push_back(model_->dataset().items().ids().IdAt(hit.index));
+    }
+    return titles;
+  };
+  // By the title cosine alone 2 comes before 4; 4 shares creator a with title 1, 2 does not.
+  EXPECT_EQ(order(1.0), (std::vector<int64_t>{3, 2, 4, 6, 5}));
+  EXPECT_EQ(order(0.9), (std::vector<int64_t>{3, 4, 2, 6, 5}));
+  // The filter applies inside the selection.
+  auto filtered = index.TopBlended(title_1, 0.9, 1, [&](int32_t i) { return i == *model_->ItemIndex(3); });
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0].index, *model_->ItemIndex(4));
+}
+
+}  // namespace
+}  // namespace vitrina::sessions

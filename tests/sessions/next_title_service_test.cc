@@ -1,0 +1,62 @@
+#include "sessions/next_title_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/sessions/fake_session_store.h"
+#include "tests/sessions/session_world.h"
+
+namespace vitrina::sessions {
+namespace {
+
+class NextTitleServiceTest : public ::testing::Test {
+ protected:
+  testing::SessionWorld world_;
+  testing::FakeSessionStore store_;
+  PolicySet policies_ = *PolicySet::FromConfig(testing::ShippedConfig());
+  NextTitleService service_{policies_, store_};
+};
+
+TEST_F(NextTitleServiceTest, ACallLoadsOnceSavesOnceAndRemembersWhatItShowed) {
+  NextTitleRequest request;
+  request.user_id = 0;
+  request.session_id = "s";
+  absl::StatusOr<NextTitleResult> first = service_.Next(request, "random", world_.inputs());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(store_.loads, 1);
+  EXPECT_EQ(store_.saves, 1);
+  EXPECT_EQ(first->policy, "random");
+  ASSERT_EQ(first->answer.items.size(), 1u);
+  SessionState state = *store_.Load({0, "s"});
+  EXPECT_EQ(state.shown(), (std::vector<int64_t>{first->answer.items[0].title_id}));
+  EXPECT_EQ(state.step(), 1);
+}
+
+TEST_F(NextTitleServiceTest, NoPolicyNameMeansTheDefault) {
+  NextTitleRequest request;
+  absl::StatusOr<NextTitleResult> result = service_.Next(request, "", world_.inputs());
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->policy, "memory_hybrid");
+}
+
+TEST_F(NextTitleServiceTest, AnUnknownPolicyIsNotFoundAndNamesTheConfiguredOnes) {
+  absl::StatusOr<NextTitleResult> result = service_.Next(NextTitleRequest(), "nope", world_.inputs());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(result.status().message()), ::testing::HasSubstr("creator_blend"));
+  EXPECT_EQ(store_.loads, 0);
+}
+
+TEST_F(NextTitleServiceTest, ARefusedRequestSavesNothing) {
+  NextTitleRequest request;
+  request.k = 0;
+  EXPECT_EQ(service_.Next(request, "", world_.inputs()).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_.saves, 0);
+}
+
+TEST_F(NextTitleServiceTest, AStoreFailureIsTheCallsError) {
+  store_.fail_with = absl::UnavailableError("down");
+  EXPECT_EQ(service_.Next(NextTitleRequest(), "", world_.inputs()).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace vitrina::sessions
