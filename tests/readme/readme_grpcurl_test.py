@@ -283,7 +283,7 @@ class ReadmeGrpcurlTest(unittest.TestCase):
     def check_search_started(self, request, response):
         self.assertIn("id", response)
         self.assertEqual(response.get("params", {}).get("kind"), "SEARCH", response)
-        self.assertEqual(response.get("search", {}).get("budget"), {"maxTrials": request["budget"]["max_trials"]})
+        self.assertEqual(response.get("search", {}).get("budget"), {"max_trials": request["budget"]["max_trials"]})
 
     def check_trials(self, request, response):
         # The search may still be queued or running: the trials measured so far, by rung then trial.
