@@ -9,8 +9,9 @@ namespace vitrina::blacklist {
 namespace {
 
 absl::Status ValidateUser(std::optional<int64_t> user_id) {
-  if (user_id.has_value() && *user_id <= 0) {
-    return absl::InvalidArgumentError(fmt::format("user_id must be positive, got {}", *user_id));
+  if (user_id.has_value() && *user_id < 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("user_id must be a catalog id (>= 0), got {}", *user_id));
   }
   return absl::OkStatus();
 }
@@ -19,9 +20,9 @@ absl::Status ValidateChange(std::optional<int64_t> user_id, absl::Span<const int
   RETURN_IF_ERROR(ValidateUser(user_id));
   if (title_ids.empty()) return absl::InvalidArgumentError("title_ids is empty");
   for (size_t i = 0; i < title_ids.size(); ++i) {
-    if (title_ids[i] <= 0) {
+    if (title_ids[i] < 0) {
       return absl::InvalidArgumentError(
-          fmt::format("title_ids[{}] must be positive, got {}", i, title_ids[i]));
+          fmt::format("title_ids[{}] must be a catalog id (>= 0), got {}", i, title_ids[i]));
     }
   }
   return absl::OkStatus();

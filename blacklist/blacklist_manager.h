@@ -38,14 +38,14 @@ class BlacklistManager {
   }
 
   // Adds `title_ids` to the global list (no user) or to `user_id`'s and returns how many
-  // entries were new. InvalidArgument for an empty list or an id <= 0 (naming the field).
+  // entries were new. InvalidArgument for an empty list or an id < 0 (naming the field).
   absl::StatusOr<int> Add(std::optional<int64_t> user_id, absl::Span<const int64_t> title_ids,
                           const std::string& reason);
 
   // Removes them and returns how many entries existed. Same validation as Add.
   absl::StatusOr<int> Remove(std::optional<int64_t> user_id, absl::Span<const int64_t> title_ids);
 
-  // The global list (no user) or `user_id`'s, by title id. InvalidArgument for user_id <= 0.
+  // The global list (no user) or `user_id`'s, by title id. InvalidArgument for user_id < 0.
   absl::StatusOr<std::vector<BlacklistEntry>> List(std::optional<int64_t> user_id) const;
 
   // Replaces the snapshot with what the store holds now: for changes made by another process

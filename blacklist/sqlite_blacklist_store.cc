@@ -11,9 +11,13 @@ namespace {
 using registry::CachedStatement;
 using registry::Connection;
 
-// The table stores the global list under user_id 0: a NULL inside its primary key would let
-// duplicates in.
-int64_t StoredUserId(std::optional<int64_t> user_id) { return user_id.value_or(0); }
+// The table stores the global list under user_id -1 (0 is a valid user): a NULL inside its
+// primary key would let duplicates in.
+constexpr int64_t kGlobalListUserId = -1;
+
+int64_t StoredUserId(std::optional<int64_t> user_id) {
+  return user_id.value_or(kGlobalListUserId);
+}
 
 // Runs `sql` (parameters: user_id, title_id) once per title in one transaction and returns the
 // number of rows it changed.
@@ -54,7 +58,7 @@ absl::StatusOr<std::vector<BlacklistEntry>> SqliteBlacklistStore::LoadAll() cons
           const int64_t user_id = query->getColumn(0).getInt64();
           entries.push_back(BlacklistEntry{
               .title_id = query->getColumn(1).getInt64(),
-              .user_id = user_id == 0 ? std::nullopt : std::optional<int64_t>(user_id),
+              .user_id = user_id == kGlobalListUserId ? std::nullopt : std::optional<int64_t>(user_id),
               .reason = query->getColumn(2).getString(),
               .created_at = query->getColumn(3).getInt64()});
         }

@@ -11,6 +11,10 @@ find_package(SQLiteCpp CONFIG REQUIRED)       # SQLiteCpp (no namespace)
 find_package(spdlog CONFIG REQUIRED)          # spdlog::spdlog (+ fmt::fmt)
 find_package(yaml-cpp CONFIG REQUIRED)        # yaml-cpp
 find_package(CLI11 CONFIG REQUIRED)           # CLI11::CLI11
+find_package(nlohmann_json 3.11 CONFIG REQUIRED)  # nlohmann_json::nlohmann_json (vitrina-import JSON Lines)
+# prometheus-cpp 1.0 (prometheus-cpp-dev): only its core (registry, metrics, TextSerializer) is
+# linked; /metrics is served by the HTTP gateway, not by the pull library's civetweb Exposer.
+find_package(prometheus-cpp CONFIG REQUIRED)  # prometheus-cpp::core
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)          # PkgConfig::HIREDIS
 # cpp-httplib's compile definitions (OpenSSL/zlib/brotli) live only in its .pc: without them the
 # class layouts differ silently.

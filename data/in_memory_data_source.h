@@ -12,6 +12,8 @@ struct InMemoryCatalog {
   std::vector<TitleRecord> titles;
   std::vector<UserRecord> users;
   std::vector<InteractionRecord> interactions;
+
+  bool operator==(const InMemoryCatalog&) const = default;
 };
 
 // A source over records held in memory: the null source (default-constructed, empty) and the

@@ -12,6 +12,8 @@
 namespace vitrina::data {
 namespace {
 
+constexpr int kBusyTimeoutMs = 60000;
+
 constexpr const char* kTypesQuery = "SELECT name, weight FROM interaction_types ORDER BY name";
 constexpr const char* kTitlesQuery = R"sql(
 SELECT t.id, t.name, t.available,
@@ -47,6 +49,9 @@ absl::StatusOr<std::unique_ptr<SqliteDataSource>> SqliteDataSource::Open(const s
   }
   try {
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    // vitrina-import may be committing into the catalog: a read waits for the commit instead of
+    // failing with "database is locked".
+    db->setBusyTimeout(kBusyTimeoutMs);
     int version = db->execAndGet("PRAGMA user_version").getInt();
     if (version != kEmbeddedSchemaVersion) {
       return absl::FailedPreconditionError(

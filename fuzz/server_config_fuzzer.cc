@@ -1,4 +1,4 @@
-// The server's YAML configuration (server/server_config, with the data source, preparation and
+// The server's YAML configuration (server/server_config, with the data source, preparation, http and
 // cache sections it delegates). Input: a config file; comment lines `# VITRINA_NAME=value` are
 // served as that environment variable, so the override paths are fuzzed too.
 #include <cstddef>
@@ -45,9 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   // What Parse accepts is what the server then relies on without checking again.
-  FUZZ_CHECK(vitrina::server::ValidateTrainingParams(config->training.defaults).ok());
+  FUZZ_CHECK(vitrina::server::ValidateTrainingParams(config->training.defaults, config->training.limits).ok());
   FUZZ_CHECK(config->training.test_fraction > 0 && config->training.test_fraction < 1);
   FUZZ_CHECK(config->max_k >= 1 && config->default_k >= 1);
+  // The HTTP gateway keeps one thread free of waiting trainings.
+  FUZZ_CHECK(config->http.threads >= 2 && config->http.max_body_bytes >= 1024);
+  if (config->http.max_waiting_trainings) {
+    FUZZ_CHECK(*config->http.max_waiting_trainings >= 0 &&
+               *config->http.max_waiting_trainings < config->http.threads);
+  }
   for (const std::string* cron : {&config->schedule.nightly, &config->schedule.incremental}) {
     if (!cron->empty()) FUZZ_CHECK(vitrina::server::CronSchedule::Parse(*cron, config->schedule.time_zone).ok());
   }

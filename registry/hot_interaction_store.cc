@@ -10,13 +10,13 @@ namespace vitrina::registry {
 namespace {
 
 absl::Status Validate(const HotInteraction& interaction) {
-  if (interaction.user_id <= 0) {
+  if (interaction.user_id < 0) {
     return absl::InvalidArgumentError(
-        fmt::format("user_id must be positive, got {}", interaction.user_id));
+        fmt::format("user_id must be a catalog id (>= 0), got {}", interaction.user_id));
   }
-  if (interaction.title_id <= 0) {
+  if (interaction.title_id < 0) {
     return absl::InvalidArgumentError(
-        fmt::format("title_id must be positive, got {}", interaction.title_id));
+        fmt::format("title_id must be a catalog id (>= 0), got {}", interaction.title_id));
   }
   if (interaction.type.empty()) return absl::InvalidArgumentError("type is empty");
   if (!std::isfinite(interaction.value)) {
@@ -38,7 +38,9 @@ absl::Status Validate(const HotInteractionFilter& filter) {
   }
   if (filtered && filter.all) return absl::InvalidArgumentError("all deletes every interaction: give it without filters");
   for (auto [name, id] : {std::pair{"user_id", filter.user_id}, std::pair{"title_id", filter.title_id}}) {
-    if (id && *id <= 0) return absl::InvalidArgumentError(fmt::format("{} must be positive, got {}", name, *id));
+    if (id && *id < 0) {
+      return absl::InvalidArgumentError(fmt::format("{} must be a catalog id (>= 0), got {}", name, *id));
+    }
   }
   if (filter.since && filter.until && *filter.since >= *filter.until) {
     return absl::InvalidArgumentError(

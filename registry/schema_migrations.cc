@@ -82,6 +82,38 @@ constexpr char kModelDeletionTime[] = R"sql(
 ALTER TABLE models ADD COLUMN deleted_at INTEGER CHECK (deleted_at IS NULL OR status = 'deleted');
 )sql";
 
+// Catalogs whose ids start at 0 (vitrina-import loads them) need user 0 and title 0: the checks
+// allow 0, and the global blacklist moves from user_id 0 to -1. SQLite cannot change a CHECK in
+// place, so both tables are rebuilt and their rows copied.
+constexpr char kIdZeroIsACatalogId[] = R"sql(
+CREATE TABLE hot_interactions_v5 (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL CHECK (user_id >= 0),
+  title_id INTEGER NOT NULL CHECK (title_id >= 0),
+  type TEXT NOT NULL CHECK (type <> ''),
+  value REAL NOT NULL,
+  timestamp INTEGER NOT NULL CHECK (timestamp >= 0)
+);
+INSERT INTO hot_interactions_v5 (id, user_id, title_id, type, value, timestamp)
+  SELECT id, user_id, title_id, type, value, timestamp FROM hot_interactions;
+DROP TABLE hot_interactions;
+ALTER TABLE hot_interactions_v5 RENAME TO hot_interactions;
+CREATE INDEX hot_interactions_by_time ON hot_interactions(timestamp, id);
+
+CREATE TABLE blacklist_v5 (
+  user_id INTEGER NOT NULL CHECK (user_id >= -1),
+  title_id INTEGER NOT NULL CHECK (title_id >= 0),
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, title_id)
+) WITHOUT ROWID;
+INSERT INTO blacklist_v5 (user_id, title_id, reason, created_at)
+  SELECT CASE user_id WHEN 0 THEN -1 ELSE user_id END, title_id, reason, created_at
+  FROM blacklist;
+DROP TABLE blacklist;
+ALTER TABLE blacklist_v5 RENAME TO blacklist;
+)sql";
+
 // Search jobs: the jobs table is rebuilt (SQLite cannot change a CHECK in place) with 'search'
 // among the kinds, keeping every row and id, by SQLite's own recipe (new table, copy, drop, rename;
 // foreign keys are off while migrations run, see Migrate): models.job_id names "jobs" throughout
@@ -127,12 +159,14 @@ CREATE TABLE search_trials (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
     {4, "when models were deleted", kModelDeletionTime},
-    {5, "search jobs and their trials", kSearchJobs},
+    {5, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
+     kIdZeroIsACatalogId},
+    {6, "search jobs and their trials", kSearchJobs},
 }};
 
 }  // namespace

@@ -8,9 +8,10 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto libabsl-dev
   libeigen3-dev libhiredis-dev libsqlitecpp-dev libsqlite3-dev libmysqlcppconn-dev
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
-  libcpp-httplib-dev libhnswlib-dev zlib1g-dev
+  libcpp-httplib-dev libhnswlib-dev nlohmann-json3-dev prometheus-cpp-dev zlib1g-dev
   redis-server mariadb-server mariadb-client
-  tzdata nghttp2-client python3 python3-grpcio python3-protobuf
+  libboost-dev
+  tzdata nghttp2-client python3 python3-grpcio python3-protobuf python3-numpy python3-scipy
   clang libclang-rt-14-dev libfuzzer-14-dev   # the fuzz targets (libFuzzer, ASan, UBSan runtimes)
 )
 

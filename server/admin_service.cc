@@ -25,6 +25,12 @@ absl::Status PositiveId(std::string_view field, int64_t id) {
   return absl::InvalidArgumentError(fmt::format("{} must be a positive id, got {}", field, id));
 }
 
+// Users and titles are the catalog's own ids, and catalogs may start them at 0.
+absl::Status CatalogId(std::string_view field, int64_t id) {
+  if (id >= 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(fmt::format("{} must be a catalog id (>= 0), got {}", field, id));
+}
+
 // How far ahead a training may be scheduled: further is a typo in the year, not a plan (ten
 // years, leap days included).
 constexpr registry::UnixSeconds kMaxScheduleAheadSeconds = registry::UnixSeconds{3653} * 86'400;
@@ -189,7 +195,7 @@ absl::StatusOr<v1::Job> AdminService::CancelJob(const v1::CancelJobRequest& requ
 absl::StatusOr<v1::InvalidateCacheResponse> AdminService::InvalidateCache(const v1::InvalidateCacheRequest& request) {
   v1::InvalidateCacheResponse response;
   if (request.has_user_id()) {
-    RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
+    RETURN_IF_ERROR(CatalogId("user_id", request.user_id()));
     p_.cache.InvalidateUser(request.user_id());
     response.set_scope(fmt::format("user {}", request.user_id()));
   } else {
@@ -242,8 +248,8 @@ absl::StatusOr<v1::ListBlacklistResponse> AdminService::ListBlacklist(const v1::
 
 absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
     const v1::RecordInteractionRequest& request) {
-  RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
-  RETURN_IF_ERROR(PositiveId("title_id", request.title_id()));
+  RETURN_IF_ERROR(CatalogId("user_id", request.user_id()));
+  RETURN_IF_ERROR(CatalogId("title_id", request.title_id()));
   if (request.type().empty()) return absl::InvalidArgumentError("type is required (e.g. \"rating\", \"view\")");
   const auto& rules = p_.preparation.interaction_rules;
   if (!rules.empty() && !rules.contains(request.type())) {
@@ -269,11 +275,11 @@ absl::StatusOr<v1::DeleteInteractionsResponse> AdminService::DeleteInteractions(
     const v1::DeleteInteractionsRequest& request) {
   registry::HotInteractionFilter filter;
   if (request.has_user_id()) {
-    RETURN_IF_ERROR(PositiveId("user_id", request.user_id()));
+    RETURN_IF_ERROR(CatalogId("user_id", request.user_id()));
     filter.user_id = request.user_id();
   }
   if (request.has_title_id()) {
-    RETURN_IF_ERROR(PositiveId("title_id", request.title_id()));
+    RETURN_IF_ERROR(CatalogId("title_id", request.title_id()));
     filter.title_id = request.title_id();
   }
   if (request.has_since()) {

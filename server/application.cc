@@ -24,8 +24,10 @@
 #include "server/health_monitor.h"
 #include "server/http/http_gateway.h"
 #include "server/job_manager.h"
+#include "server/metric_families.h"
 #include "server/model_manager.h"
 #include "server/orphan_models.h"
+#include "server/process_metrics.h"
 #include "server/recommendation_engine.h"
 #include "server/recommender_service.h"
 #include "server/request_metrics.h"
@@ -70,7 +72,9 @@ struct Application::Parts {
   std::mutex rescue_mutex;
   std::optional<std::string> registry_rescue;  // what saving a copy of a lost registry file gave
 
-  std::string RenderMetrics() const;
+  ProcessMetrics process;
+
+  std::vector<prometheus::MetricFamily> CollectMetrics() const;
   HealthReport EvaluateHealth();
   // Evaluates and tells the gRPC health service, one caller at a time (a publication and the
   // monitor must not overwrite a newer state with an older one).
@@ -138,33 +142,38 @@ absl::StatusOr<std::optional<int64_t>> PendingFirstTraining(const registry::JobS
 // How often the gRPC health status is re-evaluated (a stat(2) of the registry file).
 constexpr std::chrono::milliseconds kHealthInterval(1000);
 
-// Everything but the request metrics, which the HTTP edge renders itself ahead of this text.
-std::string Application::Parts::RenderMetrics() const {
-  std::string out;
-  cache::CacheStats stats = cache->Stats();
-  out += fmt::format(
-      "# HELP vitrina_cache_requests_total Cache lookups by result.\n# TYPE vitrina_cache_requests_total counter\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"hit\"}} {1}\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"miss\"}} {2}\n"
-      "vitrina_cache_requests_total{{backend=\"{0}\",result=\"error\"}} {3}\n"
-      "# HELP vitrina_cache_reconnects_total Cache connections re-established after a failure.\n"
-      "# TYPE vitrina_cache_reconnects_total counter\nvitrina_cache_reconnects_total{{backend=\"{0}\"}} {4}\n",
-      cache->BackendName(), stats.hits, stats.misses, stats.errors, stats.reconnects);
+// Everything but the request metrics, which the HTTP edge collects itself.
+std::vector<prometheus::MetricFamily> Application::Parts::CollectMetrics() const {
+  std::vector<prometheus::MetricFamily> families;
+  const cache::CacheStats stats = cache->Stats();
+  const std::string backend(cache->BackendName());
+  auto cache_sample = [&](const char* result, uint64_t count) {
+    return Sample{{{"backend", backend}, {"result", result}}, static_cast<double>(count)};
+  };
+  families.push_back(CounterFamily("vitrina_cache_requests_total", "Cache lookups by result.",
+                                   {cache_sample("hit", stats.hits), cache_sample("miss", stats.misses),
+                                    cache_sample("error", stats.errors)}));
+  families.push_back(CounterFamily("vitrina_cache_reconnects_total",
+                                   "Cache connections re-established after a failure.",
+                                   {{{{"backend", backend}}, static_cast<double>(stats.reconnects)}}));
   std::shared_ptr<const ServedModel> served = holder.Current();
-  out += "# HELP vitrina_active_model_id The model serving now (0: none).\n# TYPE vitrina_active_model_id gauge\n";
-  out += fmt::format("vitrina_active_model_id {}\n", served ? served->model_id : 0);
-  out += "# HELP vitrina_active_model_age_seconds Time since the serving model was activated.\n"
-         "# TYPE vitrina_active_model_age_seconds gauge\n";
-  out += fmt::format("vitrina_active_model_age_seconds {:.0f}\n",
-                     served ? absl::ToDoubleSeconds(absl::Now() - served->activated_at) : 0.0);
-  out += "# HELP vitrina_model_fallback 1 while the serving model stands in for the registry's active model, "
-         "which failed to load.\n# TYPE vitrina_model_fallback gauge\n";
-  out += fmt::format("vitrina_model_fallback {}\n", served != nullptr && !holder.Note().empty() ? 1 : 0);
-  out += "# HELP vitrina_registry_file_intact 0 once the registry file was deleted or replaced while open "
-         "(writes refused).\n# TYPE vitrina_registry_file_intact gauge\n";
-  out += fmt::format("vitrina_registry_file_intact {}\n", database->CheckFileIdentity().ok() ? 1 : 0);
-  if (jobs) jobs->AppendPrometheus(out);
-  return out;
+  families.push_back(GaugeFamily("vitrina_active_model_id", "The model serving now (0: none).",
+                                 {{{}, served ? static_cast<double>(served->model_id) : 0.0}}));
+  families.push_back(GaugeFamily("vitrina_active_model_age_seconds", "Time since the serving model was activated.",
+                                 {{{}, served ? absl::ToDoubleSeconds(absl::Now() - served->activated_at) : 0.0}}));
+  families.push_back(GaugeFamily(
+      "vitrina_model_fallback",
+      "1 while the serving model stands in for the registry's active model, which failed to load.",
+      {{{}, served != nullptr && !holder.Note().empty() ? 1.0 : 0.0}}));
+  families.push_back(GaugeFamily(
+      "vitrina_registry_file_intact",
+      "0 once the registry file was deleted or replaced while open (writes refused).",
+      {{{}, database->CheckFileIdentity().ok() ? 1.0 : 0.0}}));
+  if (jobs) {
+    for (prometheus::MetricFamily& family : jobs->metrics().Collect()) families.push_back(std::move(family));
+  }
+  for (prometheus::MetricFamily& family : process.Collect()) families.push_back(std::move(family));
+  return families;
 }
 
 HealthReport Application::Parts::EvaluateHealth() {
@@ -350,9 +359,15 @@ absl::Status Application::Start() {
   spdlog::info("gRPC listening on {} (port {})", c.listen, p.grpc_port);
 
   if (!c.http_listen.empty()) {
+    http::HttpGatewayOptions options;
+    options.threads = static_cast<size_t>(c.http.threads);
+    options.max_body_bytes = static_cast<size_t>(c.http.max_body_bytes);
+    if (c.http.max_waiting_trainings) {
+      options.max_waiting_trainings = static_cast<size_t>(*c.http.max_waiting_trainings);
+    }
     p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
-                                           [&p] { return p.RenderMetrics(); },
-                                           [&p] { return p.EvaluateHealth(); });
+                                           [&p] { return p.CollectMetrics(); },
+                                           [&p] { return p.EvaluateHealth(); }, options);
     ASSIGN_OR_RETURN(auto host_port, SplitHostPort(c.http_listen, "http_listen"));
     RETURN_IF_ERROR(p.http->Start(host_port.first, host_port.second));
     spdlog::info("HTTP listening on port {}", p.http->port());

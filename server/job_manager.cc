@@ -13,7 +13,27 @@ namespace {
 // change) made runnable is picked up within this time.
 constexpr std::chrono::seconds kIdlePoll{30};
 
+constexpr const char* kOutcomes[] = {"succeeded", "failed", "cancelled"};
+
 }  // namespace
+
+JobManager::JobManager(registry::JobStore& jobs, const TrainingRunner& runner)
+    : jobs_(jobs),
+      runner_(runner),
+      jobs_ended_(prometheus::BuildCounter()
+                      .Name("vitrina_training_jobs_total")
+                      .Help("Training jobs ended, by outcome.")
+                      .Register(metrics_)),
+      job_seconds_(prometheus::BuildCounter()
+                       .Name("vitrina_training_job_seconds_total")
+                       .Help("Time spent in training jobs, by outcome.")
+                       .Register(metrics_)) {
+  // Every outcome is there from the start, at 0, so that rate() sees the first one.
+  for (const char* outcome : kOutcomes) {
+    jobs_ended_.Add({{"outcome", outcome}});
+    job_seconds_.Add({{"outcome", outcome}});
+  }
+}
 
 void JobManager::Start() {
   std::lock_guard lock(mutex_);
@@ -109,7 +129,7 @@ void JobManager::RunJob(const registry::JobRecord& job) {
   absl::StatusOr<TrainingOutcome> outcome = runner_.Run(job, progress);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   absl::Status recorded;
-  std::string_view result = "failed";
+  const char* result = "failed";
   if (outcome.ok()) {
     recorded = jobs_.MarkSucceeded(job.id, outcome->model.id, ToJson(outcome->metrics), outcome->activated);
     result = "succeeded";
@@ -128,33 +148,9 @@ void JobManager::RunJob(const registry::JobRecord& job) {
     spdlog::error("job {} failed: {}", job.id, error);
   }
   if (!recorded.ok()) spdlog::error("job {}: cannot record its end: {}", job.id, std::string(recorded.message()));
-  {
-    std::lock_guard lock(mutex_);
-    OutcomeCounters& counters = outcomes_[std::string(result)];
-    counters.count += 1;
-    counters.seconds += seconds;
-  }
+  jobs_ended_.Add({{"outcome", result}}).Increment();
+  job_seconds_.Add({{"outcome", result}}).Increment(seconds);
   NotifyFinished(job.id);
-}
-
-void JobManager::AppendPrometheus(std::string& out) const {
-  std::lock_guard lock(mutex_);
-  constexpr std::string_view kOutcomes[] = {"succeeded", "failed", "cancelled"};
-  auto counters = [&](std::string_view outcome) {
-    auto it = outcomes_.find(std::string(outcome));
-    return it == outcomes_.end() ? OutcomeCounters{} : it->second;
-  };
-  out += "# HELP vitrina_training_jobs_total Training jobs ended, by outcome.\n";
-  out += "# TYPE vitrina_training_jobs_total counter\n";
-  for (std::string_view outcome : kOutcomes) {
-    out += fmt::format("vitrina_training_jobs_total{{outcome=\"{}\"}} {}\n", outcome, counters(outcome).count);
-  }
-  out += "# HELP vitrina_training_job_seconds_total Time spent in training jobs, by outcome.\n";
-  out += "# TYPE vitrina_training_job_seconds_total counter\n";
-  for (std::string_view outcome : kOutcomes) {
-    out += fmt::format("vitrina_training_job_seconds_total{{outcome=\"{}\"}} {:.3f}\n", outcome,
-                       counters(outcome).seconds);
-  }
 }
 
 void JobManager::NotifyFinished(int64_t job_id) {

@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 #include "registry/job_store.h"
 #include "server/training_runner.h"
 
@@ -20,7 +23,7 @@ class JobManager {
  public:
   using Finished = std::function<void(absl::StatusOr<registry::JobRecord>)>;
 
-  JobManager(registry::JobStore& jobs, const TrainingRunner& runner) : jobs_(jobs), runner_(runner) {}
+  JobManager(registry::JobStore& jobs, const TrainingRunner& runner);
   ~JobManager() { Stop(); }
 
   // Starts the worker thread.
@@ -31,8 +34,9 @@ class JobManager {
 
   // Queues a job; `on_finished` (optional) runs once it has ended.
   absl::StatusOr<registry::JobRecord> Submit(const registry::JobSpec& spec, Finished on_finished = {});
-  // Training outcomes and durations since start, in Prometheus' text format.
-  void AppendPrometheus(std::string& out) const;
+  // vitrina_training_jobs_total and vitrina_training_job_seconds_total by outcome (succeeded,
+  // failed, cancelled) since start.
+  const prometheus::Collectable& metrics() const { return metrics_; }
 
   // Cancels a queued job at once, or asks the running one to stop at its next epoch.
   absl::StatusOr<registry::JobRecord> Cancel(int64_t job_id);
@@ -45,12 +49,11 @@ class JobManager {
   registry::JobStore& jobs_;
   const TrainingRunner& runner_;
 
-  struct OutcomeCounters {
-    uint64_t count = 0;
-    double seconds = 0;
-  };
+  prometheus::Registry metrics_;
+  prometheus::Family<prometheus::Counter>& jobs_ended_;
+  prometheus::Family<prometheus::Counter>& job_seconds_;
+
   mutable std::mutex mutex_;
-  std::map<std::string, OutcomeCounters> outcomes_;  // by "succeeded" / "failed" / "cancelled"
 
   std::condition_variable wake_;
   uint64_t submissions_ = 0;  // jobs submitted so far: a worker about to wait sees whether one came

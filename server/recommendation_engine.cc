@@ -42,7 +42,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     const v1::GetUserRecommendationsRequest& request) const {
   absl::StatusOr<int> k = ValidK(request.k());
   if (!k.ok()) return k.status();
-  if (request.user_id() <= 0) return absl::InvalidArgumentError("user_id must be a positive catalog id");
+  if (request.user_id() < 0) return absl::InvalidArgumentError("user_id must be a catalog id (>= 0)");
   const int64_t user_id = request.user_id();
   const bool exclude_seen = !request.has_exclude_seen() || request.exclude_seen();
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
@@ -84,7 +84,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
     const v1::GetTitleRelevantRequest& request) const {
   absl::StatusOr<int> k = ValidK(request.k());
   if (!k.ok()) return k.status();
-  if (request.title_id() <= 0) return absl::InvalidArgumentError("title_id must be a positive catalog id");
+  if (request.title_id() < 0) return absl::InvalidArgumentError("title_id must be a catalog id (>= 0)");
   std::shared_ptr<const ServedModel> served = models_.Current();
   if (served == nullptr) return NothingServes(models_);
   const trainer::Model& model = *served->model;

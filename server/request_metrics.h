@@ -1,40 +1,49 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "prometheus/collectable.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
 
 namespace vitrina::server {
 
-// Request counts and latency histograms per method and status code, rendered in Prometheus'
-// text format. Written here because Debian 12 packages no Prometheus client for C++. The hot path
-// is a short map lookup under a mutex and a few relaxed atomic adds (well under a microsecond).
-class RequestMetrics {
+// Request counts and latency histograms per transport, method and status code, as prometheus-cpp
+// metrics: `vitrina_requests_total` and `vitrina_request_duration_seconds`. The hot path is a
+// short map lookup under a mutex, then prometheus-cpp's atomic counter and histogram updates
+// (about a microsecond).
+class RequestMetrics : public prometheus::Collectable {
  public:
   // Upper bounds of the latency buckets, in seconds.
   static constexpr std::array<double, 14> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                       0.025,  0.05,    0.1,    0.25,  0.5,    1,     10};
 
+  RequestMetrics();
+
   void Observe(std::string_view transport, std::string_view method, absl::StatusCode code, double seconds);
 
-  // Appends `vitrina_requests_total` and `vitrina_request_duration_seconds` to `out`.
-  void AppendPrometheus(std::string& out) const;
+  std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   struct Series {
-    std::atomic<uint64_t> count{0};
-    std::atomic<uint64_t> sum_nanos{0};
-    std::array<std::atomic<uint64_t>, kBuckets.size()> buckets{};
+    prometheus::Counter* requests;
+    prometheus::Histogram* duration;
   };
-  Series& SeriesFor(std::string_view transport, std::string_view method, absl::StatusCode code);
+  Series SeriesFor(std::string_view transport, std::string_view method, absl::StatusCode code);
 
-  mutable std::mutex mutex_;
-  // std::map keeps Series addresses stable, so a reference stays valid after the lock is released.
+  prometheus::Registry registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& durations_;
+  std::mutex mutex_;
+  // By "transport/method/code": one lookup instead of building prometheus::Labels per request.
   std::map<std::string, Series, std::less<>> series_;
 };
 

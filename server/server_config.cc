@@ -154,6 +154,18 @@ absl::Status ReadDemo(const YamlSection& section, DemoCatalogConfig& demo) {
   return absl::OkStatus();
 }
 
+absl::Status ReadHttp(const YamlSection& section, HttpConfig& http) {
+  RETURN_IF_ERROR(section.RejectUnknownKeys({"threads", "max_body_bytes", "max_waiting_trainings"}));
+  RETURN_IF_ERROR(section.ReadInt("threads", 2, 1024, &http.threads));
+  RETURN_IF_ERROR(section.ReadInt("max_body_bytes", 1024, 256 << 20, &http.max_body_bytes));
+  if (section.Has("max_waiting_trainings")) {
+    int max_waiting = 0;
+    RETURN_IF_ERROR(section.ReadInt("max_waiting_trainings", 0, http.threads - 1, &max_waiting));
+    http.max_waiting_trainings = max_waiting;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReadSchedule(const YamlSection& section, ScheduleConfig& schedule) {
   RETURN_IF_ERROR(section.RejectUnknownKeys({"nightly", "incremental", "time_zone"}));
   RETURN_IF_ERROR(section.ReadString("nightly", &schedule.nightly));
@@ -210,7 +222,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   ASSIGN_OR_RETURN(YamlSection top, YamlSection::Open(root, "config"));
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
-                                         "preparation", "cache", "training", "schedule",
+                                         "preparation", "cache", "http", "training", "schedule",
                                          "interactions", "sessions"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
@@ -240,6 +252,8 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
     ASSIGN_OR_RETURN(config.preparation, data::PreparationConfig::FromYaml(root["preparation"]));
   }
   ASSIGN_OR_RETURN(config.cache, cache::CacheConfig::FromYaml(root["cache"]));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> http, top.Child("http"));
+  if (http) RETURN_IF_ERROR(ReadHttp(*http, config.http));
   config.training.defaults = DefaultTrainingParams();
   ASSIGN_OR_RETURN(std::optional<YamlSection> training, top.Child("training"));
   if (training) RETURN_IF_ERROR(ReadTraining(*training, config.training));

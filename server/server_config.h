@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -40,6 +41,15 @@ struct ScheduleConfig {
   std::string time_zone = "UTC";
 };
 
+// The HTTP/JSON listener (http_listen): its thread pool, body limit, and how many requests may
+// wait for their training at once (each holds a thread; see server/http/training_waiter.h).
+struct HttpConfig {
+  int threads = 8;
+  int max_body_bytes = 1 << 20;  // every route, whatever the Content-Type; larger bodies get 413
+  // At most threads - 1; unset: a quarter of the threads, at least 1.
+  std::optional<int> max_waiting_trainings;
+};
+
 struct InteractionsConfig {
   // How far after the server's clock a recorded interaction's `at` may lie (client clocks
   // drift); a later one is refused, since it would move the next model's watermark.
@@ -64,6 +74,7 @@ struct ServerConfig {
   DemoCatalogConfig demo;
   data::PreparationConfig preparation = data::PreparationConfig::Defaults();
   cache::CacheConfig cache;
+  HttpConfig http;
   TrainingConfig training;
   ScheduleConfig schedule;
   InteractionsConfig interactions;

@@ -85,8 +85,7 @@ RouteHandler GetUserRecommendationsHandler(RecommenderCore& core) {
 RouteHandler TrainModelHandler(TrainingWaiter& trainings) {
   return [&trainings](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
     ASSIGN_OR_RETURN(v1::TrainModelRequest message, ParseBody<v1::TrainModelRequest>(request.body, Body::kOptional));
-    ASSIGN_OR_RETURN(v1::TrainModelResponse response, trainings.Train(message));
-    return MessageReply(response);
+    return trainings.Train(message, [](const v1::TrainModelResponse& response) { return MessageReply(response); });
   };
 }
 

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -35,8 +36,8 @@ void Write(const HttpReply& reply, httplib::Response& response) {
   response.set_content(reply.body, reply.content_type);
 }
 
-// httplib's own refusals (malformed request, body over the limit, URI too long, bad Range)
-// reach no handler; they get the same JSON error shape, with their HTTP status kept.
+// httplib's own refusals (malformed request, URI too long, bad Range) reach no handler; they get
+// the same JSON error shape, with their HTTP status kept.
 HttpReply LibraryRefusal(int http_status) {
   absl::StatusCode code = http_status == 413   ? absl::StatusCode::kResourceExhausted
                           : http_status >= 500 ? absl::StatusCode::kInternal
@@ -47,19 +48,33 @@ HttpReply LibraryRefusal(int http_status) {
   return reply;
 }
 
+size_t Threads(const HttpGatewayOptions& options) { return std::max<size_t>(options.threads, 2); }
+
+// Waiting trainings always leave a thread to the other requests.
+size_t MaxWaitingTrainings(const HttpGatewayOptions& options) {
+  const size_t threads = Threads(options);
+  return std::min(options.max_waiting_trainings.value_or(std::max<size_t>(threads / 4, 1)), threads - 1);
+}
+
 }  // namespace
 
 HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
-                         std::function<std::string()> render_more_metrics, std::function<HealthReport()> evaluate_health,
+                         CollectMetrics collect_more_metrics, std::function<HealthReport()> evaluate_health,
                          HttpGatewayOptions options)
-    : auth_(auth), metrics_(metrics), trainings_(recommender), server_(std::make_unique<httplib::Server>()) {
+    : max_body_bytes_(options.max_body_bytes),
+      auth_(auth),
+      metrics_(metrics),
+      trainings_(recommender, MaxWaitingTrainings(options)),
+      server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
-  AddOperationsRoutes(routes_, metrics_, std::move(render_more_metrics), std::move(evaluate_health));
+  AddOperationsRoutes(routes_, metrics_, std::move(collect_more_metrics), std::move(evaluate_health));
 
-  size_t threads = std::max<size_t>(options.threads, 1);
+  const size_t threads = Threads(options);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_payload_max_length(options.max_body_bytes);
+  // Bodies announcing a larger Content-Length are skipped unread by httplib (413 below); the
+  // body reader enforces the same limit on chunked bodies, which httplib does not bound.
+  server_->set_payload_max_length(max_body_bytes_);
   // httplib's default sets SO_REUSEPORT: a second server (say, an old instance still running)
   // would bind the same port without error and take a share of its connections. SO_REUSEADDR
   // alone still allows a restart while old connections sit in TIME_WAIT.
@@ -67,17 +82,26 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  auto serve = [this](const httplib::Request& request, httplib::Response& response) { Serve(request, response); };
-  server_->Get(kAnyPath, serve);
-  server_->Post(kAnyPath, serve);
-  server_->Put(kAnyPath, serve);
-  server_->Patch(kAnyPath, serve);
-  server_->Delete(kAnyPath, serve);
+  server_->Get(kAnyPath, [this](const httplib::Request& request, httplib::Response& response) {
+    Serve(request, nullptr, response);
+  });
+  // Handlers with a content reader: httplib's own reading would parse a body sent as
+  // application/x-www-form-urlencoded (curl -d's default) into parameters, refusing it above
+  // 8 KB (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH, compiled into Debian's library), and
+  // a multipart body into files. Every route takes raw JSON, so the body is read as bytes.
+  const httplib::Server::HandlerWithContentReader serve_with_body =
+      [this](const httplib::Request& request, httplib::Response& response, const httplib::ContentReader& reader) {
+        Serve(request, &reader, response);
+      };
+  server_->Post(kAnyPath, serve_with_body);
+  server_->Put(kAnyPath, serve_with_body);
+  server_->Patch(kAnyPath, serve_with_body);
+  server_->Delete(kAnyPath, serve_with_body);
   server_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     for (std::string_view method : kRoutedMethods) {
       if (request.method == method) return httplib::Server::HandlerResponse::Unhandled;
     }
-    Serve(request, response);
+    Serve(request, nullptr, response);
     return httplib::Server::HandlerResponse::Handled;
   });
   server_->set_error_handler(
@@ -122,18 +146,70 @@ void HttpGateway::Stop() {
   if (listener_.joinable()) listener_.join();
 }
 
-void HttpGateway::Serve(const httplib::Request& request, httplib::Response& response) {
+void HttpGateway::Serve(const httplib::Request& request, const httplib::ContentReader* body_reader,
+                        httplib::Response& response) {
   auto start = Clock::now();
   std::string_view route_name;
-  HttpReply reply = Dispatch(request, route_name);
+  HttpReply reply = Dispatch(request, body_reader, response, route_name);
   metrics_.Observe("http", route_name, reply.code, std::chrono::duration<double>(Clock::now() - start).count());
   Write(reply, response);
 }
 
-HttpReply HttpGateway::Dispatch(const httplib::Request& request, std::string_view& route_name) {
+std::optional<HttpReply> HttpGateway::ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
+                                               const httplib::Response& response, std::string& body) const {
+  bool over_limit = false;
+  size_t received = 0;
+  auto admit = [&](size_t size) {
+    over_limit = size > max_body_bytes_ - received;
+    received += over_limit ? 0 : size;
+    return !over_limit;
+  };
+  // httplib hands a multipart body only part by part: read it through, so that the connection
+  // stays usable, then refuse it.
+  const bool multipart = request.is_multipart_form_data();
+  const bool read = multipart ? reader([](const httplib::MultipartFormData&) { return true; },
+                                       [&](const char*, size_t size) { return admit(size); })
+                              : reader([&](const char* data, size_t size) {
+                                  if (!admit(size)) return false;
+                                  body.append(data, size);
+                                  return true;
+                                });
+  if (read && !multipart) return std::nullopt;
+
+  HttpReply reply;
+  if (read) {
+    reply = ErrorReply(absl::InvalidArgumentError(
+        "request bodies are JSON (any Content-Type but multipart/form-data, which is not accepted)"));
+    reply.http_status = 415;
+    return reply;
+  }
+  // httplib refuses a Content-Length over the limit itself and skips that body (status 413).
+  const bool length_over_limit = !over_limit && response.status == 413;
+  if (over_limit || length_over_limit) {
+    reply = ErrorReply(absl::ResourceExhaustedError(
+        fmt::format("the request body exceeds {} bytes, the limit of every route (http.max_body_bytes)",
+                    max_body_bytes_)));
+    reply.http_status = 413;
+  } else {
+    reply = ErrorReply(absl::InvalidArgumentError(
+        "the request body could not be read (cut short, or a malformed chunked or compressed encoding)"));
+    reply.http_status = 400;
+  }
+  // The rest of an unread body would be taken for the next request on this connection.
+  if (!length_over_limit) reply.headers.emplace_back("Connection", "close");
+  return reply;
+}
+
+HttpReply HttpGateway::Dispatch(const httplib::Request& request, const httplib::ContentReader* body_reader,
+                                httplib::Response& response, std::string_view& route_name) {
+  // Read (or skip) the body first whatever the answer: the connection must reach the next request.
+  std::string body;
+  std::optional<HttpReply> body_refused =
+      body_reader == nullptr ? std::nullopt : ReadBody(request, *body_reader, response, body);
   RouteTable::Lookup lookup = routes_.Find(request.method, request.path);
+  route_name = lookup.route == nullptr ? kUnrouted : std::string_view(lookup.route->name);
+  if (body_refused) return *std::move(body_refused);
   if (lookup.route == nullptr) {
-    route_name = kUnrouted;
     const std::string method = common::EchoForMessage(request.method);
     const std::string path = common::EchoForMessage(request.path);
     if (lookup.allowed_methods.empty()) {
@@ -147,13 +223,12 @@ HttpReply HttpGateway::Dispatch(const httplib::Request& request, std::string_vie
     return reply;
   }
   const Route& route = *lookup.route;
-  route_name = route.name;
   if (route.access == Access::kAdmin) {
     absl::Status allowed = auth_.Check(request.get_header_value("Authorization"));
     if (!allowed.ok()) return ErrorReply(allowed);
   }
   absl::StatusOr<HttpReply> reply =
-      route.handler(RouteRequest{QueryParams(request.params), request.body, std::move(lookup.path_params)});
+      route.handler(RouteRequest{QueryParams(request.params), body, std::move(lookup.path_params)});
   if (!reply.ok()) return ErrorReply(reply.status());
   return *std::move(reply);
 }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "server/admin_auth.h"
 #include "server/admin_core.h"
 #include "server/health_report.h"
+#include "server/http/operations_routes.h"
 #include "server/http/route_table.h"
 #include "server/http/training_waiter.h"
 #include "server/recommender_core.h"
@@ -19,6 +21,7 @@
 
 namespace httplib {
 class Server;
+class ContentReader;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -26,9 +29,13 @@ struct Response;
 namespace vitrina::server::http {
 
 struct HttpGatewayOptions {
-  // httplib serves one connection per thread, keep-alive included.
+  // httplib serves one connection per thread, keep-alive included; at least 2.
   size_t threads = 8;
-  size_t max_body_bytes = size_t{1} << 20;  // larger bodies get 413
+  // The one body limit of every route, whatever the Content-Type says; larger bodies get 413.
+  size_t max_body_bytes = size_t{1} << 20;
+  // Requests that may wait for their training at once (see TrainingWaiter); at most threads - 1.
+  // Unset: a quarter of the threads, at least 1.
+  std::optional<size_t> max_waiting_trainings;
 };
 
 // The HTTP/JSON edge: the API's routes, the old Python service's paths, /health and /metrics,
@@ -36,11 +43,12 @@ struct HttpGatewayOptions {
 // operations_routes.h). Every answer is JSON (errors: {"code":"NOT_FOUND","message":"..."}),
 // admin routes check the admin token, and every request is observed in `metrics` with
 // transport "http". Runs cpp-httplib on its own thread pool: one thread per open connection, so
-// a request that waits for a training holds one thread until the training ends.
+// a request that waits for a training holds one thread until the training ends (hence the cap
+// on waiting trainings, max_waiting_trainings).
 class HttpGateway {
  public:
   HttpGateway(RecommenderCore& recommender, AdminCore& admin, const AdminAuth& auth, RequestMetrics& metrics,
-              std::function<std::string()> render_more_metrics, std::function<HealthReport()> evaluate_health,
+              CollectMetrics collect_more_metrics, std::function<HealthReport()> evaluate_health,
               HttpGatewayOptions options = {});
   HttpGateway(const HttpGateway&) = delete;
   HttpGateway& operator=(const HttpGateway&) = delete;
@@ -55,10 +63,16 @@ class HttpGateway {
   int port() const { return port_; }
 
  private:
-  void Serve(const httplib::Request& request, httplib::Response& response);
+  // `body_reader` is null for methods without a body (GET, HEAD, ...).
+  void Serve(const httplib::Request& request, const httplib::ContentReader* body_reader, httplib::Response& response);
   // `route_name` is set to the metrics' name of the route that answered.
-  HttpReply Dispatch(const httplib::Request& request, std::string_view& route_name);
+  HttpReply Dispatch(const httplib::Request& request, const httplib::ContentReader* body_reader,
+                     httplib::Response& response, std::string_view& route_name);
+  // Reads the whole body into `body` as raw bytes, or answers why not (413, 415, 400).
+  std::optional<HttpReply> ReadBody(const httplib::Request& request, const httplib::ContentReader& reader,
+                                    const httplib::Response& response, std::string& body) const;
 
+  const size_t max_body_bytes_;
   const AdminAuth& auth_;
   RequestMetrics& metrics_;
   TrainingWaiter trainings_;

@@ -87,8 +87,9 @@ RouteHandler TrainHandler(TrainingWaiter& trainings) {
     v1::TrainModelRequest message;
     ASSIGN_OR_RETURN(*message.mutable_params(), TrainingParamsFromQuery(request.query));
     message.set_wait(true);
-    ASSIGN_OR_RETURN(v1::TrainModelResponse response, trainings.Train(message));
-    return IdReply("model_id", response.model_id());
+    return trainings.Train(message, [](const v1::TrainModelResponse& response) -> absl::StatusOr<HttpReply> {
+      return IdReply("model_id", response.model_id());
+    });
   };
 }
 

@@ -1,5 +1,6 @@
 #include "server/http/operations_routes.h"
 
+#include "prometheus/text_serializer.h"
 #include "server/http/json_codec.h"
 
 namespace vitrina::server::http {
@@ -19,23 +20,24 @@ RouteHandler HealthHandler(std::function<HealthReport()> evaluate_health) {
   };
 }
 
-RouteHandler MetricsHandler(const RequestMetrics& metrics, std::function<std::string()> render_more_metrics) {
-  return [&metrics, render_more = std::move(render_more_metrics)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+RouteHandler MetricsHandler(const RequestMetrics& metrics, CollectMetrics collect_more_metrics) {
+  return [&metrics, collect_more = std::move(collect_more_metrics)](const RouteRequest&) -> absl::StatusOr<HttpReply> {
+    std::vector<prometheus::MetricFamily> families = metrics.Collect();
+    for (prometheus::MetricFamily& family : collect_more()) families.push_back(std::move(family));
     HttpReply reply;
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    metrics.AppendPrometheus(reply.body);
-    reply.body += render_more();
+    reply.body = prometheus::TextSerializer().Serialize(families);
     return reply;
   };
 }
 
 }  // namespace
 
-void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics,
-                         std::function<std::string()> render_more_metrics,
+void AddOperationsRoutes(RouteTable& routes, const RequestMetrics& metrics, CollectMetrics collect_more_metrics,
                          std::function<HealthReport()> evaluate_health) {
   routes.Add({"GET", "/health", "Health", Access::kPublic, HealthHandler(std::move(evaluate_health))});
-  routes.Add({"GET", "/metrics", "Metrics", Access::kPublic, MetricsHandler(metrics, std::move(render_more_metrics))});
+  routes.Add(
+      {"GET", "/metrics", "Metrics", Access::kPublic, MetricsHandler(metrics, std::move(collect_more_metrics))});
 }
 
 }  // namespace vitrina::server::http

@@ -122,7 +122,7 @@ TEST_P(BlacklistManagerTest, RejectsBadRequestsNamingTheField) {
   EXPECT_EQ(bad_title.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad_title.status().message()), HasSubstr("title_ids[1]"));
 
-  absl::StatusOr<int> bad_user = manager_->Remove(0, good);
+  absl::StatusOr<int> bad_user = manager_->Remove(-1, good);
   EXPECT_EQ(bad_user.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad_user.status().message()), HasSubstr("user_id"));
 

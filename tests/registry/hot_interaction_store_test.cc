@@ -79,6 +79,25 @@ TEST_F(HotInteractionStoreTest, ReadsBackEveryField) {
   EXPECT_EQ(read[0].timestamp, 1234);
 }
 
+// Catalogs may start their ids at 0 (vitrina-import loads such catalogs).
+TEST_F(HotInteractionStoreTest, UserZeroAndTitleZeroAreCatalogIds) {
+  Append(Interaction(0, 0, 100));
+  std::vector<HotInteraction> read;
+  ASSERT_TRUE(store_->ReadSince(0, [&](const HotInteraction& i) { read.push_back(i); }).ok());
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].user_id, 0);
+  EXPECT_EQ(read[0].title_id, 0);
+}
+
+TEST_F(HotInteractionStoreTest, DeletesByUserZeroAndTitleZero) {
+  Append(Interaction(0, 5, 100));
+  Append(Interaction(1, 0, 200));
+  Append(Interaction(1, 5, 300));
+  EXPECT_EQ(*store_->Delete({.user_id = 0}), 1);
+  EXPECT_EQ(*store_->Delete({.title_id = 0}), 1);
+  EXPECT_THAT(TitlesSince(0), ElementsAre(5));
+}
+
 TEST_F(HotInteractionStoreTest, RejectsBadInteractions) {
   auto code_of = [&](auto mutate) {
     HotInteraction interaction = Interaction(1, 1, 1);
@@ -86,7 +105,7 @@ TEST_F(HotInteractionStoreTest, RejectsBadInteractions) {
     return store_->Append(interaction).code();
   };
   constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
-  EXPECT_EQ(code_of([](HotInteraction& i) { i.user_id = 0; }), kInvalid);
+  EXPECT_EQ(code_of([](HotInteraction& i) { i.user_id = -1; }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.title_id = -3; }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.type.clear(); }), kInvalid);
   EXPECT_EQ(code_of([](HotInteraction& i) { i.value = std::nan(""); }), kInvalid);
@@ -129,7 +148,7 @@ TEST_F(HotInteractionStoreTest, DeletingEverythingMustBeAskedForExplicitly) {
   EXPECT_EQ(unfiltered.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(unfiltered.status().message()), ::testing::HasSubstr("at least one filter"));
   EXPECT_EQ(store_->Delete({.user_id = 1, .all = true}).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->Delete({.user_id = 0}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Delete({.user_id = -1}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->Delete({.title_id = -1}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->Delete({.since = 200, .until = 200}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(*store_->Count(), 2);

@@ -67,6 +67,57 @@ TEST(RegistryDatabaseTest, MigratesAnEmptyFileToTheLatestSchema) {
   }
 }
 
+// Version 5 moved the global blacklist from user_id 0 to -1 and let ids be 0: a version-4 file
+// keeps its rows, and its global entries stay global.
+TEST(RegistryDatabaseTest, MigratesVersionFourRowsToIdZeroSchema) {
+  TempDir dir;
+  const std::string path = dir.File("registry.db");
+  {
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const Migration& migration : SchemaMigrations()) {
+      if (migration.version > 4) break;
+      old.exec(migration.sql);
+    }
+    old.exec("PRAGMA user_version = 4");
+    old.exec("INSERT INTO blacklist VALUES (0, 5, 'global', 1), (7, 6, 'user 7', 2)");
+    old.exec("INSERT INTO hot_interactions (user_id, title_id, type, value, timestamp) "
+             "VALUES (3, 4, 'view', 0.5, 100)");
+  }
+  auto database = RegistryDatabase::Open(path);
+  ASSERT_TRUE(database.ok()) << database.status();
+  EXPECT_EQ(Pragma(**database, "user_version"), std::to_string(LatestSchemaVersion()));
+  absl::StatusOr<std::string> rows =
+      (*database)->Write("checking", [&](Connection& connection) -> absl::StatusOr<std::string> {
+        std::string text;
+        SQLite::Statement blacklist(connection.database(),
+                                    "SELECT user_id, title_id FROM blacklist ORDER BY title_id");
+        while (blacklist.executeStep()) {
+          text += blacklist.getColumn(0).getString() + ":" + blacklist.getColumn(1).getString() + " ";
+        }
+        SQLite::Statement hot(connection.database(),
+                              "SELECT user_id, title_id, timestamp FROM hot_interactions");
+        while (hot.executeStep()) {
+          text += hot.getColumn(0).getString() + "/" + hot.getColumn(1).getString() + "/" +
+                  hot.getColumn(2).getString();
+        }
+        // The rebuilt tables accept 0 and still refuse negative ids.
+        connection.database().exec(
+            "INSERT INTO hot_interactions (user_id, title_id, type, value, timestamp) "
+            "VALUES (0, 0, 'view', 1, 1)");
+        try {
+          connection.database().exec(
+              "INSERT INTO hot_interactions (user_id, title_id, type, value, timestamp) "
+              "VALUES (-1, 0, 'view', 1, 1)");
+          text += " negative accepted";
+        } catch (const SQLite::Exception&) {
+        }
+        return text;
+      });
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(*rows, "-1:5 7:6 3/4/100");
+  EXPECT_EQ(CountRows(**database, "hot_interactions"), 2);
+}
+
 TEST(RegistryDatabaseTest, ReopeningKeepsDataAndSchema) {
   TempDir dir;
   const std::string path = dir.File("registry.db");

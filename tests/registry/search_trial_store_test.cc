@@ -97,27 +97,27 @@ TEST_F(SearchTrialStoreTest, RejectsBadRowsAndDuplicates) {
   EXPECT_EQ(trials_->Append(Trial(0, 0)).code(), absl::StatusCode::kFailedPrecondition);
 }
 
-// A registry written before search jobs existed (schema 4, with a job and the model it made)
-// keeps every row and reference when migration 5 rebuilds the jobs table.
+// A registry written before search jobs existed (schema 5, with a job and the model it made)
+// keeps every row and reference when migration 6 rebuilds the jobs table.
 TEST(SearchJobsMigrationTest, KeepsJobsAndTheModelsThatReferToThem) {
   TempDir dir;
-  const std::string path = dir.File("v4.db");
+  const std::string path = dir.File("v5.db");
   {
-    SQLite::Database v4(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    v4.exec("PRAGMA foreign_keys=ON");
+    SQLite::Database v5(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    v5.exec("PRAGMA foreign_keys=ON");
     for (const Migration& migration : SchemaMigrations()) {
-      if (migration.version > 4) break;
-      v4.exec(migration.sql);
+      if (migration.version > 5) break;
+      v5.exec(migration.sql);
     }
-    v4.exec("PRAGMA user_version = 4");
-    v4.exec(
+    v5.exec("PRAGMA user_version = 5");
+    v5.exec(
         "INSERT INTO jobs (kind, triggered_by, status, params_json, activate_policy, created_at, "
         "scheduled_at) VALUES ('full', 'api', 'succeeded', '{}', 'if_better', 10, 10)");
-    v4.exec(
+    v5.exec(
         "INSERT INTO models (created_at, status, active, params_json, metrics_json, dataset_json, "
         "file_path, checksum, size_bytes, n_users, n_titles, job_id, watermark) VALUES "
         "(11, 'ready', 1, '{}', '{}', '{}', 'm.vtm', 'ab', 1, 1, 1, 1, 0)");
-    v4.exec("UPDATE jobs SET model_id = 1 WHERE id = 1");
+    v5.exec("UPDATE jobs SET model_id = 1 WHERE id = 1");
   }
   auto database = RegistryDatabase::Open(path);
   ASSERT_TRUE(database.ok()) << database.status();

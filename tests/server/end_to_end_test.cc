@@ -169,8 +169,10 @@ TEST_F(EndToEndTest, BadRequestsGetClearErrors) {
   EXPECT_NE(status.error_message().find("k must be in 1..1000"), std::string::npos) << status.error_message();
   Recommend(5, -1, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  Recommend(0, 10, &status);
+  Recommend(-1, 10, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("user_id must be a catalog id (>= 0)"), std::string::npos)
+      << status.error_message();
 
   {
     grpc::ClientContext context;

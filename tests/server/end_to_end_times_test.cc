@@ -197,7 +197,7 @@ TEST(EndToEndTimesTest, DeleteInteractionsByUserTitleAndTimeCountsAndUnhidesTitl
   EXPECT_EQ(unfiltered.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(unfiltered.error_message(), HasSubstr("at least one filter"));
   v1::DeleteInteractionsRequest bad;
-  bad.set_user_id(0);
+  bad.set_user_id(-1);
   EXPECT_EQ(Delete(s.server(), bad).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   bad.Clear();
   *bad.mutable_since() = At(now, -5);

@@ -270,8 +270,15 @@ TEST(ModelRecoveryTest, WithNoModelThatLoadsATrainingIsQueuedAndServesWhenDone) 
 TEST(ModelRecoveryTest, ARegistryFileDeletedWhileRunningFailsHealthAndRefusesWrites) {
   TempDir dir;
   ServerConfig config = Config(dir);
+  config.http_listen = "127.0.0.1:0";
   auto server = TestServer::Start(config);
   ASSERT_NE(server, nullptr);
+  httplib::Client http("127.0.0.1", server->app().http_port());
+  auto registry_gauge = [&http] {
+    httplib::Result metrics = http.Get("/metrics");
+    return metrics ? metrics->body : std::string("no /metrics answer");
+  };
+  EXPECT_THAT(registry_gauge(), HasSubstr("\nvitrina_registry_file_intact 1\n"));
   auto blacklist = [&](int64_t title, grpc::Status* status) {
     grpc::ClientContext context;
     v1::BlacklistRequest request;
@@ -290,6 +297,7 @@ TEST(ModelRecoveryTest, ARegistryFileDeletedWhileRunningFailsHealthAndRefusesWri
   EXPECT_TRUE(health.model_serving);
   EXPECT_THAT(health.detail, HasSubstr(fmt::format("registry file {} was deleted while open", config.registry_path)));
   EXPECT_THAT(health.detail, HasSubstr("saved to " + config.registry_path + ".rescued-"));
+  EXPECT_THAT(registry_gauge(), HasSubstr("\nvitrina_registry_file_intact 0\n"));
 
   blacklist(6, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS);

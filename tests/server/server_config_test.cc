@@ -41,6 +41,9 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.defaults.SerializeAsString(), defaults->training.defaults.SerializeAsString());
   EXPECT_EQ(example->schedule.nightly, defaults->schedule.nightly);
   EXPECT_EQ(example->demo.interactions, defaults->demo.interactions);
+  EXPECT_EQ(example->http.threads, defaults->http.threads);
+  EXPECT_EQ(example->http.max_body_bytes, defaults->http.max_body_bytes);
+  EXPECT_EQ(example->http.max_waiting_trainings, defaults->http.max_waiting_trainings);
   EXPECT_EQ(example->interactions.max_future_skew_seconds, defaults->interactions.max_future_skew_seconds);
   EXPECT_TRUE(example->sessions == defaults->sessions) << "the example's sessions section and the built-in presets differ";
   EXPECT_EQ(example->sessions.policies.size(), 7u);
@@ -48,6 +51,24 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.limits.max_no_components, defaults->training.limits.max_no_components);
   EXPECT_EQ(example->training.limits.max_sampled, defaults->training.limits.max_sampled);
   EXPECT_EQ(example->training.limits.max_wall_seconds, defaults->training.limits.max_wall_seconds);
+}
+
+TEST(ServerConfigTest, HttpSectionBoundsTheWaitingTrainingsByTheThreads) {
+  auto config = ServerConfig::Parse("http: {threads: 4, max_body_bytes: 65536, max_waiting_trainings: 3}\n",
+                                    Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->http.threads, 4);
+  EXPECT_EQ(config->http.max_body_bytes, 65536);
+  EXPECT_EQ(config->http.max_waiting_trainings, 3);
+  EXPECT_FALSE(ServerConfig::Parse("", Environment({}))->http.max_waiting_trainings.has_value());
+
+  for (const char* yaml : {"http: {threads: 4, max_waiting_trainings: 4}", "http: {threads: 1}",
+                           "http: {max_body_bytes: 10}", "http: {max_waiting: 1}"}) {
+    auto refused = ServerConfig::Parse(yaml, Environment({}));
+    ASSERT_FALSE(refused.ok()) << yaml;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << yaml;
+    EXPECT_NE(std::string(refused.status().message()).find("http."), std::string::npos) << refused.status();
+  }
 }
 
 TEST(ServerConfigTest, SessionsAddPoliciesToThePresetsAndNameBadKeys) {

@@ -216,11 +216,11 @@ TEST_F(GatewayErrorsTest, MessagesQuoteAtMost64BytesOfTheCallersInput) {
 
 TEST_F(GatewayErrorsTest, StartRefusesATakenPortABadPortAndASecondStart) {
   HttpGateway second(
-      recommender_, admin_, auth_, metrics_, [] { return std::string(); },
+      recommender_, admin_, auth_, metrics_, [] { return std::vector<prometheus::MetricFamily>(); },
       [] { return HealthReport{.model_serving = true, .registry_intact = true, .detail = ""}; });
   EXPECT_EQ(second.Start("127.0.0.1", gateway_->port()).code(), absl::StatusCode::kUnavailable);
   HttpGateway third(
-      recommender_, admin_, auth_, metrics_, [] { return std::string(); },
+      recommender_, admin_, auth_, metrics_, [] { return std::vector<prometheus::MetricFamily>(); },
       [] { return HealthReport{.model_serving = true, .registry_intact = true, .detail = ""}; });
   EXPECT_EQ(third.Start("127.0.0.1", 70000).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(gateway_->Start("127.0.0.1", 0).code(), absl::StatusCode::kFailedPrecondition);

@@ -26,14 +26,25 @@ class GatewayTest : public ::testing::Test {
 
   void SetUp() override {
     gateway_ = std::make_unique<HttpGateway>(
-        recommender_, admin_, auth_, metrics_, [] { return std::string("vitrina_model_age_seconds 12.5\n"); },
+        recommender_, admin_, auth_, metrics_,
+        [] {
+          prometheus::ClientMetric age;
+          age.gauge.value = 12.5;
+          return std::vector<prometheus::MetricFamily>{
+              {"vitrina_model_age_seconds", "Seconds since the model was activated.", prometheus::MetricType::Gauge,
+               {age}}};
+        },
         [this] {
           return HealthReport{.model_serving = serving_.load(), .registry_intact = true, .detail = health_detail_};
-        });
+        },
+        Options());
     ASSERT_TRUE(gateway_->Start("127.0.0.1", 0).ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
     client_->set_url_encode(false);  // targets go out exactly as a test writes them
   }
+
+  // The gateway's options; a test suite may override them.
+  virtual HttpGatewayOptions Options() const { return {}; }
 
   static httplib::Headers AdminHeaders() { return {{"Authorization", std::string("Bearer ") + kToken}}; }
 

@@ -1,9 +1,5 @@
-#include <cmath>
-#include <map>
-#include <regex>
-#include <sstream>
-
 #include "tests/server/http/gateway_fixture.h"
+#include "tests/server/prometheus_text.h"
 
 namespace vitrina::server::http {
 namespace {
@@ -43,30 +39,6 @@ TEST_F(OperationsRoutesTest, HealthCarriesTheDetailWhenThereIsOne) {
   EXPECT_EQ(down->body, R"({"status":"NOT_SERVING","detail":"no valid model: model 5 is corrupted"})");
 }
 
-// Prometheus text format 0.0.4: every sample line is `name{label="value",...} number`. Returns
-// the samples by their full `name{labels}`, failing the test on any other line.
-std::map<std::string, double> ParsePrometheus(const std::string& text) {
-  static const std::regex kSample(
-      R"re(([a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*",?)*\})?) (\S+))re");
-  std::map<std::string, double> samples;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line.starts_with("# HELP ") || line.starts_with("# TYPE ")) continue;
-    std::smatch match;
-    if (!std::regex_match(line, match, kSample)) {
-      ADD_FAILURE() << "not a Prometheus sample: " << line;
-      continue;
-    }
-    std::string value = match[5];
-    char* end = nullptr;
-    double number = std::strtod(value.c_str(), &end);
-    EXPECT_TRUE(*end == '\0' && (std::isfinite(number) || value == "+Inf")) << line;
-    samples[match[1]] = number;
-  }
-  return samples;
-}
-
 TEST_F(OperationsRoutesTest, MetricsAreValidPrometheusTextAndCountTheCalls) {
   EXPECT_CALL(recommender_, GetUserRecommendations(_))
       .WillOnce(Return(v1::RecommendationsResponse()))
@@ -82,11 +54,10 @@ TEST_F(OperationsRoutesTest, MetricsAreValidPrometheusTextAndCountTheCalls) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(result->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  std::map<std::string, double> samples = ParsePrometheus(result->body);
+  testing::Exposition metrics = testing::ParsePrometheusText(result->body);
 
   auto count = [&](std::string method, std::string code) {
-    std::string key = R"(vitrina_requests_total{transport="http",method=")" + method + R"(",code=")" + code + R"("})";
-    return samples.contains(key) ? samples[key] : -1;
+    return metrics.Value("vitrina_requests_total", {{"transport", "http"}, {"method", method}, {"code", code}});
   };
   EXPECT_EQ(count("GetUserRecommendations", "OK"), 2);
   EXPECT_EQ(count("GetUserRecommendations", "NOT_FOUND"), 1);
@@ -94,11 +65,13 @@ TEST_F(OperationsRoutesTest, MetricsAreValidPrometheusTextAndCountTheCalls) {
   EXPECT_EQ(count("ListModels", "UNAUTHENTICATED"), 1);
   EXPECT_EQ(count("Unrouted", "NOT_FOUND"), 1);
   EXPECT_EQ(count("Health", "OK"), 1);
-  EXPECT_EQ(
-      samples[R"(vitrina_request_duration_seconds_count{transport="http",method="GetUserRecommendations",code="OK"})"],
-      2);
+  EXPECT_EQ(metrics.Value("vitrina_request_duration_seconds_count",
+                          {{"transport", "http"}, {"method", "GetUserRecommendations"}, {"code", "OK"}}),
+            2);
+  EXPECT_EQ(metrics.types["vitrina_requests_total"], "counter");
+  EXPECT_EQ(metrics.types["vitrina_request_duration_seconds"], "histogram");
   // The server's own figures follow the request metrics.
-  EXPECT_EQ(samples["vitrina_model_age_seconds"], 12.5);
+  EXPECT_EQ(metrics.Value("vitrina_model_age_seconds"), 12.5);
 }
 
 }  // namespace

@@ -7,8 +7,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include <charconv>
-#include <cmath>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -16,6 +15,8 @@
 #include "fmt/format.h"
 #include "registry/unix_time.h"
 #include "tests/server/http/json_answers.h"
+#include "tests/server/http/raw_http.h"
+#include "tests/server/prometheus_text.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -31,46 +32,6 @@ std::vector<int64_t> TitleIds(const v1::RecommendationsResponse& response) {
   std::vector<int64_t> ids;
   for (const auto& item : response.items()) ids.push_back(item.title_id());
   return ids;
-}
-
-// The samples of a Prometheus text exposition by series (`name{labels}`). Fails the test on a
-// line that is not a comment or `series value`, on a sample whose family has no TYPE line, and on
-// a series given twice (Prometheus refuses the whole scrape then).
-std::map<std::string, double> ParseMetrics(const std::string& text) {
-  std::map<std::string, double> samples;
-  std::set<std::string> typed;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
-    if (line.starts_with("# TYPE ")) {
-      typed.insert(line.substr(7, line.find(' ', 7) - 7));
-      continue;
-    }
-    if (line.empty() || line.starts_with('#')) continue;
-    const size_t space = line.rfind(' ');
-    double value = 0;
-    const char* value_end = line.data() + line.size();
-    const bool parsed = space != std::string::npos && [&] {
-      auto [parsed_end, error] = std::from_chars(line.data() + space + 1, value_end, value);
-      return error == std::errc() && parsed_end == value_end && std::isfinite(value);
-    }();
-    if (!parsed) {
-      ADD_FAILURE() << "not a sample: '" << line << "'";
-      continue;
-    }
-    const std::string series = line.substr(0, space);
-    std::string family = series.substr(0, series.find('{'));
-    for (std::string_view suffix : {"_bucket", "_sum", "_count"}) {
-      if (!typed.contains(family) && family.ends_with(suffix)) family.resize(family.size() - suffix.size());
-    }
-    EXPECT_TRUE(typed.contains(family)) << "no TYPE line before '" << line << "'";
-    EXPECT_FALSE(samples.contains(series)) << "series given twice: '" << series << "'";
-    samples[series] = value;
-  }
-  return samples;
 }
 
 class HttpEndToEndTest : public ::testing::Test {
@@ -119,11 +80,11 @@ class HttpEndToEndTest : public ::testing::Test {
     return response;
   }
 
-  std::map<std::string, double> ScrapeMetrics() {
+  Exposition ScrapeMetrics() {
     httplib::Response response = Get("/metrics");
     EXPECT_EQ(response.status, 200);
     EXPECT_THAT(response.get_header_value("Content-Type"), HasSubstr("text/plain"));
-    return ParseMetrics(response.body);
+    return ParsePrometheusText(response.body);
   }
 
   static TempDir* dir_;
@@ -182,14 +143,16 @@ TEST_F(HttpEndToEndTest, HealthIsOkOnceAModelServes) {
 }
 
 TEST_F(HttpEndToEndTest, MetricsCountTheCallsOfBothTransportsTheModelAndTheCache) {
-  const std::string grpc_ok = R"(vitrina_requests_total{transport="grpc",method="GetUserRecommendations",code="OK"})";
-  const std::string http_ok = R"(vitrina_requests_total{transport="http",method="GetUserRecommendations",code="OK"})";
-  const std::string http_invalid =
-      R"(vitrina_requests_total{transport="http",method="GetUserRecommendations",code="INVALID_ARGUMENT"})";
-  const std::string scrapes = R"(vitrina_requests_total{transport="http",method="Metrics",code="OK"})";
-  const std::string hits = R"(vitrina_cache_requests_total{backend="memory",result="hit"})";
-  const std::string misses = R"(vitrina_cache_requests_total{backend="memory",result="miss"})";
-  std::map<std::string, double> before = ScrapeMetrics();
+  auto requests = [](const char* transport, const char* method, const char* code) {
+    return SeriesKey("vitrina_requests_total", {{"transport", transport}, {"method", method}, {"code", code}});
+  };
+  const std::string grpc_ok = requests("grpc", "GetUserRecommendations", "OK");
+  const std::string http_ok = requests("http", "GetUserRecommendations", "OK");
+  const std::string http_invalid = requests("http", "GetUserRecommendations", "INVALID_ARGUMENT");
+  const std::string scrapes = requests("http", "Metrics", "OK");
+  const std::string hits = SeriesKey("vitrina_cache_requests_total", {{"backend", "memory"}, {"result", "hit"}});
+  const std::string misses = SeriesKey("vitrina_cache_requests_total", {{"backend", "memory"}, {"result", "miss"}});
+  std::map<std::string, double> before = ScrapeMetrics().samples;
 
   // A user no other test asks for: the first call misses the cache, the four others hit it.
   constexpr int64_t kUser = 41;
@@ -201,19 +164,98 @@ TEST_F(HttpEndToEndTest, MetricsCountTheCallsOfBothTransportsTheModelAndTheCache
   EXPECT_TRUE(Recommend(kUser, 5).from_cache());
   EXPECT_EQ(Get("/titles/recommendations?user_id=41&k=5000").status, 400);
 
-  std::map<std::string, double> after = ScrapeMetrics();
-  auto delta = [&](const std::string& series) { return after[series] - before[series]; };
+  Exposition after = ScrapeMetrics();
+  auto delta = [&](const std::string& series) { return after.samples[series] - before[series]; };
   EXPECT_EQ(delta(grpc_ok), 3);
   EXPECT_EQ(delta(http_ok), 2);
   EXPECT_EQ(delta(http_invalid), 1);
   EXPECT_EQ(delta(scrapes), 1) << "a scrape is counted once it has answered";
   EXPECT_EQ(delta(hits), 4);
   EXPECT_EQ(delta(misses), 1);
-  EXPECT_EQ(
-      after[R"(vitrina_request_duration_seconds_count{transport="http",method="GetUserRecommendations",code="OK"})"],
-      after[http_ok]);
-  EXPECT_GT(after["vitrina_active_model_id"], 0);
-  EXPECT_EQ(after["vitrina_active_model_id"], static_cast<double>(first.model_id()));
+  EXPECT_EQ(after.Value("vitrina_request_duration_seconds_count",
+                        {{"transport", "http"}, {"method", "GetUserRecommendations"}, {"code", "OK"}}),
+            after.samples[http_ok]);
+  EXPECT_GT(after.Value("vitrina_active_model_id"), 0);
+  EXPECT_EQ(after.Value("vitrina_active_model_id"), static_cast<double>(first.model_id()));
+}
+
+// Every series the hand-written renderer gave before /metrics moved to prometheus-cpp (names,
+// label names and values, bucket bounds, types), and the process metrics added with it.
+TEST_F(HttpEndToEndTest, MetricsKeepEveryEarlierSeriesAndAddTheProcessOnes) {
+  ASSERT_EQ(Get("/health").status, 200);
+  Exposition metrics = ScrapeMetrics();
+
+  const LabelSet health = {{"transport", "http"}, {"method", "Health"}, {"code", "OK"}};
+  EXPECT_TRUE(metrics.Has("vitrina_requests_total", health));
+  for (const char* le : {"0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                         "0.25", "0.5", "1", "10", "+Inf"}) {
+    LabelSet bucket = health;
+    bucket["le"] = le;
+    EXPECT_TRUE(metrics.Has("vitrina_request_duration_seconds_bucket", bucket)) << "le=" << le;
+  }
+  EXPECT_TRUE(metrics.Has("vitrina_request_duration_seconds_sum", health));
+  EXPECT_EQ(metrics.Value("vitrina_request_duration_seconds_count", health),
+            metrics.Value("vitrina_request_duration_seconds_bucket",
+                          {{"transport", "http"}, {"method", "Health"}, {"code", "OK"}, {"le", "+Inf"}}));
+  for (const char* result : {"hit", "miss", "error"}) {
+    EXPECT_TRUE(metrics.Has("vitrina_cache_requests_total", {{"backend", "memory"}, {"result", result}})) << result;
+  }
+  EXPECT_TRUE(metrics.Has("vitrina_cache_reconnects_total", {{"backend", "memory"}}));
+  EXPECT_GT(metrics.Value("vitrina_active_model_id"), 0);
+  EXPECT_GE(metrics.Value("vitrina_active_model_age_seconds"), 0);
+  for (const char* outcome : {"succeeded", "failed", "cancelled"}) {
+    EXPECT_TRUE(metrics.Has("vitrina_training_jobs_total", {{"outcome", outcome}})) << outcome;
+    EXPECT_TRUE(metrics.Has("vitrina_training_job_seconds_total", {{"outcome", outcome}})) << outcome;
+  }
+  EXPECT_GE(metrics.Value("vitrina_training_jobs_total", {{"outcome", "succeeded"}}), 1) << "the first model";
+  const std::map<std::string, std::string> types = {
+      {"vitrina_requests_total", "counter"},         {"vitrina_request_duration_seconds", "histogram"},
+      {"vitrina_cache_requests_total", "counter"},   {"vitrina_cache_reconnects_total", "counter"},
+      {"vitrina_active_model_id", "gauge"},          {"vitrina_active_model_age_seconds", "gauge"},
+      {"vitrina_training_jobs_total", "counter"},    {"vitrina_training_job_seconds_total", "counter"},
+      {"process_cpu_seconds_total", "counter"},      {"process_resident_memory_bytes", "gauge"},
+      {"process_virtual_memory_bytes", "gauge"},     {"process_open_fds", "gauge"},
+      {"process_max_fds", "gauge"},                  {"process_start_time_seconds", "gauge"},
+  };
+  for (const auto& [family, type] : types) EXPECT_EQ(metrics.types[family], type) << family;
+
+  // The server trained a model: it has used CPU time, and holds a catalog in memory.
+  EXPECT_GT(metrics.Value("process_cpu_seconds_total"), 0);
+  EXPECT_GT(metrics.Value("process_resident_memory_bytes"), 4 << 20);
+  EXPECT_GE(metrics.Value("process_virtual_memory_bytes"), metrics.Value("process_resident_memory_bytes"));
+  EXPECT_GE(metrics.Value("process_open_fds"), 4);  // the standard three, the listening sockets, SQLite
+  EXPECT_LE(metrics.Value("process_open_fds"), metrics.Value("process_max_fds"));
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_LE(metrics.Value("process_start_time_seconds"), now + 1);
+  EXPECT_GT(metrics.Value("process_start_time_seconds"), now - 3600);
+}
+
+// One documented body limit (http.max_body_bytes, 1 MiB by default) for every JSON route,
+// whatever the Content-Type says: curl -d labels a body application/x-www-form-urlencoded.
+TEST_F(HttpEndToEndTest, JsonBodiesAreTakenUpToTheLimitWhateverTheirContentType) {
+  auto padded = [](size_t size) {
+    std::string body = R"({"userId": 42})";
+    return body + std::string(size - body.size(), ' ');
+  };
+  const std::string body_64k = padded(64 * 1024);
+  httplib::Result form = client_->Post("/admin/cache/invalidate", AdminHeaders(), body_64k,
+                                       "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form) << httplib::to_string(form.error());
+  EXPECT_EQ(form->status, 200) << form->body;
+
+  // No Content-Type at all (an HTTP client library would add one).
+  const std::string authorization = fmt::format("Authorization: Bearer {}\r\n", kToken);
+  http::RawResponse untyped =
+      http::RawExchange(server_->app().http_port(), http::RawPost("/admin/cache/invalidate", authorization, body_64k));
+  EXPECT_EQ(untyped.status, 200) << untyped.body;
+
+  for (const char* content_type : {"application/x-www-form-urlencoded", "application/json"}) {
+    httplib::Result refused =
+        client_->Post("/admin/cache/invalidate", AdminHeaders(), padded((1 << 20) + 1), content_type);
+    ASSERT_TRUE(refused) << httplib::to_string(refused.error());
+    EXPECT_EQ(refused->status, 413) << content_type;
+    EXPECT_EQ(http::ParseErrorBody(refused->body).code, "RESOURCE_EXHAUSTED") << content_type;
+  }
 }
 
 TEST_F(HttpEndToEndTest, AdminRoutesNeedTheToken) {
