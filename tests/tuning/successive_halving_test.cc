@@ -1,0 +1,182 @@
+#include "tuning/successive_halving.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "tests/trainer/planted_data.h"
+#include "trainer/evaluation.h"
+#include "tuning/validation_split.h"
+#include "tuning/winner_training.h"
+
+namespace vitrina::tuning {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TEST(RungEpochsTest, SpacesTheRungsEtaApartFromMinToMax) {
+  EXPECT_EQ(RungEpochs(3, 27, 3), (std::vector<int>{3, 9, 27}));
+  EXPECT_EQ(RungEpochs(4, 36, 3), (std::vector<int>{4, 12, 36}));
+  EXPECT_EQ(RungEpochs(5, 30, 3), (std::vector<int>{10, 30}));  // 30 / 9 would be below 5
+  EXPECT_EQ(RungEpochs(1, 16, 2), (std::vector<int>{1, 2, 4, 8, 16}));
+  EXPECT_EQ(RungEpochs(7, 7, 3), (std::vector<int>{7}));
+  EXPECT_TRUE(RungEpochs(0, 7, 3).empty());
+}
+
+TEST(KeepTopTest, KeepsTheBestOneEthBestFirst) {
+  const std::vector<double> scores = {0.1, 0.5, 0.3, 0.9, 0.2, 0.8, 0.4, 0.7, 0.6};
+  EXPECT_EQ(KeepTop(scores, 3), (std::vector<int>{3, 5, 7}));
+  EXPECT_EQ(KeepTop(scores, 2), (std::vector<int>{3, 5, 7, 8}));  // floor(9 / 2)
+  EXPECT_EQ(KeepTop(std::vector<double>{0.2, 0.1}, 3), (std::vector<int>{0}));  // at least one
+  EXPECT_TRUE(KeepTop(std::vector<double>{}, 3).empty());
+}
+
+TEST(KeepTopTest, TiesGoToTheEarlierTrialAndFailuresLast) {
+  EXPECT_EQ(KeepTop(std::vector<double>{0.5, 0.7, 0.7, 0.1, 0.7, 0.2}, 2),
+            (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(KeepTop(std::vector<double>{kNaN, 0.1, kNaN}, 3), (std::vector<int>{1}));
+}
+
+class RunSearchTest : public ::testing::Test {
+ protected:
+  static SearchOptions SmallSearch() {
+    SearchOptions options;
+    options.budget.max_trials = 9;
+    options.space.min_components = 4;
+    options.space.max_components = 16;
+    options.space.min_epochs = 1;
+    options.space.max_epochs = 9;
+    options.seed = 11;
+    return options;
+  }
+
+  const trainer::testing::PlantedData data_ = trainer::testing::MakePlantedData();
+};
+
+TEST_F(RunSearchTest, EachRungContinuesTheBestThirdOfThePrevious) {
+  std::vector<TrialRecord> heard;
+  const absl::StatusOr<SearchResult> result =
+      RunSearch(data_.dataset, data_.train, SmallSearch(), [&](const TrialRecord& record) {
+        heard.push_back(record);
+        return true;
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->rung_epochs, (std::vector<int>{1, 3, 9}));
+  ASSERT_EQ(result->trials.size(), 9u + 3u + 1u);
+  EXPECT_EQ(heard.size(), result->trials.size());
+
+  std::map<int, std::vector<const TrialRecord*>> by_rung;
+  for (const TrialRecord& record : result->trials) {
+    EXPECT_TRUE(record.error.empty()) << record.error;
+    EXPECT_EQ(record.epochs, result->rung_epochs[record.rung]);
+    EXPECT_GT(record.seconds, 0);
+    by_rung[record.rung].push_back(&record);
+  }
+  for (int rung = 0; rung + 1 < 3; ++rung) {
+    std::vector<double> scores;
+    for (const TrialRecord* record : by_rung[rung]) scores.push_back(record->validation_metric);
+    std::set<int> expected;
+    for (int position : KeepTop(scores, 3)) expected.insert(by_rung[rung][position]->trial);
+    std::set<int> promoted;
+    for (const TrialRecord* record : by_rung[rung + 1]) promoted.insert(record->trial);
+    EXPECT_EQ(promoted, expected) << "rung " << rung + 1;
+  }
+  const TrialRecord& last = *by_rung[2].front();
+  EXPECT_EQ(result->winner_trial, last.trial);
+  EXPECT_EQ(result->winner_epochs, 9);
+  EXPECT_EQ(result->winner_validation_metric, last.validation_metric);
+  EXPECT_EQ(result->winner.no_components, last.hyperparameters.no_components);
+  EXPECT_EQ(result->winner.random_state, 11u);
+  // Each user holds out 3 positives, ~2.7 of them among the ~28 unseen items of its cluster: a
+  // model that ranks by cluster scores ~0.1, chance ~0.016.
+  EXPECT_GT(result->winner_validation_metric, 0.06);
+  EXPECT_FALSE(result->stopped_by_time);
+}
+
+// Rungs continue the same model with fit_partial (1, then 2 more, then 6 more epochs): the
+// winner's last measurement is exactly what one 9-epoch fit of its parameters on the same split
+// scores, neither 1 + 3 + 9 epochs nor a model restarted at some rung.
+TEST_F(RunSearchTest, TheLastRungMeasuresExactlyItsEpochsOfTraining) {
+  const SearchOptions options = SmallSearch();
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, options);
+  const ValidationSplit split = *SplitPerUser(data_.train, options.validation_fraction, options.seed);
+  trainer::Model direct = *trainer::Model::Create(result.winner);
+  ASSERT_TRUE(direct.Fit(data_.dataset, split.fit, {.epochs = 9, .threads = 1}).ok());
+  const trainer::CsrMatrix fit = split.fit.ToCsr();
+  const trainer::EvaluationSummary summary =
+      *trainer::Evaluate(direct, split.validation.ToCsr(), {.k = options.k, .train = &fit});
+  EXPECT_EQ(summary.precision_at_k, result.winner_validation_metric);
+}
+
+TEST_F(RunSearchTest, ThreadsChangeNothingButTheClock) {
+  SearchOptions options = SmallSearch();
+  const SearchResult one = *RunSearch(data_.dataset, data_.train, options);
+  options.threads = 3;
+  const SearchResult three = *RunSearch(data_.dataset, data_.train, options);
+  ASSERT_EQ(one.trials.size(), three.trials.size());
+  for (size_t i = 0; i < one.trials.size(); ++i) {
+    EXPECT_EQ(one.trials[i].trial, three.trials[i].trial);
+    EXPECT_EQ(one.trials[i].rung, three.trials[i].rung);
+    EXPECT_EQ(one.trials[i].validation_metric, three.trials[i].validation_metric);
+  }
+  EXPECT_EQ(one.winner_trial, three.winner_trial);
+}
+
+TEST_F(RunSearchTest, TheCallbackCancels) {
+  int heard = 0;
+  const absl::StatusOr<SearchResult> result =
+      RunSearch(data_.dataset, data_.train, SmallSearch(), [&](const TrialRecord&) {
+        return ++heard < 2;
+      });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(heard, 2);
+}
+
+TEST_F(RunSearchTest, AnExhaustedTimeBudgetStillNamesAWinner) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_seconds = 1e-9;  // over before the second trial starts
+  const absl::StatusOr<SearchResult> result = RunSearch(data_.dataset, data_.train, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->stopped_by_time);
+  ASSERT_EQ(result->trials.size(), 1u);
+  EXPECT_EQ(result->winner_trial, 0);
+  EXPECT_EQ(result->winner_epochs, 1);
+}
+
+TEST_F(RunSearchTest, TheWinnerIsRetrainedOnEverything) {
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, SmallSearch());
+  const absl::StatusOr<trainer::Model> model =
+      TrainWinner(result, data_.dataset, data_.train, {.epochs = 1000, .threads = 1});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->hyperparameters().no_components, result.winner.no_components);
+  EXPECT_GT(trainer::testing::TestAuc(*model, data_), 0.8);
+}
+
+TEST_F(RunSearchTest, BadOptionsNameTheField) {
+  auto message = [&](auto change) {
+    SearchOptions options = SmallSearch();
+    change(options);
+    const absl::StatusOr<SearchResult> result = RunSearch(data_.dataset, data_.train, options);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(result.status().message());
+  };
+  EXPECT_NE(message([](SearchOptions& o) { o.budget.max_trials = 0; }).find("max_trials"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.budget.max_seconds = -1; }).find("max_seconds"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.eta = 1; }).find("eta"), std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.threads = 0; }).find("threads"), std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.validation_fraction = 1; }).find("validation_fraction"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.space.losses.clear(); }).find("losses"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace vitrina::tuning

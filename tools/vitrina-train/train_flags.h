@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trainer/hyperparameters.h"
+
+namespace vitrina::tools {
+
+// vitrina-train's command line.
+struct TrainFlags {
+  std::string train_path;
+  std::string test_path;
+  std::optional<float> min_rating;
+  bool weights = false;
+  std::optional<double> test_fraction;
+  trainer::Hyperparameters hyperparameters;
+  std::string loss = "logistic";
+  std::string learning_schedule = "adagrad";
+  int epochs = 10;
+  int threads = 1;
+  int k = 10;
+  std::string output;
+  bool metrics_json = false;
+
+  // --search and its options (defaults: tuning::SearchSpace's and tuning::SearchOptions').
+  bool search = false;
+  int search_trials = 27;
+  std::optional<double> search_seconds;
+  std::string search_metric = "precision@k";
+  std::vector<std::string> search_losses = {"warp"};
+  std::vector<int> search_components = {8, 64};
+  std::vector<int> search_epochs = {3, 27};
+  std::vector<double> search_learning_rate;  // empty: each loss's default range
+  std::vector<double> search_alpha = {1e-6, 1e-2};
+  double search_zero_alpha = 0.25;
+  std::vector<int> search_max_sampled = {5, 30};
+  int search_eta = 3;
+  double search_validation_fraction = 0.2;
+};
+
+}  // namespace vitrina::tools
