@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
 #include <vector>
 
 namespace vitrina::tuning {
@@ -47,6 +49,27 @@ TEST(QuasiRandomPointsTest, FirstPointsFillEqualIntervalsEvenly) {
     // 8, or one more or less (base 3 likewise with 81 and 9).
     for (int count : base2_bins) EXPECT_NEAR(count, 8, 1) << "seed " << seed;
     for (int count : base3_bins) EXPECT_NEAR(count, 9, 1) << "seed " << seed;
+  }
+}
+
+// A small search samples few points, and its item_alpha, user_alpha and max_sampled (bases 7, 11,
+// 13) must vary independently. Plain Halton's first points there are k/7, k/11, k/13 (k < 7): each
+// dimension steps by one constant, so the points lie on one line through the cube and the three
+// parameters rise together. Permuted digits make the steps uneven (a permutation that happens to
+// be k -> a * k mod base still steps evenly, in that one dimension only).
+TEST(QuasiRandomPointsTest, TheFirstPointsOfHighDimensionsDoNotStepEvenly) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const QuasiRandomPoints points(6, seed);
+    int evenly_stepped = 0;
+    for (int d : {3, 4, 5}) {
+      std::set<long> steps;  // in millionths, modulo 1
+      for (uint64_t i = 0; i + 1 < 6; ++i) {
+        const double step = points.Point(i + 1)[d] - points.Point(i)[d];
+        steps.insert(std::lround((step - std::floor(step)) * 1e6));
+      }
+      evenly_stepped += steps.size() == 1 ? 1 : 0;
+    }
+    EXPECT_LE(evenly_stepped, 1) << "seed " << seed;
   }
 }
 
