@@ -31,6 +31,7 @@ struct Trial {
   trainer::Hyperparameters hyperparameters;
   std::optional<trainer::Model> model;
   int epochs_trained = 0;
+  double last_score = -std::numeric_limits<double>::infinity();  // at its previous rung
 };
 
 // Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
@@ -199,14 +200,25 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     const std::vector<int> best = KeepTop(scores, out_of_time ? static_cast<int>(scores.size())
                                                               : options.eta);
     if (std::isnan(scores[best.front()])) {
-      return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}",
-                                             rung, result.trials.back().error));
+      if (!result.winner_epochs) {
+        return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}",
+                                               rung, result.trials.back().error));
+      }
+    } else if (!result.winner_epochs || scores[best.front()] > result.winner_validation_metric) {
+      // The winner is the best measurement of any rung, with the epochs it had then: a trial that
+      // scored better at 9 epochs than at 27 is overfitting, and its 9-epoch model is the one to keep.
+      result.winner_trial = measured[best.front()];
+      result.winner_epochs = result.rung_epochs[rung];
+      result.winner_validation_metric = scores[best.front()];
     }
-    result.winner_trial = measured[best.front()];
-    result.winner_validation_metric = scores[best.front()];
     std::vector<int> promoted;
     for (int position : best) {
-      if (!std::isnan(scores[position])) promoted.push_back(measured[position]);
+      const double score = scores[position];
+      Trial& trial = trials[measured[position]];
+      // A trial whose score fell since its previous rung has passed its best epochs (it overfits):
+      // its best measurement stays a candidate, more epochs would only spend the budget.
+      if (!std::isnan(score) && score >= trial.last_score) promoted.push_back(measured[position]);
+      trial.last_score = score;
     }
     for (int t : alive) {  // free the dropped trials' models
       if (std::find(promoted.begin(), promoted.end(), t) == promoted.end()) trials[t].model.reset();
@@ -216,7 +228,6 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   }
   if (last_measured_rung < 0) return absl::InternalError("the search measured no trial");
   result.winner = trials[result.winner_trial].hyperparameters;
-  result.winner_epochs = result.rung_epochs[last_measured_rung];
   result.stopped_by_time = out_of_time;
   result.seconds = SecondsSince(start);
   spdlog::info("search: {} measurements in {:.2f} s, winner trial {} ({} epochs, {} {:.4f})",

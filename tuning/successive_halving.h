@@ -19,7 +19,8 @@ namespace vitrina::tuning {
 // The search stops at whichever comes first. Time is checked before each trial starts a rung, so
 // a search overruns by at most one trial's rung; the first trial always runs.
 struct SearchBudget {
-  int max_trials = 27;
+  // 6 trials (9 epochs each, the best 2 continued to 27) cost about four default trainings.
+  int max_trials = 6;
   std::optional<double> max_seconds;
 };
 
@@ -68,7 +69,8 @@ using TrialCallback = std::function<bool(const TrialRecord&)>;
 // Successive halving over quasi-random samples of the space: every trial trains the first rung's
 // epochs on `train` minus a per-user validation split carved from it (SplitPerUser) and is scored
 // there; the best 1/eta continue (fit_partial: a rung costs only its extra epochs) to the next
-// rung, up to the space's max_epochs. The winner is the best trial of the last rung measured.
+// rung, up to the space's max_epochs; a trial whose score fell since its previous rung is not
+// continued. The winner is the best measurement of any rung, with the epochs it was measured at.
 // Only `train` is read: the caller's test interactions never reach the search.
 absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
                                        const trainer::Interactions& train,

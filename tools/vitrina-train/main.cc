@@ -140,7 +140,7 @@ void AddSearchOptions(CLI::App& app, TrainFlags& flags) {
       ->expected(2)
       ->capture_default_str();
   app.add_option("--search-learning-rate", flags.search_learning_rate,
-                 "--search: MIN MAX learning rate (log-uniform; default per loss: 0.005-0.1 for "
+                 "--search: MIN MAX learning rate (log-uniform; default per loss: 0.04-0.1 for "
                  "warp and warp-kos, 0.01-0.2 for bpr and logistic)")
       ->expected(2);
   app.add_option("--search-alpha", flags.search_alpha,

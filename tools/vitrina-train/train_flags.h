@@ -26,16 +26,16 @@ struct TrainFlags {
 
   // --search and its options (defaults: tuning::SearchSpace's and tuning::SearchOptions').
   bool search = false;
-  int search_trials = 27;
+  int search_trials = 6;
   std::optional<double> search_seconds;
   std::string search_metric = "precision@k";
   std::vector<std::string> search_losses = {"warp"};
-  std::vector<int> search_components = {8, 64};
-  std::vector<int> search_epochs = {3, 27};
+  std::vector<int> search_components = {16, 40};
+  std::vector<int> search_epochs = {9, 27};
   std::vector<double> search_learning_rate;  // empty: each loss's default range
-  std::vector<double> search_alpha = {1e-6, 1e-2};
-  double search_zero_alpha = 0.25;
-  std::vector<int> search_max_sampled = {5, 30};
+  std::vector<double> search_alpha = {3e-4, 3e-3};
+  double search_zero_alpha = 0.05;
+  std::vector<int> search_max_sampled = {5, 15};
   int search_eta = 3;
   double search_validation_fraction = 0.2;
 };
