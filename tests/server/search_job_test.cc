@@ -21,18 +21,18 @@ TEST(SearchJobTest, DefaultRangesAreCutDownToTheTrainingLimits) {
   limits.max_sampled = 4;  // below the default range's minimum (5): the range becomes 4..4
   const auto options = SearchOptionsFromRequest(v1::StartSearchRequest(), DefaultTrainingParams(), limits, 10);
   ASSERT_TRUE(options.ok()) << options.status();
-  EXPECT_EQ(options->space.min_components, 8);
+  EXPECT_EQ(options->space.min_components, 16);
   EXPECT_EQ(options->space.max_components, 20);
-  EXPECT_EQ(options->space.min_epochs, 3);
+  EXPECT_EQ(options->space.min_epochs, 9);
   EXPECT_EQ(options->space.max_epochs, 9);
   EXPECT_EQ(options->space.min_max_sampled, 4);
   EXPECT_EQ(options->space.max_max_sampled, 4);
 
   const auto unlimited = SearchOptionsFromRequest(v1::StartSearchRequest(), DefaultTrainingParams(), TrainingLimits(), 10);
   ASSERT_TRUE(unlimited.ok()) << unlimited.status();
-  EXPECT_EQ(unlimited->space.max_components, 64) << "the defaults fit the default limits";
+  EXPECT_EQ(unlimited->space.max_components, 40) << "the defaults fit the default limits";
   EXPECT_EQ(unlimited->space.max_epochs, 27);
-  EXPECT_EQ(unlimited->space.max_max_sampled, 30);
+  EXPECT_EQ(unlimited->space.max_max_sampled, 15);
 }
 
 TEST(SearchJobTest, BoundsAboveTheTrainingLimitsAreRefusedNamingTheFieldAndTheLimit) {

@@ -109,11 +109,14 @@ TEST_F(CliTest, SearchPrintsEveryTrialTheWinnerAndItsTestMetrics) {
           " --output " + File("winner.bin"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::vector<std::string> lines = SearchLinesWithoutTimes(run.out);
-  // Rungs of 1, 3 and 9 epochs: 6 trials, then the best 2, then 1.
-  ASSERT_EQ(lines.size(), 6u + 2u + 1u + 1u) << run.out;
+  // Rungs of 1, 3 and 9 epochs: 6 trials, then the best 2, then 1 (fewer when a trial's score
+  // fell and it stopped), then the winner.
+  ASSERT_GE(lines.size(), 6u + 1u + 1u) << run.out;
+  ASSERT_LE(lines.size(), 6u + 2u + 1u + 1u) << run.out;
   EXPECT_NE(lines[0].find("rung 0 epochs   1  warp d="), std::string::npos) << lines[0];
-  EXPECT_NE(lines[8].find("rung 2 epochs   9"), std::string::npos) << lines[8];
-  EXPECT_NE(lines[9].find("epochs=9  validation precision@10 "), std::string::npos) << lines[9];
+  EXPECT_NE(lines[6].find("rung 1 epochs   3"), std::string::npos) << lines[6];
+  EXPECT_NE(lines.back().find("winner: trial "), std::string::npos) << lines.back();
+  EXPECT_NE(lines.back().find("  validation precision@10 "), std::string::npos) << lines.back();
   EXPECT_NE(run.out.find("test: P@10 "), std::string::npos) << run.out;
   EXPECT_TRUE(std::filesystem::exists(File("winner.bin")));
 }
@@ -140,7 +143,7 @@ TEST_F(CliTest, SearchChoicesDoNotDependOnTheTestFile) {
   std::vector<std::string> other_lines = SearchLinesWithoutTimes(second.out);
   std::sort(lines.begin(), lines.end());
   std::sort(other_lines.begin(), other_lines.end());
-  ASSERT_EQ(lines.size(), 10u);
+  ASSERT_GE(lines.size(), 8u);
   EXPECT_EQ(lines, other_lines);
   auto test_line = [](const std::string& out) { return out.substr(out.find("test: P@10")); };
   EXPECT_NE(test_line(first.out), test_line(second.out));
@@ -152,7 +155,7 @@ TEST_F(CliTest, SearchMetricsJsonCarriesTheWinner) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out.find('\n'), run.out.size() - 1);  // one line: trials go to stderr
   for (const char* key : {"\"precision_at_k\"", "\"loss\": \"warp\"", "\"no_components\"",
-                          "\"item_alpha\"", "\"epochs\": 9", "\"measurements\": 9",
+                          "\"item_alpha\"", "\"epochs\": ", "\"measurements\": ",
                           "\"search_seconds\""}) {
     EXPECT_NE(run.out.find(key), std::string::npos) << key << " in " << run.out;
   }
