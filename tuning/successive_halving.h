@@ -19,8 +19,9 @@ namespace vitrina::tuning {
 // The search stops at whichever comes first. Time is checked before each trial starts a rung, so
 // a search overruns by at most one trial's rung; the first trial always runs.
 struct SearchBudget {
-  // 6 trials (9 epochs each, the best 2 continued to 27) cost about four default trainings.
-  int max_trials = 6;
+  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost about four to
+  // five default trainings (bench/README.md).
+  int max_trials = 5;
   std::optional<double> max_seconds;
 };
 

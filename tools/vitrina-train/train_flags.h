@@ -26,7 +26,7 @@ struct TrainFlags {
 
   // --search and its options (defaults: tuning::SearchSpace's and tuning::SearchOptions').
   bool search = false;
-  int search_trials = 6;
+  int search_trials = 5;
   std::optional<double> search_seconds;
   std::string search_metric = "precision@k";
   std::vector<std::string> search_losses = {"warp"};
