@@ -23,6 +23,8 @@ std::string_view ToString(JobKind kind) {
       return "incremental";
     case JobKind::kNextTitle:
       return "next_title";
+    case JobKind::kSearch:
+      return "search";
   }
   return "unknown";
 }
@@ -68,7 +70,7 @@ std::string_view ToString(ActivatePolicy policy) {
 }
 
 std::optional<JobKind> ParseJobKind(std::string_view text) {
-  return ParseByName(text, {JobKind::kFull, JobKind::kIncremental, JobKind::kNextTitle});
+  return ParseByName(text, {JobKind::kFull, JobKind::kIncremental, JobKind::kSearch, JobKind::kNextTitle});
 }
 
 std::optional<JobTrigger> ParseJobTrigger(std::string_view text) {

@@ -9,7 +9,8 @@
 
 namespace vitrina::registry {
 
-enum class JobKind { kFull, kIncremental, kNextTitle };
+// kSearch: a hyperparameter search whose params_json is a StartSearchRequest, not TrainingParams.
+enum class JobKind { kFull, kIncremental, kSearch, kNextTitle };
 enum class JobTrigger { kApi, kSchedule, kNightly };
 enum class JobStatus { kQueued, kRunning, kSucceeded, kFailed, kCancelled };
 // What a finished job does with its model.
@@ -32,7 +33,7 @@ bool IsFinished(JobStatus status);
 struct JobSpec {
   JobKind kind = JobKind::kFull;
   JobTrigger trigger = JobTrigger::kApi;
-  std::string params_json = "{}";  // protobuf JSON of TrainingParams
+  std::string params_json = "{}";  // protobuf JSON of TrainingParams (of StartSearchRequest for kSearch)
   ActivatePolicy activate = ActivatePolicy::kIfBetter;
   // When it may start: UnixNow() for "as soon as a worker is free".
   UnixSeconds scheduled_at = 0;

@@ -150,7 +150,23 @@ DROP INDEX models_single_active;
 CREATE UNIQUE INDEX models_single_active_per_role ON models(role, active) WHERE active = 1;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Search jobs ('search' is among the kinds since migration 6) store every measurement of their
+// trials: one row per trial and rung.
+constexpr char kSearchTrials[] = R"sql(
+CREATE TABLE search_trials (
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  rung INTEGER NOT NULL CHECK (rung >= 0),
+  trial INTEGER NOT NULL CHECK (trial >= 0),
+  epochs INTEGER NOT NULL CHECK (epochs > 0),
+  params_json TEXT NOT NULL CHECK (json_valid(params_json)),
+  validation_metric REAL,
+  seconds REAL NOT NULL CHECK (seconds >= 0),
+  error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, rung, trial)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
@@ -158,6 +174,7 @@ constexpr std::array<Migration, 6> kMigrations = {{
     {5, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
      kIdZeroIsACatalogId},
     {6, "next-title jobs and model roles", kNextTitleModels},
+    {7, "search trials", kSearchTrials},
 }};
 
 }  // namespace

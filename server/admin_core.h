@@ -19,6 +19,8 @@ class AdminCore {
   virtual absl::StatusOr<v1::Job> GetJob(const v1::GetJobRequest& request) = 0;
   virtual absl::StatusOr<v1::Job> ScheduleTraining(const v1::ScheduleTrainingRequest& request) = 0;
   virtual absl::StatusOr<v1::Job> CancelJob(const v1::CancelJobRequest& request) = 0;
+  virtual absl::StatusOr<v1::Job> StartSearch(const v1::StartSearchRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& request) = 0;
   virtual absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) = 0;
   virtual absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) = 0;
   virtual absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) = 0;

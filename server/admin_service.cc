@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
 #include "server/recommender_service.h"
+#include "server/search_job.h"
 
 namespace vitrina::server {
 namespace {
@@ -137,16 +138,53 @@ absl::StatusOr<v1::ListJobsResponse> AdminService::ListJobs(const v1::ListJobsRe
 absl::StatusOr<v1::Job> AdminService::GetJob(const v1::GetJobRequest& request) {
   RETURN_IF_ERROR(PositiveId("job_id", request.job_id()));
   ASSIGN_OR_RETURN(registry::JobRecord record, p_.job_store.Get(request.job_id()));
-  return ToProto(record);
+  v1::Job job = ToProto(record);
+  if (record.spec.kind == registry::JobKind::kSearch) {
+    ASSIGN_OR_RETURN(std::vector<registry::SearchTrialRecord> trials, p_.search_trials.List(record.id));
+    for (const registry::SearchTrialRecord& trial : trials) *job.add_trials() = ToProto(trial);
+  }
+  return job;
 }
 
 absl::StatusOr<v1::Job> AdminService::ScheduleTraining(const v1::ScheduleTrainingRequest& request) {
   ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
   ASSIGN_OR_RETURN(registry::UnixSeconds at, ScheduleTime(request));
-  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder, p_.training_limits));
+  RETURN_IF_ERROR(ValidateTrainingRequest(request.params(), request.activate(), p_.holder, p_.training.limits));
   ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(TrainingJobSpec(request.params(), request.activate(),
                                                                          registry::JobTrigger::kSchedule, at)));
   return ToProto(job);
+}
+
+absl::StatusOr<v1::Job> AdminService::StartSearch(const v1::StartSearchRequest& request) {
+  ASSIGN_OR_RETURN(JobManager * jobs, Jobs());
+  // Checked now, so that a bad request fails the call rather than the job.
+  RETURN_IF_ERROR(SearchOptionsFromRequest(request, p_.training.defaults, p_.training.limits, p_.training.eval_k).status());
+  if (!v1::Activation_IsValid(request.activate())) {
+    return absl::InvalidArgumentError("activate must be NEVER, ALWAYS or IF_BETTER");
+  }
+  registry::JobSpec spec;
+  spec.kind = registry::JobKind::kSearch;
+  spec.trigger = registry::JobTrigger::kApi;
+  spec.params_json = ToJson(request);
+  spec.activate = FromProto(request.activate());
+  spec.scheduled_at = registry::UnixNow();
+  ASSIGN_OR_RETURN(registry::JobRecord job, jobs->Submit(spec));
+  return ToProto(job);
+}
+
+absl::StatusOr<v1::ListTrialsResponse> AdminService::ListTrials(const v1::ListTrialsRequest& request) {
+  RETURN_IF_ERROR(PositiveId("job_id", request.job_id()));
+  ASSIGN_OR_RETURN(registry::JobRecord record, p_.job_store.Get(request.job_id()));
+  if (record.spec.kind != registry::JobKind::kSearch) {
+    return absl::FailedPreconditionError(fmt::format("job {} is not a search (StartSearch makes those)", record.id));
+  }
+  ASSIGN_OR_RETURN(std::vector<registry::SearchTrialRecord> trials, p_.search_trials.List(record.id));
+  v1::ListTrialsResponse response;
+  for (const registry::SearchTrialRecord& trial : trials) *response.add_trials() = ToProto(trial);
+  v1::StartSearchRequest search;
+  (void)FromJson(record.spec.params_json, &search);
+  response.set_metric(search.metric().empty() ? "precision@k" : search.metric());
+  return response;
 }
 
 absl::StatusOr<v1::Job> AdminService::CancelJob(const v1::CancelJobRequest& request) {

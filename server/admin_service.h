@@ -6,11 +6,13 @@
 #include "registry/hot_interaction_store.h"
 #include "registry/job_store.h"
 #include "registry/model_registry.h"
+#include "registry/search_trial_store.h"
 #include "server/admin_core.h"
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/realtime_updates.h"
 #include "server/recent_consumption.h"
+#include "server/server_config.h"
 #include "server/training_params.h"
 
 namespace vitrina::server {
@@ -31,7 +33,9 @@ class AdminService final : public AdminCore {
     RecentConsumption& recent;
     const data::PreparationConfig& preparation;
     int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
-    const TrainingLimits& training_limits;
+    registry::SearchTrialStore& search_trials;
+    // The limits of every training request, and the defaults a search request is checked against.
+    const TrainingConfig& training;
     const RealtimeUpdates* realtime = nullptr;  // null: recorded interactions move no user vector
   };
   explicit AdminService(Parts parts) : p_(parts) {}
@@ -44,6 +48,8 @@ class AdminService final : public AdminCore {
   absl::StatusOr<v1::Job> GetJob(const v1::GetJobRequest& request) override;
   absl::StatusOr<v1::Job> ScheduleTraining(const v1::ScheduleTrainingRequest& request) override;
   absl::StatusOr<v1::Job> CancelJob(const v1::CancelJobRequest& request) override;
+  absl::StatusOr<v1::Job> StartSearch(const v1::StartSearchRequest& request) override;
+  absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& request) override;
   absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) override;
   absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) override;
   absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;

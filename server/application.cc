@@ -50,6 +50,7 @@ struct Application::Parts {
   std::unique_ptr<registry::RegistryDatabase> database;
   std::unique_ptr<registry::ModelRegistry> registry;
   std::unique_ptr<registry::JobStore> job_store;
+  std::unique_ptr<registry::SearchTrialStore> search_trials;
   std::unique_ptr<registry::HotInteractionStore> hot_interactions;
   std::unique_ptr<blacklist::BlacklistManager> blacklist;
   std::unique_ptr<cache::ResultCache> cache;
@@ -303,6 +304,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   ASSIGN_OR_RETURN(p->database, registry::RegistryDatabase::Open(c.registry_path));
   p->registry = std::make_unique<registry::ModelRegistry>(*p->database);
   p->job_store = std::make_unique<registry::JobStore>(*p->database);
+  p->search_trials = std::make_unique<registry::SearchTrialStore>(*p->database);
   p->hot_interactions = std::make_unique<registry::HotInteractionStore>(*p->database);
   ASSIGN_OR_RETURN(int interrupted, p->job_store->FailInterruptedJobs("the server stopped while the job was running"));
   if (interrupted > 0) spdlog::warn("{} job(s) were running when the server last stopped: marked failed", interrupted);
@@ -335,7 +337,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   p->engine = std::make_unique<RecommendationEngine>(p->holder, *p->cache, *p->blacklist, p->recent, limits);
   if (c.jobs_enabled) {
     p->runner = std::make_unique<TrainingRunner>(c, *p->registry, *p->hot_interactions, *p->models, p->holder,
-                                                 *p->blacklist);
+                                                 *p->blacklist, *p->search_trials);
     p->jobs = std::make_unique<JobManager>(*p->job_store, *p->runner);
     ASSIGN_OR_RETURN(std::optional<CronSchedule> nightly, OptionalCron(c.schedule.nightly, c.schedule.time_zone));
     ASSIGN_OR_RETURN(std::optional<CronSchedule> incremental,
@@ -362,7 +364,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
                                                                 c.interactions.max_future_skew_seconds,
-                                                                c.training.limits, p->realtime.get()});
+                                                                *p->search_trials, c.training, p->realtime.get()});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }

@@ -55,6 +55,8 @@ class GrpcAdminService final : public v1::Admin::CallbackService {
   Reactor* GetJob(Context*, const v1::GetJobRequest*, v1::Job*) override;
   Reactor* ScheduleTraining(Context*, const v1::ScheduleTrainingRequest*, v1::Job*) override;
   Reactor* CancelJob(Context*, const v1::CancelJobRequest*, v1::Job*) override;
+  Reactor* StartSearch(Context*, const v1::StartSearchRequest*, v1::Job*) override;
+  Reactor* ListTrials(Context*, const v1::ListTrialsRequest*, v1::ListTrialsResponse*) override;
   Reactor* InvalidateCache(Context*, const v1::InvalidateCacheRequest*, v1::InvalidateCacheResponse*) override;
   Reactor* AddToBlacklist(Context*, const v1::BlacklistRequest*, v1::BlacklistResponse*) override;
   Reactor* RemoveFromBlacklist(Context*, const v1::BlacklistRequest*, v1::BlacklistResponse*) override;

@@ -136,6 +136,7 @@ v1::TrainingKind ToProto(registry::JobKind kind) {
     case registry::JobKind::kFull: return v1::FULL;
     case registry::JobKind::kIncremental: return v1::INCREMENTAL;
     case registry::JobKind::kNextTitle: return v1::NEXT_TITLE;
+    case registry::JobKind::kSearch: return v1::SEARCH;
   }
   return v1::FULL;
 }
@@ -149,7 +150,11 @@ v1::Job ToProto(const registry::JobRecord& record) {
     case registry::JobTrigger::kNightly: job.set_trigger(v1::NIGHTLY); break;
   }
   job.set_status(ToProto(record.status));
-  (void)FromJson(record.spec.params_json, job.mutable_params());
+  if (record.spec.kind == registry::JobKind::kSearch) {
+    (void)FromJson(record.spec.params_json, job.mutable_search());
+  } else {
+    (void)FromJson(record.spec.params_json, job.mutable_params());
+  }
   job.mutable_params()->set_kind(ToProto(record.spec.kind));
   job.set_activate(ToProto(record.spec.activate));
   *job.mutable_created_at() = JobTime(record, "created_at", record.created_at);
@@ -163,6 +168,18 @@ v1::Job ToProto(const registry::JobRecord& record) {
   (void)FromJson(record.metrics_json, job.mutable_metrics());
   job.set_activated(record.activated);
   return job;
+}
+
+v1::SearchTrial ToProto(const registry::SearchTrialRecord& record) {
+  v1::SearchTrial trial;
+  trial.set_trial(record.trial);
+  trial.set_rung(record.rung);
+  trial.set_epochs(record.epochs);
+  (void)FromJson(record.params_json, trial.mutable_params());
+  trial.set_validation_metric(record.validation_metric.value_or(0));
+  trial.set_seconds(record.seconds);
+  trial.set_error(record.error);
+  return trial;
 }
 
 v1::DatasetStats ToProto(const data::DatasetStats& stats) {

@@ -7,6 +7,7 @@
 #include "data/prepared_dataset.h"
 #include "google/protobuf/message.h"
 #include "registry/job.h"
+#include "registry/search_trial_store.h"
 #include "registry/model.h"
 #include "vitrina/v1/admin.pb.h"
 
@@ -19,6 +20,7 @@ absl::Status FromJson(const std::string& json, google::protobuf::Message* messag
 
 v1::Model ToProto(const registry::ModelRecord& record);
 v1::Job ToProto(const registry::JobRecord& record);
+v1::SearchTrial ToProto(const registry::SearchTrialRecord& record);
 v1::DatasetStats ToProto(const data::DatasetStats& stats);
 
 v1::JobStatus ToProto(registry::JobStatus status);

@@ -10,6 +10,9 @@ absl::Status ValidateTrainingRequest(const v1::TrainingParams& params, v1::Activ
                                      const ModelHolder& models, const TrainingLimits& limits) {
   if (absl::Status valid = ValidateTrainingParams(params, limits); !valid.ok()) return valid;
   if (!v1::Activation_IsValid(activate)) return absl::InvalidArgumentError("activate must be NEVER, ALWAYS or IF_BETTER");
+  if (params.kind() == v1::SEARCH) {
+    return absl::InvalidArgumentError("params.kind SEARCH is not a training: Admin.StartSearch queues a search");
+  }
   if (params.kind() == v1::INCREMENTAL && models.Current() == nullptr) {
     return absl::FailedPreconditionError("params.kind INCREMENTAL needs an active model to continue");
   }

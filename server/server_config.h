@@ -31,6 +31,9 @@ struct TrainingConfig {
   double test_fraction = 0.2;   // held out to evaluate every new model
   bool use_title_features = true;  // genres and creators as side features
   bool train_at_start = true;   // train a first model when the registry has none
+  // Nightly full trainings start from the parameters of the newest model a search (Admin.StartSearch)
+  // produced, instead of `defaults`.
+  bool nightly_uses_search_winner = false;
   TrainingLimits limits;        // what a training request may ask; the defaults must fit too
   // The next-title model's data (`training.next_title`): session gap, the play type, the share of
   // sessions whose last transition is held out; it trains with the same defaults and eval_k.

@@ -10,9 +10,15 @@ TrainingDeadline::TrainingDeadline(std::chrono::steady_clock::time_point started
       max_wall_seconds_(max_wall_seconds),
       serving_(std::move(serving)) {}
 
-absl::Status TrainingDeadline::CheckBeforeFirstEpoch() const {
+absl::Status TrainingDeadline::CheckBeforeFirstEpoch() const { return Check("before the first epoch"); }
+
+absl::Status TrainingDeadline::Check(std::string_view when) const {
   if (std::chrono::steady_clock::now() < deadline_) return absl::OkStatus();
-  return Exceeded("before the first epoch");
+  return Exceeded(when);
+}
+
+double TrainingDeadline::RemainingSeconds() const {
+  return std::chrono::duration<double>(deadline_ - std::chrono::steady_clock::now()).count();
 }
 
 trainer::FitOptions TrainingDeadline::FitOptions(int epochs, int threads, const Progress& on_epoch) {

@@ -24,6 +24,10 @@ class TrainingDeadline {
 
   // DeadlineExceeded when the preparation already used up the limit.
   absl::Status CheckBeforeFirstEpoch() const;
+  // DeadlineExceeded naming `when` once the limit passed ("after the search, before the winner's training").
+  absl::Status Check(std::string_view when) const;
+  // What is left of the limit, in seconds (a search's time budget is capped by it).
+  double RemainingSeconds() const;
   // Fit options whose epoch callback reports to `on_epoch` and stops the fit once the limit passed.
   trainer::FitOptions FitOptions(int epochs, int threads, const Progress& on_epoch);
   // After the fit: DeadlineExceeded when the limit stopped it, OK otherwise.

@@ -12,10 +12,12 @@
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
 #include "server/training_deadline.h"
+#include "server/search_job.h"
 #include "server/training_params.h"
 #include "spdlog/spdlog.h"
 #include "trainer/evaluation.h"
 #include "trainer/model_file.h"
+#include "tuning/successive_halving.h"
 
 namespace vitrina::server {
 namespace {
@@ -111,18 +113,76 @@ v1::Metrics ToProto(const trainer::EvaluationSummary& summary, int k) {
   return metrics;
 }
 
+// Runs the search on the training part (the test part stays unseen until the winner is evaluated),
+// storing every trial as it is measured, and returns the winner's full params.
+absl::StatusOr<v1::TrainingParams> SearchWinner(const registry::JobRecord& job, const tuning::SearchOptions& options,
+                                                const trainer::Dataset& dataset, const trainer::Interactions& train,
+                                                const v1::TrainingParams& defaults,
+                                                registry::SearchTrialStore& trials,
+                                                const TrainingRunner::Progress& on_progress) {
+  const int planned = PlannedMeasurements(options);
+  int measured = 0;
+  absl::Status store_error;
+  absl::StatusOr<tuning::SearchResult> result =
+      tuning::RunSearch(dataset, train, options, [&](const tuning::TrialRecord& trial) {
+        registry::SearchTrialRecord row;
+        row.job_id = job.id;
+        row.trial = trial.trial;
+        row.rung = trial.rung;
+        row.epochs = trial.epochs;
+        row.params_json = ToJson(SearchedParams(trial.hyperparameters, trial.epochs, defaults));
+        if (trial.error.empty()) row.validation_metric = trial.validation_metric;
+        row.seconds = trial.seconds;
+        row.error = trial.error;
+        store_error = trials.Append(row);
+        if (!store_error.ok()) return false;
+        return on_progress(++measured, planned);
+      });
+  if (!store_error.ok()) return store_error;
+  if (!result.ok()) return result.status();
+  spdlog::info("job {}: search measured {} trials in {:.2f}s; winner trial {} ({} epochs, validation {} {:.4f})",
+               job.id, result->trials.size(), result->seconds, result->winner_trial, result->winner_epochs,
+               tuning::SearchMetricName(options.metric), result->winner_validation_metric);
+  return SearchedParams(result->winner, result->winner_epochs, defaults);
+}
+
 }  // namespace
+
+absl::StatusOr<v1::TrainingParams> TrainingRunner::Defaults(const registry::JobRecord& job) const {
+  if (!config_.training.nightly_uses_search_winner || job.spec.trigger != registry::JobTrigger::kNightly ||
+      job.spec.kind != registry::JobKind::kFull) {
+    return config_.training.defaults;
+  }
+  ASSIGN_OR_RETURN(std::vector<registry::ModelRecord> models, registry_.List(100));
+  for (const registry::ModelRecord& model : models) {
+    v1::TrainingParams params;
+    if (!FromJson(model.artifact.params_json, &params).ok() || params.kind() != v1::SEARCH) continue;
+    spdlog::info("job {}: nightly training with the parameters search model {} won with", job.id, model.id);
+    params.set_kind(v1::FULL);
+    return MergeTrainingParams(config_.training.defaults, params);
+  }
+  return config_.training.defaults;
+}
 
 absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& job, const Progress& on_epoch) const {
   const auto started = std::chrono::steady_clock::now();
   TrainingDeadline deadline(started, config_.training.limits.max_wall_seconds, "the active model");
+  const bool incremental = job.spec.kind == registry::JobKind::kIncremental;
+  const bool search = job.spec.kind == registry::JobKind::kSearch;
   v1::TrainingParams requested;
-  RETURN_IF_ERROR(FromJson(job.spec.params_json, &requested));
-  v1::TrainingParams params = MergeTrainingParams(config_.training.defaults, requested);
-  params.set_kind(ToProto(job.spec.kind));
+  v1::StartSearchRequest search_request;
+  RETURN_IF_ERROR(search ? FromJson(job.spec.params_json, &search_request) : FromJson(job.spec.params_json, &requested));
+  ASSIGN_OR_RETURN(const v1::TrainingParams defaults, Defaults(job));
+  v1::TrainingParams params = MergeTrainingParams(defaults, requested);
+  // A search trains full models; its winner's params say SEARCH (SearchedParams).
+  params.set_kind(search ? v1::FULL : ToProto(job.spec.kind));
   RETURN_IF_ERROR(ValidateTrainingParams(params, config_.training.limits));
   if (job.spec.kind == registry::JobKind::kNextTitle) return RunNextTitle(job, params, on_epoch);
-  const bool incremental = job.spec.kind == registry::JobKind::kIncremental;
+  std::optional<tuning::SearchOptions> search_options;
+  if (search) {
+    ASSIGN_OR_RETURN(search_options, SearchOptionsFromRequest(search_request, params, config_.training.limits, config_.training.eval_k));
+    params.set_seed(search_options->seed);  // the split below and the search share it
+  }
 
   std::shared_ptr<const ServedModel> parent = holder_.Current();
   if (incremental && parent == nullptr) {
@@ -166,6 +226,14 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
                input.dataset.items().n_entities(), prepare_seconds);
 
   RETURN_IF_ERROR(deadline.CheckBeforeFirstEpoch());
+  if (search) {
+    // The search stops at the job's deadline at the latest; the winner's training is then checked
+    // like any other.
+    const double remaining = deadline.RemainingSeconds();
+    search_options->budget.max_seconds = std::min(search_options->budget.max_seconds.value_or(remaining), remaining);
+    ASSIGN_OR_RETURN(params, SearchWinner(job, *search_options, input.dataset, train, params, search_trials_, on_epoch));
+    RETURN_IF_ERROR(deadline.Check("after the search, before the winner's training"));
+  }
 
   const trainer::FitOptions options = deadline.FitOptions(params.epochs(), params.threads(), on_epoch);
   absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");

@@ -280,6 +280,17 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         self.assertEqual(response.get("id"), str(request["job_id"]))
         self.assertEqual(response.get("status"), "CANCELLED", response)
 
+    def check_search_started(self, request, response):
+        self.assertIn("id", response)
+        self.assertEqual(response.get("params", {}).get("kind"), "SEARCH", response)
+        self.assertEqual(response.get("search", {}).get("budget"), {"max_trials": request["budget"]["max_trials"]})
+
+    def check_trials(self, request, response):
+        # The search may still be queued or running: the trials measured so far, by rung then trial.
+        self.assertEqual(response.get("metric"), "precision@k", response)
+        rungs = [trial.get("rung", 0) for trial in response.get("trials", [])]
+        self.assertEqual(rungs, sorted(rungs), response)
+
     def check_invalidation(self, request, response):
         expected = f"user {request['user_id']}" if "user_id" in request else "all"
         self.assertEqual(response.get("scope"), expected)
@@ -333,6 +344,8 @@ RESPONSE_CHECKS = {
     "vitrina.v1.Admin/GetJob": ReadmeGrpcurlTest.check_job,
     "vitrina.v1.Admin/ScheduleTraining": ReadmeGrpcurlTest.check_scheduled,
     "vitrina.v1.Admin/CancelJob": ReadmeGrpcurlTest.check_cancelled,
+    "vitrina.v1.Admin/StartSearch": ReadmeGrpcurlTest.check_search_started,
+    "vitrina.v1.Admin/ListTrials": ReadmeGrpcurlTest.check_trials,
     "vitrina.v1.Admin/InvalidateCache": ReadmeGrpcurlTest.check_invalidation,
     "vitrina.v1.Admin/AddToBlacklist": ReadmeGrpcurlTest.check_blacklist_change,
     "vitrina.v1.Admin/RemoveFromBlacklist": ReadmeGrpcurlTest.check_blacklist_change,

@@ -17,26 +17,13 @@
 #include "trainer/model_file.h"
 #include "trainer/train_test_set.h"
 #include "trainer/triplet_file.h"
+#include "tools/vitrina-train/search_command.h"
+#include "tools/vitrina-train/train_flags.h"
 
 namespace {
 
+using vitrina::tools::TrainFlags;
 using vitrina::trainer::Hyperparameters;
-
-struct Flags {
-  std::string train_path;
-  std::string test_path;
-  std::optional<float> min_rating;
-  bool weights = false;
-  std::optional<double> test_fraction;
-  Hyperparameters hyperparameters;
-  std::string loss = "logistic";
-  std::string learning_schedule = "adagrad";
-  int epochs = 10;
-  int threads = 1;
-  int k = 10;
-  std::string output;
-  bool metrics_json = false;
-};
 
 double Median(std::vector<double> values) {
   if (values.empty()) return 0;
@@ -45,7 +32,7 @@ double Median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
-absl::Status Run(Flags& flags) {
+absl::Status Run(TrainFlags& flags) {
   namespace trainer = vitrina::trainer;
   ASSIGN_OR_RETURN(flags.hyperparameters.loss, trainer::ParseLoss(flags.loss));
   ASSIGN_OR_RETURN(flags.hyperparameters.learning_schedule,
@@ -53,6 +40,7 @@ absl::Status Run(Flags& flags) {
   RETURN_IF_ERROR(flags.hyperparameters.Validate());
   if (flags.k <= 0)
     return absl::InvalidArgumentError(fmt::format("--k must be > 0 (got {})", flags.k));
+  if (flags.search) return vitrina::tools::RunSearchCommand(flags);
   const bool evaluate = !flags.test_path.empty() || flags.test_fraction.has_value();
   if (flags.metrics_json && !evaluate) {
     return absl::InvalidArgumentError("--metrics-json needs --test or --test-fraction");
@@ -121,13 +109,65 @@ absl::Status Run(Flags& flags) {
   return absl::OkStatus();
 }
 
+void AddSearchOptions(CLI::App& app, TrainFlags& flags) {
+  app.add_flag("--search", flags.search,
+               "search the hyperparameters instead of training the given ones: successive halving "
+               "over quasi-random samples (each rung keeps the best 1/eta trials and trains them eta "
+               "times as many epochs, continuing the same model), scored on a validation split "
+               "carved per user from --train; prints every trial, then trains the winner on all of "
+               "--train and evaluates it once on the test data. --loss, --no-components, "
+               "--learning-rate, --item-alpha, --user-alpha, --max-sampled and --epochs are then "
+               "chosen by the search; --seed seeds it, --threads trains that many trials at once");
+  app.add_option("--search-trials", flags.search_trials, "--search: trials sampled")
+      ->capture_default_str();
+  app.add_option("--search-seconds", flags.search_seconds,
+                 "--search: wall-time budget; no trial starts a rung after it (the first trial "
+                 "always runs)");
+  app.add_option("--search-metric", flags.search_metric,
+                 "--search: what the validation split scores: precision@k, recall@k, auc or mrr "
+                 "(k is --k)")
+      ->capture_default_str();
+  app.add_option("--search-losses", flags.search_losses, "--search: losses to try")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--search-components", flags.search_components,
+                 "--search: MIN MAX no_components (log-uniform)")
+      ->expected(2)
+      ->capture_default_str();
+  app.add_option("--search-epochs", flags.search_epochs,
+                 "--search: MIN MAX epochs: the first and last rung (the rungs in between are "
+                 "eta times apart)")
+      ->expected(2)
+      ->capture_default_str();
+  app.add_option("--search-learning-rate", flags.search_learning_rate,
+                 "--search: MIN MAX learning rate (log-uniform; default per loss: 0.04-0.1 for "
+                 "warp and warp-kos, 0.01-0.2 for bpr and logistic)")
+      ->expected(2);
+  app.add_option("--search-alpha", flags.search_alpha,
+                 "--search: MIN MAX of item_alpha and user_alpha when not 0 (log-uniform)")
+      ->expected(2)
+      ->capture_default_str();
+  app.add_option("--search-zero-alpha", flags.search_zero_alpha,
+                 "--search: probability that each alpha is 0")
+      ->capture_default_str();
+  app.add_option("--search-max-sampled", flags.search_max_sampled,
+                 "--search: MIN MAX max_sampled for warp and warp-kos (log-uniform)")
+      ->expected(2)
+      ->capture_default_str();
+  app.add_option("--search-eta", flags.search_eta, "--search: halving rate between rungs")
+      ->capture_default_str();
+  app.add_option("--search-validation-fraction", flags.search_validation_fraction,
+                 "--search: share of each user's training positives held out for validation")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // stdout carries only results (one JSON object with --metrics-json); logs go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("vitrina-train"));
 
-  Flags flags;
+  TrainFlags flags;
   Hyperparameters& hp = flags.hyperparameters;
   CLI::App app{
       "Trains a LightFM-style hybrid matrix factorisation model (LightFM's hyperparameter names)."};
@@ -167,6 +207,7 @@ int main(int argc, char** argv) {
   app.add_option("--output", flags.output, "write the model file here");
   app.add_flag("--metrics-json", flags.metrics_json,
                "print the metrics as one JSON object on stdout");
+  AddSearchOptions(app, flags);
   CLI11_PARSE(app, argc, argv);
 
   const absl::Status status = Run(flags);

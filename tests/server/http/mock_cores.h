@@ -28,6 +28,8 @@ class MockAdminCore : public AdminCore {
   MOCK_METHOD(absl::StatusOr<v1::Job>, GetJob, (const v1::GetJobRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::Job>, ScheduleTraining, (const v1::ScheduleTrainingRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::Job>, CancelJob, (const v1::CancelJobRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::Job>, StartSearch, (const v1::StartSearchRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::ListTrialsResponse>, ListTrials, (const v1::ListTrialsRequest&), (override));
   MOCK_METHOD(absl::StatusOr<v1::InvalidateCacheResponse>, InvalidateCache, (const v1::InvalidateCacheRequest&),
               (override));
   MOCK_METHOD(absl::StatusOr<v1::BlacklistResponse>, AddToBlacklist, (const v1::BlacklistRequest&), (override));

@@ -1,0 +1,237 @@
+#include "tuning/successive_halving.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "tests/trainer/planted_data.h"
+#include "trainer/evaluation.h"
+#include "tuning/validation_split.h"
+#include "tuning/winner_training.h"
+
+namespace vitrina::tuning {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TEST(RungEpochsTest, SpacesTheRungsEtaApartFromMinToMax) {
+  EXPECT_EQ(RungEpochs(3, 27, 3), (std::vector<int>{3, 9, 27}));
+  EXPECT_EQ(RungEpochs(4, 36, 3), (std::vector<int>{4, 12, 36}));
+  EXPECT_EQ(RungEpochs(5, 30, 3), (std::vector<int>{10, 30}));  // 30 / 9 would be below 5
+  EXPECT_EQ(RungEpochs(1, 16, 2), (std::vector<int>{1, 2, 4, 8, 16}));
+  EXPECT_EQ(RungEpochs(7, 7, 3), (std::vector<int>{7}));
+  EXPECT_TRUE(RungEpochs(0, 7, 3).empty());
+}
+
+TEST(KeepTopTest, KeepsTheBestOneEthBestFirst) {
+  const std::vector<double> scores = {0.1, 0.5, 0.3, 0.9, 0.2, 0.8, 0.4, 0.7, 0.6};
+  EXPECT_EQ(KeepTop(scores, 3), (std::vector<int>{3, 5, 7}));
+  EXPECT_EQ(KeepTop(scores, 2), (std::vector<int>{3, 5, 7, 8}));  // floor(9 / 2)
+  EXPECT_EQ(KeepTop(std::vector<double>{0.2, 0.1}, 3), (std::vector<int>{0}));  // at least one
+  EXPECT_TRUE(KeepTop(std::vector<double>{}, 3).empty());
+}
+
+TEST(KeepTopTest, TiesGoToTheEarlierTrialAndFailuresLast) {
+  EXPECT_EQ(KeepTop(std::vector<double>{0.5, 0.7, 0.7, 0.1, 0.7, 0.2}, 2),
+            (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(KeepTop(std::vector<double>{kNaN, 0.1, kNaN}, 3), (std::vector<int>{1}));
+}
+
+// A trial's score at a rung it was measured at.
+double Score(const std::vector<const TrialRecord*>& rung, int trial) {
+  for (const TrialRecord* record : rung) {
+    if (record->trial == trial) return record->validation_metric;
+  }
+  return kNaN;
+}
+
+class RunSearchTest : public ::testing::Test {
+ protected:
+  static SearchOptions SmallSearch() {
+    SearchOptions options;
+    options.budget.max_trials = 9;
+    options.space.min_components = 4;
+    options.space.max_components = 16;
+    options.space.min_epochs = 1;
+    options.space.max_epochs = 9;
+    options.seed = 11;
+    return options;
+  }
+
+  const trainer::testing::PlantedData data_ = trainer::testing::MakePlantedData();
+};
+
+TEST_F(RunSearchTest, EachRungContinuesTheBestThirdOfThePrevious) {
+  std::vector<TrialRecord> heard;
+  const absl::StatusOr<SearchResult> result =
+      RunSearch(data_.dataset, data_.train, SmallSearch(), [&](const TrialRecord& record) {
+        heard.push_back(record);
+        return true;
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->rung_epochs, (std::vector<int>{1, 3, 9}));
+  ASSERT_GE(result->trials.size(), 9u + 1u);
+  ASSERT_LE(result->trials.size(), 9u + 3u + 1u);
+  EXPECT_EQ(heard.size(), result->trials.size());
+
+  std::map<int, std::vector<const TrialRecord*>> by_rung;
+  for (const TrialRecord& record : result->trials) {
+    EXPECT_TRUE(record.error.empty()) << record.error;
+    EXPECT_EQ(record.epochs, result->rung_epochs[record.rung]);
+    EXPECT_GT(record.seconds, 0);
+    by_rung[record.rung].push_back(&record);
+  }
+  for (int rung = 0; rung + 1 < 3; ++rung) {
+    std::vector<double> scores;
+    for (const TrialRecord* record : by_rung[rung]) scores.push_back(record->validation_metric);
+    std::set<int> expected;
+    for (int position : KeepTop(scores, 3)) {
+      const TrialRecord& record = *by_rung[rung][position];
+      if (rung == 0 || record.validation_metric >= Score(by_rung[rung - 1], record.trial)) {
+        expected.insert(record.trial);
+      }
+    }
+    std::set<int> promoted;
+    for (const TrialRecord* record : by_rung[rung + 1]) promoted.insert(record->trial);
+    EXPECT_EQ(promoted, expected) << "rung " << rung + 1;
+  }
+  // The winner is the best measurement of any rung, with the epochs it had then.
+  const auto best = std::max_element(result->trials.begin(), result->trials.end(),
+                                     [](const TrialRecord& a, const TrialRecord& b) {
+                                       return a.validation_metric < b.validation_metric;
+                                     });
+  EXPECT_EQ(result->winner_validation_metric, best->validation_metric);
+  EXPECT_EQ(result->winner_epochs, best->epochs);
+  EXPECT_EQ(result->winner.no_components, result->trials[best - result->trials.begin()].hyperparameters.no_components);
+  EXPECT_EQ(result->winner.random_state, 11u);
+  // Each user holds out 3 positives, ~2.7 of them among the ~28 unseen items of its cluster: a
+  // model that ranks by cluster scores ~0.1, chance ~0.016.
+  EXPECT_GT(result->winner_validation_metric, 0.06);
+  EXPECT_FALSE(result->stopped_by_time);
+}
+
+// Rungs continue the same model with fit_partial (1, then 2 more, then 6 more epochs): a trial's
+// last measurement is exactly what one fit of its parameters for that many epochs on the same
+// split scores, neither 1 + 3 + 9 epochs nor a model restarted at some rung.
+TEST_F(RunSearchTest, ARungMeasuresExactlyItsEpochsOfTraining) {
+  const SearchOptions options = SmallSearch();
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, options);
+  const TrialRecord& last = result.trials.back();
+  ASSERT_GT(last.rung, 0);
+  const ValidationSplit split = *SplitPerUser(data_.train, options.validation_fraction, options.seed);
+  trainer::Model direct = *trainer::Model::Create(last.hyperparameters);
+  ASSERT_TRUE(direct.Fit(data_.dataset, split.fit, {.epochs = last.epochs, .threads = 1}).ok());
+  const trainer::CsrMatrix fit = split.fit.ToCsr();
+  const trainer::EvaluationSummary summary =
+      *trainer::Evaluate(direct, split.validation.ToCsr(), {.k = options.k, .train = &fit});
+  EXPECT_EQ(summary.precision_at_k, last.validation_metric);
+}
+
+// Unregularised WARP with a high learning rate overfits the planted data: its validation score
+// peaks early and falls. The search keeps the peak (the winner's epochs are those it scored best
+// at, not the last rung's) and does not continue a trial whose score fell.
+TEST_F(RunSearchTest, AnOverfittingTrialWinsWithItsBestEpochsAndStopsWhenItsScoreFalls) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_trials = 3;
+  options.space.min_components = options.space.max_components = 16;
+  options.space.learning_rate = LogRange{0.3, 0.3};
+  options.space.zero_alpha_probability = 0.99;
+  options.space.min_max_sampled = options.space.max_max_sampled = 30;
+  options.space.min_epochs = 1;
+  options.space.max_epochs = 81;
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, options);
+  std::map<int, double> previous;  // trial -> score at its previous rung
+  bool fell = false;
+  for (const TrialRecord& record : result.trials) {
+    if (previous.contains(record.trial)) {
+      EXPECT_GE(previous[record.trial], 0) << "trial " << record.trial << " continued after its score fell";
+      if (record.validation_metric < previous[record.trial]) {
+        fell = true;
+        previous[record.trial] = -1;  // it must not appear again
+        continue;
+      }
+    }
+    previous[record.trial] = record.validation_metric;
+  }
+  ASSERT_TRUE(fell) << "the planted data no longer makes this trial overfit";
+  const auto best = std::max_element(result.trials.begin(), result.trials.end(),
+                                     [](const TrialRecord& a, const TrialRecord& b) {
+                                       return a.validation_metric < b.validation_metric;
+                                     });
+  EXPECT_EQ(result.winner_epochs, best->epochs);
+  EXPECT_LT(result.winner_epochs, result.rung_epochs.back());
+  EXPECT_EQ(result.winner_validation_metric, best->validation_metric);
+}
+
+TEST_F(RunSearchTest, ThreadsChangeNothingButTheClock) {
+  SearchOptions options = SmallSearch();
+  const SearchResult one = *RunSearch(data_.dataset, data_.train, options);
+  options.threads = 3;
+  const SearchResult three = *RunSearch(data_.dataset, data_.train, options);
+  ASSERT_EQ(one.trials.size(), three.trials.size());
+  for (size_t i = 0; i < one.trials.size(); ++i) {
+    EXPECT_EQ(one.trials[i].trial, three.trials[i].trial);
+    EXPECT_EQ(one.trials[i].rung, three.trials[i].rung);
+    EXPECT_EQ(one.trials[i].validation_metric, three.trials[i].validation_metric);
+  }
+  EXPECT_EQ(one.winner_trial, three.winner_trial);
+}
+
+TEST_F(RunSearchTest, TheCallbackCancels) {
+  int heard = 0;
+  const absl::StatusOr<SearchResult> result =
+      RunSearch(data_.dataset, data_.train, SmallSearch(), [&](const TrialRecord&) {
+        return ++heard < 2;
+      });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(heard, 2);
+}
+
+TEST_F(RunSearchTest, AnExhaustedTimeBudgetStillNamesAWinner) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_seconds = 1e-9;  // over before the second trial starts
+  const absl::StatusOr<SearchResult> result = RunSearch(data_.dataset, data_.train, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->stopped_by_time);
+  ASSERT_EQ(result->trials.size(), 1u);
+  EXPECT_EQ(result->winner_trial, 0);
+  EXPECT_EQ(result->winner_epochs, 1);
+}
+
+TEST_F(RunSearchTest, TheWinnerIsRetrainedOnEverything) {
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, SmallSearch());
+  const absl::StatusOr<trainer::Model> model =
+      TrainWinner(result, data_.dataset, data_.train, {.epochs = 1000, .threads = 1});
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->hyperparameters().no_components, result.winner.no_components);
+  EXPECT_GT(trainer::testing::TestAuc(*model, data_), 0.8);
+}
+
+TEST_F(RunSearchTest, BadOptionsNameTheField) {
+  auto message = [&](auto change) {
+    SearchOptions options = SmallSearch();
+    change(options);
+    const absl::StatusOr<SearchResult> result = RunSearch(data_.dataset, data_.train, options);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(result.status().message());
+  };
+  EXPECT_NE(message([](SearchOptions& o) { o.budget.max_trials = 0; }).find("max_trials"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.budget.max_seconds = -1; }).find("max_seconds"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.eta = 1; }).find("eta"), std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.threads = 0; }).find("threads"), std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.validation_fraction = 1; }).find("validation_fraction"),
+            std::string::npos);
+  EXPECT_NE(message([](SearchOptions& o) { o.space.losses.clear(); }).find("losses"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace vitrina::tuning

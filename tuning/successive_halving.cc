@@ -1,0 +1,239 @@
+#include "tuning/successive_halving.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+#include "common/status_macros.h"
+#include "fmt/format.h"
+#include "spdlog/spdlog.h"
+#include "trainer/evaluation.h"
+#include "trainer/model.h"
+#include "tuning/quasi_random.h"
+#include "tuning/validation_split.h"
+
+namespace vitrina::tuning {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// What one trial carries from rung to rung.
+struct Trial {
+  trainer::Hyperparameters hyperparameters;
+  std::optional<trainer::Model> model;
+  int epochs_trained = 0;
+  double last_score = -std::numeric_limits<double>::infinity();  // at its previous rung
+};
+
+// Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
+TrialRecord RunRung(Trial& trial, int index, int rung, int epochs, const trainer::Dataset& dataset,
+                    const ValidationSplit& split, const trainer::CsrMatrix& fit_csr,
+                    const trainer::CsrMatrix& validation_csr, const SearchOptions& options) {
+  const Clock::time_point start = Clock::now();
+  TrialRecord record{.trial = index,
+                     .rung = rung,
+                     .epochs = epochs,
+                     .hyperparameters = trial.hyperparameters,
+                     .validation_metric = std::numeric_limits<double>::quiet_NaN(),
+                     .seconds = 0,
+                     .error = {}};
+  auto fail = [&](const absl::Status& status) {
+    record.error = std::string(status.message());
+    record.seconds = SecondsSince(start);
+    trial.model.reset();
+    return record;
+  };
+  if (!trial.model) {
+    absl::StatusOr<trainer::Model> model = trainer::Model::Create(trial.hyperparameters);
+    if (!model.ok()) return fail(model.status());
+    trial.model = std::move(model).value();
+  }
+  const trainer::FitOptions fit_options{.epochs = epochs - trial.epochs_trained, .threads = 1};
+  const absl::Status fitted = trial.epochs_trained == 0
+                                  ? trial.model->Fit(dataset, split.fit, fit_options)
+                                  : trial.model->FitPartial(dataset, split.fit, fit_options);
+  if (!fitted.ok()) return fail(fitted);
+  trial.epochs_trained = epochs;
+  const absl::StatusOr<trainer::EvaluationSummary> summary = trainer::Evaluate(
+      *trial.model, validation_csr, {.k = options.k, .train = &fit_csr, .threads = 1});
+  if (!summary.ok()) return fail(summary.status());
+  record.validation_metric = MetricValue(options.metric, *summary);
+  record.seconds = SecondsSince(start);
+  return record;
+}
+
+}  // namespace
+
+absl::Status SearchOptions::Validate() const {
+  RETURN_IF_ERROR(space.Validate());
+  if (budget.max_trials < 1 || budget.max_trials > 100000) {
+    return absl::InvalidArgumentError(
+        fmt::format("search budget max_trials must be in [1, 100000] (got {})", budget.max_trials));
+  }
+  if (budget.max_seconds && !(std::isfinite(*budget.max_seconds) && *budget.max_seconds > 0)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "search budget max_seconds must be finite and > 0 (got {})", *budget.max_seconds));
+  }
+  if (k < 1) return absl::InvalidArgumentError(fmt::format("search k must be >= 1 (got {})", k));
+  if (eta < 2 || eta > 100)
+    return absl::InvalidArgumentError(fmt::format("search eta must be in [2, 100] (got {})", eta));
+  if (threads < 1 || threads > 256) {
+    return absl::InvalidArgumentError(
+        fmt::format("search threads must be in [1, 256] (got {})", threads));
+  }
+  if (!(validation_fraction > 0 && validation_fraction < 1)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "search validation_fraction must be in (0, 1) (got {})", validation_fraction));
+  }
+  return base.Validate();
+}
+
+std::vector<int> RungEpochs(int min_epochs, int max_epochs, int eta) {
+  std::vector<int> epochs;
+  if (min_epochs < 1 || max_epochs < min_epochs || eta < 2) return epochs;
+  // The small tolerance keeps an exact power (36 / 4 = 3^2) from losing its last rung to rounding.
+  const int extra_rungs = static_cast<int>(
+      std::floor(std::log(static_cast<double>(max_epochs) / min_epochs) / std::log(eta) + 1e-9));
+  for (int r = extra_rungs; r >= 0; --r) {
+    const int e = std::max(
+        min_epochs, static_cast<int>(std::lround(max_epochs / std::pow(static_cast<double>(eta), r))));
+    if (epochs.empty() || e > epochs.back()) epochs.push_back(e);
+  }
+  return epochs;
+}
+
+std::vector<int> KeepTop(std::span<const double> scores, int eta) {
+  std::vector<int> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto key = [&](int i) {
+    return std::isnan(scores[i]) ? -std::numeric_limits<double>::infinity() : scores[i];
+  };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) > key(b); });
+  const size_t keep =
+      scores.empty() ? 0 : std::max<size_t>(1, scores.size() / static_cast<size_t>(std::max(eta, 1)));
+  order.resize(keep);
+  return order;
+}
+
+absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
+                                       const trainer::Interactions& train,
+                                       const SearchOptions& options,
+                                       const TrialCallback& on_trial) {
+  RETURN_IF_ERROR(options.Validate());
+  const Clock::time_point start = Clock::now();
+  ASSIGN_OR_RETURN(const ValidationSplit split,
+                   SplitPerUser(train, options.validation_fraction, options.seed));
+  if (split.validation.size() == 0) {
+    return absl::FailedPreconditionError(
+        "no user has two positive interactions: nothing to carve a validation split from");
+  }
+  const trainer::CsrMatrix fit_csr = split.fit.ToCsr();
+  const trainer::CsrMatrix validation_csr = split.validation.ToCsr();
+
+  SearchResult result;
+  result.rung_epochs =
+      RungEpochs(options.space.min_epochs, options.space.max_epochs, options.eta);
+  for (int32_t user = 0; user < validation_csr.rows; ++user)
+    result.validation_users += validation_csr.RowSize(user) > 0 ? 1 : 0;
+
+  const QuasiRandomPoints points(kSearchDimensions, options.seed);
+  std::vector<Trial> trials(options.budget.max_trials);
+  for (int t = 0; t < options.budget.max_trials; ++t) {
+    trials[t].hyperparameters = HyperparametersAt(options.space, points.Point(t), options.base);
+    trials[t].hyperparameters.random_state = options.seed;
+  }
+
+  std::vector<int> alive(trials.size());
+  std::iota(alive.begin(), alive.end(), 0);
+  std::atomic<bool> cancelled = false;
+  std::atomic<bool> out_of_time = false;
+  std::mutex mutex;
+  auto time_left = [&] {
+    return !options.budget.max_seconds || SecondsSince(start) < *options.budget.max_seconds;
+  };
+  int last_measured_rung = -1;
+  for (int rung = 0; rung < static_cast<int>(result.rung_epochs.size()) && !alive.empty(); ++rung) {
+    std::vector<std::optional<TrialRecord>> records(alive.size());
+    std::atomic<size_t> next = 0;
+    auto work = [&] {
+      for (size_t slot = next++; slot < alive.size() && !cancelled; slot = next++) {
+        // The very first trial runs whatever the budget, so a search always has a winner.
+        if (!(rung == 0 && slot == 0) && !time_left()) {
+          out_of_time = true;
+          return;
+        }
+        TrialRecord record = RunRung(trials[alive[slot]], alive[slot], rung,
+                                     result.rung_epochs[rung], dataset, split, fit_csr,
+                                     validation_csr, options);
+        const std::lock_guard lock(mutex);
+        if (on_trial && !on_trial(record)) cancelled = true;
+        records[slot] = std::move(record);
+      }
+    };
+    const int n_threads = std::min<int>(options.threads, static_cast<int>(alive.size()));
+    std::vector<std::thread> workers;
+    for (int w = 1; w < n_threads; ++w) workers.emplace_back(work);
+    work();
+    for (std::thread& worker : workers) worker.join();
+    if (cancelled) return absl::CancelledError("search cancelled");
+
+    std::vector<int> measured;
+    std::vector<double> scores;
+    for (size_t slot = 0; slot < alive.size(); ++slot) {
+      if (!records[slot]) continue;
+      measured.push_back(alive[slot]);
+      scores.push_back(records[slot]->validation_metric);
+      result.trials.push_back(std::move(*records[slot]));
+    }
+    if (measured.empty()) break;
+    last_measured_rung = rung;
+    // A rung cut short by the budget still names the winner among those it measured.
+    const std::vector<int> best = KeepTop(scores, out_of_time ? static_cast<int>(scores.size())
+                                                              : options.eta);
+    if (std::isnan(scores[best.front()])) {
+      if (!result.winner_epochs) {
+        return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}",
+                                               rung, result.trials.back().error));
+      }
+    } else if (!result.winner_epochs || scores[best.front()] > result.winner_validation_metric) {
+      // The winner is the best measurement of any rung, with the epochs it had then: a trial that
+      // scored better at 9 epochs than at 27 is overfitting, and its 9-epoch model is the one to keep.
+      result.winner_trial = measured[best.front()];
+      result.winner_epochs = result.rung_epochs[rung];
+      result.winner_validation_metric = scores[best.front()];
+    }
+    std::vector<int> promoted;
+    for (int position : best) {
+      const double score = scores[position];
+      Trial& trial = trials[measured[position]];
+      // A trial whose score fell since its previous rung has passed its best epochs (it overfits):
+      // its best measurement stays a candidate, more epochs would only spend the budget.
+      if (!std::isnan(score) && score >= trial.last_score) promoted.push_back(measured[position]);
+      trial.last_score = score;
+    }
+    for (int t : alive) {  // free the dropped trials' models
+      if (std::find(promoted.begin(), promoted.end(), t) == promoted.end()) trials[t].model.reset();
+    }
+    alive = std::move(promoted);
+    if (out_of_time) break;
+  }
+  if (last_measured_rung < 0) return absl::InternalError("the search measured no trial");
+  result.winner = trials[result.winner_trial].hyperparameters;
+  result.stopped_by_time = out_of_time;
+  result.seconds = SecondsSince(start);
+  spdlog::info("search: {} measurements in {:.2f} s, winner trial {} ({} epochs, {} {:.4f})",
+               result.trials.size(), result.seconds, result.winner_trial, result.winner_epochs,
+               SearchMetricName(options.metric), result.winner_validation_metric);
+  return result;
+}
+
+}  // namespace vitrina::tuning

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "trainer/dataset.h"
+#include "trainer/hyperparameters.h"
+#include "trainer/interactions.h"
+#include "tuning/search_metric.h"
+#include "tuning/search_space.h"
+
+namespace vitrina::tuning {
+
+// The search stops at whichever comes first. Time is checked before each trial starts a rung, so
+// a search overruns by at most one trial's rung; the first trial always runs.
+struct SearchBudget {
+  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost about four to
+  // five default trainings (bench/README.md).
+  int max_trials = 5;
+  std::optional<double> max_seconds;
+};
+
+struct SearchOptions {
+  SearchSpace space;
+  SearchBudget budget;
+  SearchMetric metric = SearchMetric::kPrecisionAtK;
+  int k = 10;    // cut-off of precision@k and recall@k
+  int eta = 3;   // each rung keeps the best 1/eta of its trials and trains them eta times longer
+  int threads = 1;  // trials trained at once (each on one thread)
+  uint64_t seed = 0;  // sampling, validation split and every trial's random_state
+  double validation_fraction = 0.2;
+  // Everything the space does not choose (learning schedule, k-OS's k and n, ...).
+  trainer::Hyperparameters base;
+
+  absl::Status Validate() const;
+};
+
+// One trial measured at one rung.
+struct TrialRecord {
+  int trial = 0;
+  int rung = 0;
+  int epochs = 0;  // total epochs trained when measured
+  trainer::Hyperparameters hyperparameters;
+  double validation_metric = 0;  // NaN when the trial failed
+  double seconds = 0;            // this rung's training and evaluation
+  std::string error;             // why the trial failed; empty when it did not
+};
+
+struct SearchResult {
+  std::vector<TrialRecord> trials;  // every measurement, by rung then trial
+  std::vector<int> rung_epochs;
+  int winner_trial = 0;
+  trainer::Hyperparameters winner;  // random_state is the search's seed
+  int winner_epochs = 0;
+  double winner_validation_metric = 0;
+  int validation_users = 0;
+  double seconds = 0;
+  bool stopped_by_time = false;
+};
+
+// Called once per measurement as trials finish (serialised; from the worker threads). Returning
+// false cancels the search (CancelledError).
+using TrialCallback = std::function<bool(const TrialRecord&)>;
+
+// Successive halving over quasi-random samples of the space: every trial trains the first rung's
+// epochs on `train` minus a per-user validation split carved from it (SplitPerUser) and is scored
+// there; the best 1/eta continue (fit_partial: a rung costs only its extra epochs) to the next
+// rung, up to the space's max_epochs; a trial whose score fell since its previous rung is not
+// continued. The winner is the best measurement of any rung, with the epochs it was measured at.
+// Only `train` is read: the caller's test interactions never reach the search.
+absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
+                                       const trainer::Interactions& train,
+                                       const SearchOptions& options,
+                                       const TrialCallback& on_trial = nullptr);
+
+// The rung schedule: max_epochs, max_epochs / eta, max_epochs / eta^2, ... (rounded) down to
+// min_epochs, in increasing order.
+std::vector<int> RungEpochs(int min_epochs, int max_epochs, int eta);
+
+// Positions of the best floor(n / eta) scores (at least one; none when n is 0), best first; ties go
+// to the lower position, NaN counts as worst.
+std::vector<int> KeepTop(std::span<const double> scores, int eta);
+
+}  // namespace vitrina::tuning
