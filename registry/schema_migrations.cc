@@ -150,7 +150,24 @@ DROP INDEX models_single_active;
 CREATE UNIQUE INDEX models_single_active_per_role ON models(role, active) WHERE active = 1;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// A/B experiments (server/experiment_manager.h): the definition (arms, allow-list) as the API's
+// JSON, the state and times as columns. Version 8: version 7 is the hyperparameter search's
+// search_trials table, added on another branch at the same time.
+constexpr char kExperiments[] = R"sql(
+CREATE TABLE experiments (
+  name TEXT PRIMARY KEY CHECK (name <> ''),
+  layer TEXT NOT NULL CHECK (layer <> ''),
+  state TEXT NOT NULL CHECK (state IN ('running', 'stopped')),
+  definition_json TEXT NOT NULL CHECK (json_valid(definition_json)),
+  created_at INTEGER NOT NULL,
+  stopped_at INTEGER,
+  CHECK ((state = 'running') = (stopped_at IS NULL))
+) WITHOUT ROWID;
+-- At most one running experiment per layer, whoever writes the file.
+CREATE UNIQUE INDEX experiments_one_running_per_layer ON experiments(layer) WHERE state = 'running';
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
@@ -158,6 +175,7 @@ constexpr std::array<Migration, 6> kMigrations = {{
     {5, "user and title id 0 are catalog ids; the global blacklist is user_id -1",
      kIdZeroIsACatalogId},
     {6, "next-title jobs and model roles", kNextTitleModels},
+    {8, "experiments", kExperiments},
 }};
 
 }  // namespace

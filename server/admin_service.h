@@ -7,6 +7,8 @@
 #include "registry/job_store.h"
 #include "registry/model_registry.h"
 #include "server/admin_core.h"
+#include "server/experiment_manager.h"
+#include "server/exposure_recorder.h"
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/recent_consumption.h"
@@ -31,6 +33,12 @@ class AdminService final : public AdminCore {
     const data::PreparationConfig& preparation;
     int max_future_skew_seconds;  // how far after now a recorded interaction's `at` may lie
     const TrainingLimits& training_limits;
+    ExperimentManager& experiments;
+    ExposureRecorder& exposures;
+    // The exposure log's folder (empty: logging is off) and how to make what it holds durable
+    // before a report reads it.
+    std::string exposure_log_dir;
+    std::function<absl::Status()> flush_exposure_log;
   };
   explicit AdminService(Parts parts) : p_(parts) {}
 
@@ -49,6 +57,11 @@ class AdminService final : public AdminCore {
   absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
   absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
       const v1::DeleteInteractionsRequest& request) override;
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) override;
+  absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& request) override;
+  absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& request) override;
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) override;
+  absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& request) override;
 
  private:
   absl::StatusOr<JobManager*> Jobs() const;
