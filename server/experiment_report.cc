@@ -3,6 +3,7 @@
 #include "common/status_macros.h"
 #include "experiments/experiment_analysis.h"
 #include "experiments/exposure_log_reader.h"
+#include "fmt/format.h"
 
 namespace vitrina::server {
 
@@ -12,11 +13,18 @@ absl::StatusOr<v1::ExperimentReport> ExperimentReportFromLog(const std::string& 
   experiments::LogReadStats stats;
   RETURN_IF_ERROR(experiments::ReadLogFolder(
       log_dir, [&analysis](const v1::ExposureLogRecord& record) { analysis.Add(record); }, stats));
+  // The log's records carry each arm's weight and which arm is the control, as the definition
+  // (which never changes) says.
   experiments::AnalysisOptions options;
   options.experiment = experiment.name();
-  if (experiment.arms_size() > 0) options.control = experiment.arms(0).name();
-  for (const v1::Arm& arm : experiment.arms()) options.weights[arm.name()] = arm.weight();
-  return analysis.Report(options, stats);
+  absl::StatusOr<v1::ExperimentReport> report = analysis.Report(options, stats);
+  if (!report.ok() && (report.status().code() == absl::StatusCode::kNotFound ||
+                       report.status().code() == absl::StatusCode::kInvalidArgument)) {
+    // Too early: no answer of the experiment, or none of its control arm, is logged yet.
+    return absl::FailedPreconditionError(fmt::format("the exposure log cannot report '{}' yet: {}", experiment.name(),
+                                                     std::string(report.status().message())));
+  }
+  return report;
 }
 
 }  // namespace vitrina::server

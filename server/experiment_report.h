@@ -9,8 +9,8 @@
 namespace vitrina::server {
 
 // GetExperimentReport: ExperimentAnalysis (what vitrina-analyze runs) over every file of the
-// exposure log folder `log_dir`, for `experiment`, its first arm the control and its configured
-// weights the sample-ratio check's expectation. NotFound when the log holds no answer of it yet.
+// exposure log folder `log_dir`, for `experiment` (its records carry the arms' weights and the
+// control). FailedPrecondition while the log holds no answer of it, or none of its control arm.
 absl::StatusOr<v1::ExperimentReport> ExperimentReportFromLog(const std::string& log_dir,
                                                              const v1::Experiment& experiment);
 

@@ -129,7 +129,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommenderService::Explore(
     const int pick = k - 1 + static_cast<int>(RandomBelow(static_cast<uint64_t>(pool)));
     response.mutable_items()->SwapElements(k - 1, pick);
     response.mutable_items(k - 1)->set_pick_probability(1.0 / pool);
-    response.mutable_items()->Truncate(k);
+    response.mutable_items()->DeleteSubrange(k, response.items_size() - k);
   }
   return response;
 }
