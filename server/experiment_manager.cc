@@ -10,6 +10,18 @@
 
 namespace vitrina::server {
 
+absl::Status ExperimentManager::Validate(const experiments::ExperimentDefinition& definition) const {
+  RETURN_IF_ERROR(definition.Validate());
+  for (size_t i = 0; i < definition.arms.size(); ++i) {
+    const std::string& name = definition.arms[i].policy;
+    if (name.empty()) continue;
+    if (absl::StatusOr<const sessions::NextTitlePolicy*> policy = policies_.Find(name); !policy.ok()) {
+      return absl::InvalidArgumentError(fmt::format("arms[{}].policy: {}", i, std::string(policy.status().message())));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::map<int64_t, std::shared_ptr<const ServedModel>> ExperimentManager::LoadedModels() const {
   std::map<int64_t, std::shared_ptr<const ServedModel>> loaded;
   for (const RunningExperiment& experiment : *running_.load(std::memory_order_acquire)) {
@@ -23,15 +35,10 @@ std::map<int64_t, std::shared_ptr<const ServedModel>> ExperimentManager::LoadedM
 absl::StatusOr<ExperimentManager::RunningExperiment> ExperimentManager::Prepare(
     const experiments::ExperimentDefinition& definition,
     std::map<int64_t, std::shared_ptr<const ServedModel>>& loaded) const {
-  RETURN_IF_ERROR(definition.Validate());
+  RETURN_IF_ERROR(Validate(definition));
   RunningExperiment running{.definition = definition, .arm_models = {}};
   for (size_t i = 0; i < definition.arms.size(); ++i) {
     const experiments::ArmDefinition& arm = definition.arms[i];
-    if (!arm.policy.empty()) {
-      if (absl::StatusOr<const sessions::NextTitlePolicy*> policy = policies_.Find(arm.policy); !policy.ok()) {
-        return absl::InvalidArgumentError(fmt::format("arms[{}].policy: {}", i, std::string(policy.status().message())));
-      }
-    }
     if (arm.model_id == 0) {
       running.arm_models.push_back(nullptr);
       continue;
@@ -90,7 +97,10 @@ absl::Status ExperimentManager::Start(const std::vector<experiments::ExperimentD
       continue;  // known; a stopped one stays stopped
     }
     if (stored.status().code() != absl::StatusCode::kNotFound) return stored.status();
-    RETURN_IF_ERROR(definition.Validate());
+    if (absl::Status valid = Validate(definition); !valid.ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("experiments.definitions: '{}': {}", definition.name, std::string(valid.message())));
+    }
     RETURN_IF_ERROR(store_.Insert({.name = definition.name,
                                    .layer = definition.EffectiveLayer(),
                                    .running = true,
@@ -129,7 +139,7 @@ absl::Status ExperimentManager::Start(const std::vector<experiments::ExperimentD
 
 absl::StatusOr<v1::Experiment> ExperimentManager::Create(const v1::Experiment& request) {
   ASSIGN_OR_RETURN(experiments::ExperimentDefinition definition, FromProto(request));
-  RETURN_IF_ERROR(definition.Validate());
+  RETURN_IF_ERROR(Validate(definition));
   std::lock_guard lock(change_mutex_);
   if (absl::StatusOr<registry::ExperimentRecord> stored = store_.Get(definition.name); stored.ok()) {
     return absl::AlreadyExistsError(fmt::format("experiment '{}' exists already ({}): names are never reused",

@@ -67,6 +67,8 @@ class ExperimentManager {
   };
   using Snapshot = std::vector<RunningExperiment>;  // sorted by name
 
+  // The definition's own checks, and its arms' policies exist.
+  absl::Status Validate(const experiments::ExperimentDefinition& definition) const;
   // Loads what `definition` needs (reusing `loaded` models) and checks its policies.
   absl::StatusOr<RunningExperiment> Prepare(const experiments::ExperimentDefinition& definition,
                                             std::map<int64_t, std::shared_ptr<const ServedModel>>& loaded) const;

@@ -160,6 +160,20 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
   EXPECT_EQ(bad_policy.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad_policy.error_message(), HasSubstr("arms[1].policy"));
 
+  // An exploring arm: the last of the k slots is a random pick among the next ranked titles.
+  v1::Arm explore = Arm("explore", 0);
+  explore.set_explore(true);
+  ASSERT_TRUE(Create("exploration", "slots", {Arm("control", 0), explore}, {{5, "explore"}, {6, "control"}}).ok());
+  v1::RecommendationsResponse explored = Recommend(5);
+  EXPECT_EQ(explored.experiments().at("exploration"), "explore");
+  ASSERT_EQ(explored.items_size(), 5);
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(explored.items(i).has_pick_probability()) << i;
+  ASSERT_TRUE(explored.items(4).has_pick_probability());
+  // The pool: the ranked titles 5..25 (k - 1 = 4 kept, 25 fetched).
+  EXPECT_DOUBLE_EQ(explored.items(4).pick_probability(), 1.0 / 21);
+  v1::RecommendationsResponse exploited = Recommend(6);
+  for (const v1::ScoredTitle& title : exploited.items()) EXPECT_FALSE(title.has_pick_probability());
+
   v1::GetNextTitleResponse random = Next(1);
   EXPECT_EQ(random.policy(), "random");
   EXPECT_EQ(random.model_id(), candidate) << "the model arm holds for the session calls too";
@@ -177,7 +191,8 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
                                       "application/json");
   ASSERT_TRUE(classic);
   EXPECT_EQ(classic->status, 200) << classic->body;
-  EXPECT_THAT(classic->body, HasSubstr(R"("experiments": {"models": "candidate", "policies": "random"})"));
+  EXPECT_THAT(classic->body,
+              HasSubstr(R"("experiments": {"exploration": "explore", "models": "candidate", "policies": "random"}})"));
   httplib::Result listed = http.Get("/admin/experiments");
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->status, 200);
@@ -228,12 +243,12 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
                       ++next_titles;
                       EXPECT_EQ(exposure.policy(), "random");
                       EXPECT_FALSE(exposure.branch().empty());
-                      EXPECT_EQ(exposure.assignments_size(), exposure.model_id() == candidate ? 2 : 1);
+                      EXPECT_EQ(exposure.assignments_size(), exposure.model_id() == candidate ? 3 : 2);
                     }
                   },
                   stats)
                   .ok());
-  EXPECT_GE(recommendations, 3);
+  EXPECT_EQ(recommendations, 2);  // before and after the activation
   EXPECT_GE(next_titles, 2);  // gRPC and classic /next
   EXPECT_GE(next_call_outcomes, 2);
   EXPECT_EQ(stats.corrupt_bytes, 0);
