@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="${VITRINA_BIN_DIR:-$ROOT/build/bin}"
 work="${TMPDIR:-/tmp}/vitrina-logging-overhead"
 rounds="${1:-2}"
-requests=3000
+requests=2000
 mkdir -p "$work"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
