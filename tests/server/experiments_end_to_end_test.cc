@@ -134,6 +134,33 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
   for (int64_t user = 3; user < 60; ++user) arms_seen.insert(ArmOf(user, "models"));
   EXPECT_EQ(arms_seen, (std::set<std::string>{"control", "candidate"}));
 
+  // GetTitleRelevant follows the arms when it names its user, and only then.
+  {
+    grpc::ClientContext context;
+    v1::GetTitleRelevantRequest request;
+    request.set_title_id(Recommend(1).items(0).title_id());
+    request.set_user_id(1);
+    v1::RecommendationsResponse similar;
+    ASSERT_TRUE(server_->recommender().GetTitleRelevant(&context, request, &similar).ok());
+    EXPECT_EQ(similar.model_id(), candidate);
+    EXPECT_EQ(similar.experiments().at("models"), "candidate");
+    grpc::ClientContext anonymous_context;
+    request.clear_user_id();
+    ASSERT_TRUE(server_->recommender().GetTitleRelevant(&anonymous_context, request, &similar).ok());
+    EXPECT_EQ(similar.model_id(), first);
+    EXPECT_TRUE(similar.experiments().empty());
+  }
+  {
+    grpc::ClientContext context;
+    v1::RecordInteractionRequest request;
+    request.set_user_id(1);
+    request.set_title_id(Recommend(1).items(0).title_id());
+    request.set_type("view");
+    request.set_value(1);
+    v1::RecordInteractionResponse recorded;
+    ASSERT_TRUE(server_->admin().RecordInteraction(&context, request, &recorded).ok());
+  }
+
   grpc::Status in_use = Delete(candidate);
   EXPECT_EQ(in_use.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(in_use.error_message(), HasSubstr("experiment 'models' (arm 'candidate')"));
@@ -221,13 +248,18 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
   server_->Stop();
 
   // Every answer is in the log with its arms; the reported consumption is an outcome.
-  int recommendations = 0, next_titles = 0, next_call_outcomes = 0;
+  int recommendations = 0, next_titles = 0, next_call_outcomes = 0, interaction_outcomes = 0;
   experiments::LogReadStats stats;
   ASSERT_TRUE(experiments::ReadLogFolder(
                   log_dir,
                   [&](const v1::ExposureLogRecord& record) {
                     if (record.has_outcome()) {
                       next_call_outcomes += record.outcome().source() == v1::Outcome::NEXT_CALL ? 1 : 0;
+                      if (record.outcome().source() == v1::Outcome::INTERACTION) {
+                        ++interaction_outcomes;
+                        EXPECT_EQ(record.outcome().user_id(), 1);
+                        EXPECT_EQ(record.outcome().interaction_type(), "view");
+                      }
                       return;
                     }
                     const v1::Exposure& exposure = record.exposure();
@@ -248,9 +280,10 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
                   },
                   stats)
                   .ok());
-  EXPECT_EQ(recommendations, 2);  // before and after the activation
+  EXPECT_EQ(recommendations, 4);  // two more before the activation, for the titles asked above
   EXPECT_GE(next_titles, 2);  // gRPC and classic /next
   EXPECT_GE(next_call_outcomes, 2);
+  EXPECT_EQ(interaction_outcomes, 1);
   EXPECT_EQ(stats.corrupt_bytes, 0);
 
   // A restart keeps the experiment and every user's arm.
