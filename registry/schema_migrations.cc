@@ -166,7 +166,23 @@ CREATE TABLE search_trials (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// A/B experiments (server/experiment_manager.h): the definition (arms, allow-list) as the API's
+// JSON, the state and times as columns.
+constexpr char kExperiments[] = R"sql(
+CREATE TABLE experiments (
+  name TEXT PRIMARY KEY CHECK (name <> ''),
+  layer TEXT NOT NULL CHECK (layer <> ''),
+  state TEXT NOT NULL CHECK (state IN ('running', 'stopped')),
+  definition_json TEXT NOT NULL CHECK (json_valid(definition_json)),
+  created_at INTEGER NOT NULL,
+  stopped_at INTEGER,
+  CHECK ((state = 'running') = (stopped_at IS NULL))
+) WITHOUT ROWID;
+-- At most one running experiment per layer, whoever writes the file.
+CREATE UNIQUE INDEX experiments_one_running_per_layer ON experiments(layer) WHERE state = 'running';
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "models and training jobs", kModelsAndJobs},
     {2, "hot interactions", kHotInteractions},
     {3, "blacklist", kBlacklist},
@@ -175,6 +191,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
      kIdZeroIsACatalogId},
     {6, "next-title jobs and model roles", kNextTitleModels},
     {7, "search trials", kSearchTrials},
+    {8, "experiments", kExperiments},
 }};
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "absl/status/statusor.h"
 #include "vitrina/v1/admin.pb.h"
+#include "vitrina/v1/experiment_report.pb.h"
 
 namespace vitrina::server {
 
@@ -29,6 +30,11 @@ class AdminCore {
       const v1::RecordInteractionRequest& request) = 0;
   virtual absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
       const v1::DeleteInteractionsRequest& request) = 0;
+  virtual absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& request) = 0;
+  virtual absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& request) = 0;
+  virtual absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) = 0;
+  virtual absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& request) = 0;
 };
 
 }  // namespace vitrina::server

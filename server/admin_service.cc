@@ -7,6 +7,7 @@
 #include "common/echo_for_message.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
+#include "server/experiment_report.h"
 #include "server/proto_conversion.h"
 #include "server/recommender_service.h"
 #include "server/search_job.h"
@@ -272,6 +273,9 @@ absl::StatusOr<v1::RecordInteractionResponse> AdminService::RecordInteraction(
   // The vector moves before the cached answers go, so no answer computed after the drop misses it.
   if (p_.realtime != nullptr) p_.realtime->Record(interaction.user_id, interaction.title_id, interaction.type, interaction.value);
   p_.cache.InvalidateUser(interaction.user_id);
+  // For the experiments' analysis a recorded interaction means the title was consumed.
+  p_.exposures.Outcome(v1::Outcome::INTERACTION, interaction.user_id, "", interaction.title_id, 1.0,
+                       interaction.type);
   return v1::RecordInteractionResponse();
 }
 
@@ -307,6 +311,40 @@ absl::StatusOr<v1::DeleteInteractionsResponse> AdminService::DeleteInteractions(
   v1::DeleteInteractionsResponse response;
   response.set_deleted(deleted);
   return response;
+}
+
+absl::StatusOr<v1::Experiment> AdminService::CreateExperiment(const v1::CreateExperimentRequest& request) {
+  if (!request.has_experiment()) {
+    return absl::InvalidArgumentError("experiment is required (name, arms with weights; the first arm is the control)");
+  }
+  return p_.experiments.Create(request.experiment());
+}
+
+absl::StatusOr<v1::ListExperimentsResponse> AdminService::ListExperiments(const v1::ListExperimentsRequest&) {
+  ASSIGN_OR_RETURN(std::vector<v1::Experiment> experiments, p_.experiments.List());
+  v1::ListExperimentsResponse response;
+  for (v1::Experiment& experiment : experiments) *response.add_experiments() = std::move(experiment);
+  return response;
+}
+
+absl::StatusOr<v1::Experiment> AdminService::GetExperiment(const v1::GetExperimentRequest& request) {
+  RETURN_IF_ERROR(experiments::ValidExperimentName("name", request.name()));
+  return p_.experiments.Get(request.name());
+}
+
+absl::StatusOr<v1::Experiment> AdminService::StopExperiment(const v1::StopExperimentRequest& request) {
+  RETURN_IF_ERROR(experiments::ValidExperimentName("name", request.name()));
+  return p_.experiments.Stop(request.name());
+}
+
+absl::StatusOr<v1::ExperimentReport> AdminService::GetExperimentReport(const v1::GetExperimentReportRequest& request) {
+  RETURN_IF_ERROR(experiments::ValidExperimentName("name", request.name()));
+  ASSIGN_OR_RETURN(v1::Experiment experiment, p_.experiments.Get(request.name()));
+  if (p_.exposure_log_dir.empty()) {
+    return absl::FailedPreconditionError("the exposure log is off (experiments.log.enabled is false): nothing to analyse");
+  }
+  RETURN_IF_ERROR(p_.flush_exposure_log());
+  return ExperimentReportFromLog(p_.exposure_log_dir, experiment);
 }
 
 }  // namespace vitrina::server

@@ -8,6 +8,8 @@
 #include "registry/model_registry.h"
 #include "registry/search_trial_store.h"
 #include "server/admin_core.h"
+#include "server/experiment_manager.h"
+#include "server/exposure_recorder.h"
 #include "server/job_manager.h"
 #include "server/model_manager.h"
 #include "server/realtime_updates.h"
@@ -36,6 +38,12 @@ class AdminService final : public AdminCore {
     registry::SearchTrialStore& search_trials;
     // The limits of every training request, and the defaults a search request is checked against.
     const TrainingConfig& training;
+    ExperimentManager& experiments;
+    ExposureRecorder& exposures;
+    // The exposure log's folder (empty: logging is off) and how to make what it holds durable
+    // before a report reads it.
+    std::string exposure_log_dir;
+    std::function<absl::Status()> flush_exposure_log;
     const RealtimeUpdates* realtime = nullptr;  // null: recorded interactions move no user vector
   };
   explicit AdminService(Parts parts) : p_(parts) {}
@@ -57,6 +65,11 @@ class AdminService final : public AdminCore {
   absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
   absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
       const v1::DeleteInteractionsRequest& request) override;
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) override;
+  absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& request) override;
+  absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& request) override;
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) override;
+  absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& request) override;
 
  private:
   absl::StatusOr<JobManager*> Jobs() const;

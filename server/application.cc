@@ -15,11 +15,15 @@
 #include "data/demo_catalog.h"
 #include "fmt/format.h"
 #include "grpc/health/v1/health.pb.h"
+#include "experiments/file_exposure_log.h"
+#include "registry/experiment_store.h"
 #include "registry/hot_interaction_store.h"
 #include "registry/job_store.h"
 #include "registry/model_registry.h"
 #include "registry/registry_database.h"
 #include "server/admin_service.h"
+#include "server/experiment_manager.h"
+#include "server/exposure_recorder.h"
 #include "server/grpc_services.h"
 #include "server/health_monitor.h"
 #include "server/http/http_gateway.h"
@@ -65,6 +69,12 @@ struct Application::Parts {
   std::unique_ptr<sessions::SessionStore> session_store;
   std::unique_ptr<SessionFeedback> session_feedback;
   std::unique_ptr<SessionService> sessions;
+  std::unique_ptr<registry::ExperimentStore> experiment_store;
+  std::unique_ptr<ExperimentManager> experiments;
+  // The exposure log: the file log, or the null one when experiments.log.enabled is false.
+  std::unique_ptr<experiments::FileExposureLog> exposure_file_log;
+  experiments::NullExposureLog no_exposure_log;
+  std::unique_ptr<ExposureRecorder> exposures;
   std::unique_ptr<TrainingRunner> runner;
   std::unique_ptr<JobManager> jobs;
   std::unique_ptr<RetrainingScheduler> scheduler;
@@ -358,13 +368,39 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                         p->realtime.get());
   p->sessions = std::make_unique<SessionService>(p->holder, p->next_titles, *p->blacklist, *p->policies,
                                                  *p->session_store, *p->session_feedback);
+  p->experiment_store = std::make_unique<registry::ExperimentStore>(*p->database);
+  p->experiments =
+      std::make_unique<ExperimentManager>(*p->experiment_store, *p->registry, *p->models, p->holder, *p->policies);
+  RETURN_IF_ERROR(p->experiments->Start(c.experiments.definitions));
+  ExperimentManager* experiment_manager = p->experiments.get();
+  p->models->set_in_use_check(
+      [experiment_manager](int64_t model_id) { return experiment_manager->ModelInUse(model_id); });
+  if (c.experiments.log.enabled) {
+    const ExposureLogConfig& log = c.experiments.log;
+    experiments::FileExposureLogOptions options;
+    options.dir = log.dir;
+    options.flush_interval = std::chrono::milliseconds(log.flush_interval_ms);
+    options.max_file_bytes = uint64_t(log.max_file_mb) << 20;
+    options.max_file_age = std::chrono::seconds(log.max_file_age_seconds);
+    options.max_pending_records = static_cast<size_t>(log.max_pending_records);
+    ASSIGN_OR_RETURN(p->exposure_file_log, experiments::FileExposureLog::Open(std::move(options)));
+    p->exposures = std::make_unique<ExposureRecorder>(*p->exposure_file_log);
+    spdlog::info("exposure log in {} (flushed every {} ms)", log.dir, log.flush_interval_ms);
+  } else {
+    p->exposures = std::make_unique<ExposureRecorder>(p->no_exposure_log);
+  }
   p->recommender = std::make_unique<RecommenderService>(*p->engine, *p->sessions, p->jobs.get(), p->holder,
-                                                         c.training.limits);
+                                                         c.training.limits, *p->experiments, *p->exposures);
   p->admin = std::make_unique<AdminService>(AdminService::Parts{*p->registry, *p->job_store, *p->hot_interactions,
                                                                 *p->models, p->holder, p->jobs.get(), *p->cache,
                                                                 *p->blacklist, p->recent, c.preparation,
                                                                 c.interactions.max_future_skew_seconds,
-                                                                *p->search_trials, c.training, p->realtime.get()});
+                                                                *p->search_trials, c.training, *p->experiments, *p->exposures,
+                                                                c.experiments.log.enabled ? c.experiments.log.dir : "",
+                                                                [log = p->exposure_file_log.get()] {
+                                                                  return log ? log->Flush() : absl::OkStatus();
+                                                                },
+                                                                p->realtime.get()});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }
@@ -443,6 +479,12 @@ void Application::Shutdown(absl::Duration grace) {
   // gRPC server drains them.
   if (p.jobs) p.jobs->Stop();
   if (p.grpc_server) p.grpc_server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
+  // Every answer given is on disk before Shutdown returns.
+  if (p.exposure_file_log) {
+    if (absl::Status flushed = p.exposure_file_log->Flush(); !flushed.ok()) {
+      spdlog::error("exposure log: {}", std::string(flushed.message()));
+    }
+  }
   p.shut_down_cv.notify_all();
 }
 

@@ -113,6 +113,11 @@ VITRINA_ADMIN_METHOD(RemoveFromBlacklist, v1::BlacklistRequest, v1::BlacklistRes
 VITRINA_ADMIN_METHOD(ListBlacklist, v1::ListBlacklistRequest, v1::ListBlacklistResponse)
 VITRINA_ADMIN_METHOD(RecordInteraction, v1::RecordInteractionRequest, v1::RecordInteractionResponse)
 VITRINA_ADMIN_METHOD(DeleteInteractions, v1::DeleteInteractionsRequest, v1::DeleteInteractionsResponse)
+VITRINA_ADMIN_METHOD(CreateExperiment, v1::CreateExperimentRequest, v1::Experiment)
+VITRINA_ADMIN_METHOD(ListExperiments, v1::ListExperimentsRequest, v1::ListExperimentsResponse)
+VITRINA_ADMIN_METHOD(GetExperiment, v1::GetExperimentRequest, v1::Experiment)
+VITRINA_ADMIN_METHOD(StopExperiment, v1::StopExperimentRequest, v1::Experiment)
+VITRINA_ADMIN_METHOD(GetExperimentReport, v1::GetExperimentReportRequest, v1::ExperimentReport)
 
 #undef VITRINA_ADMIN_METHOD
 

@@ -63,6 +63,11 @@ class GrpcAdminService final : public v1::Admin::CallbackService {
   Reactor* ListBlacklist(Context*, const v1::ListBlacklistRequest*, v1::ListBlacklistResponse*) override;
   Reactor* RecordInteraction(Context*, const v1::RecordInteractionRequest*, v1::RecordInteractionResponse*) override;
   Reactor* DeleteInteractions(Context*, const v1::DeleteInteractionsRequest*, v1::DeleteInteractionsResponse*) override;
+  Reactor* CreateExperiment(Context*, const v1::CreateExperimentRequest*, v1::Experiment*) override;
+  Reactor* ListExperiments(Context*, const v1::ListExperimentsRequest*, v1::ListExperimentsResponse*) override;
+  Reactor* GetExperiment(Context*, const v1::GetExperimentRequest*, v1::Experiment*) override;
+  Reactor* StopExperiment(Context*, const v1::StopExperimentRequest*, v1::Experiment*) override;
+  Reactor* GetExperimentReport(Context*, const v1::GetExperimentReportRequest*, v1::ExperimentReport*) override;
 
  private:
   template <class Request, class Response>

@@ -172,6 +172,11 @@ absl::Status ModelManager::Delete(int64_t model_id) {
     return absl::FailedPreconditionError(fmt::format(
         "model {} is the model serving now: activate another one before deleting it", model_id));
   }
+  if (in_use_check_) {
+    if (std::optional<std::string> user = in_use_check_(model_id)) {
+      return absl::FailedPreconditionError(fmt::format("model {} serves {}: stop it before deleting the model", model_id, *user));
+    }
+  }
   ASSIGN_OR_RETURN(std::string path, registry_.Delete(model_id));
   std::error_code ignored;
   std::filesystem::remove(path, ignored);

@@ -53,6 +53,17 @@ class ModelManager {
   // the one serving (they differ after a start-up fallback).
   absl::Status Delete(int64_t model_id);
 
+  // What else keeps a model from deletion (an experiment arm serving it): a reason, or nullopt.
+  // Asked under the activation lock; set before concurrent use.
+  using InUseCheck = std::function<std::optional<std::string>(int64_t model_id)>;
+  void set_in_use_check(InUseCheck check) { in_use_check_ = std::move(check); }
+  // Runs `work` under the activation lock: a deletion cannot slip between what `work` checks
+  // and what it publishes (an experiment starting to serve a model).
+  absl::Status Exclusive(const std::function<absl::Status()>& work) {
+    std::lock_guard lock(activation_mutex_);
+    return work();
+  }
+
   // Runs after every publication (health reporting); set before concurrent use.
   void set_on_published(std::function<void()> callback) { on_published_ = std::move(callback); }
 
@@ -72,6 +83,7 @@ class ModelManager {
   RealtimeConfig realtime_;
   std::mutex activation_mutex_;
   std::function<void()> on_published_;
+  InUseCheck in_use_check_;
 };
 
 }  // namespace vitrina::server

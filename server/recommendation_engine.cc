@@ -31,7 +31,7 @@ absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUser(
-    const v1::GetUserRecommendationsRequest& request) const {
+    const v1::GetUserRecommendationsRequest& request, std::shared_ptr<const ServedModel> served) const {
   absl::StatusOr<int> k = ValidK(request.k());
   if (!k.ok()) return k.status();
   if (request.user_id() < 0) return absl::InvalidArgumentError("user_id must be a catalog id (>= 0)");
@@ -39,7 +39,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   const bool exclude_seen = !request.has_exclude_seen() || request.exclude_seen();
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
 
-  std::shared_ptr<const ServedModel> served = models_.Current();
+  if (served == nullptr) served = models_.Current();
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, user_id);
@@ -82,11 +82,11 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
-    const v1::GetTitleRelevantRequest& request) const {
+    const v1::GetTitleRelevantRequest& request, std::shared_ptr<const ServedModel> served) const {
   absl::StatusOr<int> k = ValidK(request.k());
   if (!k.ok()) return k.status();
   if (request.title_id() < 0) return absl::InvalidArgumentError("title_id must be a catalog id (>= 0)");
-  std::shared_ptr<const ServedModel> served = models_.Current();
+  if (served == nullptr) served = models_.Current();
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   const trainer::Model& model = *served->model;
   std::optional<int32_t> item = model.ItemIndex(request.title_id());

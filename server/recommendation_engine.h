@@ -30,8 +30,13 @@ class RecommendationEngine {
                        AnswerLimits limits)
       : models_(models), cache_(cache), blacklist_(blacklist), recent_(recent), limits_(limits) {}
 
-  absl::StatusOr<v1::RecommendationsResponse> RecommendForUser(const v1::GetUserRecommendationsRequest& request) const;
-  absl::StatusOr<v1::RecommendationsResponse> SimilarTitles(const v1::GetTitleRelevantRequest& request) const;
+  // `served`: the model an experiment arm chose; null: the active one.
+  absl::StatusOr<v1::RecommendationsResponse> RecommendForUser(const v1::GetUserRecommendationsRequest& request,
+                                                               std::shared_ptr<const ServedModel> served = nullptr) const;
+  absl::StatusOr<v1::RecommendationsResponse> SimilarTitles(const v1::GetTitleRelevantRequest& request,
+                                                            std::shared_ptr<const ServedModel> served = nullptr) const;
+
+  const AnswerLimits& limits() const { return limits_; }
 
  private:
   absl::StatusOr<int> ValidK(int requested) const;

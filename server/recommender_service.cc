@@ -1,5 +1,10 @@
 #include "server/recommender_service.h"
 
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/proto_conversion.h"
 #include "server/training_params.h"
@@ -69,6 +74,143 @@ void RecommenderService::TrainModel(const v1::TrainModelRequest& request, TrainD
     response.set_job_id(job->id);
     done(response);
   }
+}
+
+}  // namespace vitrina::server
+
+namespace vitrina::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t MicrosSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
+template <class Response>
+void NameArms(const CallArms& arms, Response& response) {
+  for (const v1::ArmAssignment& assignment : arms.assignments) {
+    (*response.mutable_experiments())[assignment.experiment()] = assignment.arm();
+  }
+}
+
+v1::Exposure RecommendationsExposure(std::string_view route, int64_t user_id,
+                                     const v1::RecommendationsResponse& response) {
+  v1::Exposure exposure;
+  exposure.set_route(std::string(route));
+  exposure.set_user_id(user_id);
+  exposure.set_branch(v1::Source_Name(response.source()));
+  exposure.set_model_id(response.model_id());
+  for (int i = 0; i < response.items_size(); ++i) {
+    v1::ShownTitle* shown = exposure.add_titles();
+    shown->set_title_id(response.items(i).title_id());
+    shown->set_position(i);
+    if (response.items(i).has_pick_probability()) shown->set_pick_probability(response.items(i).pick_probability());
+  }
+  return exposure;
+}
+
+// A random pick's generator: draws must not repeat across calls and threads.
+uint64_t RandomBelow(uint64_t bound) {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_int_distribution<uint64_t>(0, bound - 1)(generator);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RecommendationsResponse> RecommenderService::Explore(
+    const v1::GetUserRecommendationsRequest& request, const CallArms& arms) const {
+  const AnswerLimits& limits = engine_.limits();
+  const int k = request.k() == 0 ? limits.default_k : request.k();
+  if (k < 1 || k > limits.max_k) return engine_.RecommendForUser(request, arms.model);  // its error
+  v1::GetUserRecommendationsRequest longer = request;
+  longer.set_k(std::min(k + kExplorationPool, limits.max_k));
+  ASSIGN_OR_RETURN(v1::RecommendationsResponse response, engine_.RecommendForUser(longer, arms.model));
+  // The first k - 1 titles as ranked; the last slot is one of the rest, drawn uniformly.
+  const int pool = response.items_size() - (k - 1);
+  if (pool >= 1) {
+    const int pick = k - 1 + static_cast<int>(RandomBelow(static_cast<uint64_t>(pool)));
+    response.mutable_items()->SwapElements(k - 1, pick);
+    response.mutable_items(k - 1)->set_pick_probability(1.0 / pool);
+    response.mutable_items()->DeleteSubrange(k, response.items_size() - k);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::RecommendationsResponse> RecommenderService::GetUserRecommendations(
+    const v1::GetUserRecommendationsRequest& request) {
+  const auto start = Clock::now();
+  const CallArms arms = experiments_.Route(request.user_id());
+  ASSIGN_OR_RETURN(v1::RecommendationsResponse response,
+                   arms.explore ? Explore(request, arms) : engine_.RecommendForUser(request, arms.model));
+  NameArms(arms, response);
+  v1::Exposure exposure = RecommendationsExposure("GetUserRecommendations", request.user_id(), response);
+  exposure.set_request_id(exposures_.NextRequestId());
+  exposure.set_latency_micros(MicrosSince(start));
+  exposures_.Answer(std::move(exposure), arms);
+  return response;
+}
+
+absl::StatusOr<v1::RecommendationsResponse> RecommenderService::GetTitleRelevant(
+    const v1::GetTitleRelevantRequest& request) {
+  const auto start = Clock::now();
+  if (!request.has_user_id()) return engine_.SimilarTitles(request);  // nobody to assign or log
+  if (request.user_id() < 0) return absl::InvalidArgumentError("user_id must be a catalog id (>= 0)");
+  const CallArms arms = experiments_.Route(request.user_id());
+  ASSIGN_OR_RETURN(v1::RecommendationsResponse response, engine_.SimilarTitles(request, arms.model));
+  NameArms(arms, response);
+  v1::Exposure exposure = RecommendationsExposure("GetTitleRelevant", request.user_id(), response);
+  exposure.set_request_id(exposures_.NextRequestId());
+  exposure.set_latency_micros(MicrosSince(start));
+  exposures_.Answer(std::move(exposure), arms);
+  return response;
+}
+
+absl::StatusOr<v1::GetNextTitleResponse> RecommenderService::GetNextTitle(const v1::GetNextTitleRequest& request) {
+  const auto start = Clock::now();
+  const CallArms arms = experiments_.Route(request.user_id());
+  absl::StatusOr<v1::GetNextTitleResponse> answered;
+  if (arms.policy.empty() || arms.policy == request.policy()) {
+    answered = sessions_.GetNextTitle(request, arms.model);
+  } else {
+    v1::GetNextTitleRequest arm_request = request;  // the arm's policy is the experiment's point
+    arm_request.set_policy(arms.policy);
+    answered = sessions_.GetNextTitle(arm_request, arms.model);
+  }
+  if (!answered.ok()) return answered.status();
+  v1::GetNextTitleResponse& response = *answered;
+  NameArms(arms, response);
+  if (request.has_previous_title_id() && request.has_consumed()) {
+    exposures_.Outcome(v1::Outcome::NEXT_CALL, request.user_id(), request.session_id(), request.previous_title_id(),
+                       request.consumed());
+  }
+  v1::Exposure exposure;
+  exposure.set_request_id(exposures_.NextRequestId());
+  exposure.set_route("GetNextTitle");
+  exposure.set_user_id(request.user_id());
+  exposure.set_session_id(request.session_id());
+  exposure.set_policy(response.policy());
+  exposure.set_branch(response.branch());
+  exposure.set_model_id(response.model_id());
+  for (int i = 0; i < response.items_size(); ++i) {
+    v1::ShownTitle* shown = exposure.add_titles();
+    shown->set_title_id(response.items(i).title_id());
+    shown->set_position(i);
+    // A probability below 1 is a random pick's (exploration draw times pick).
+    if (response.items(i).probability() < 1) shown->set_pick_probability(response.items(i).probability());
+  }
+  exposure.set_latency_micros(MicrosSince(start));
+  exposures_.Answer(std::move(exposure), arms);
+  return response;
+}
+
+absl::StatusOr<v1::EndSessionResponse> RecommenderService::EndSession(const v1::EndSessionRequest& request) {
+  ASSIGN_OR_RETURN(v1::EndSessionResponse response, sessions_.EndSession(request));
+  if (request.has_last_title_id()) {
+    exposures_.Outcome(v1::Outcome::END_SESSION, request.user_id(), request.session_id(), request.last_title_id(),
+                       request.consumed());
+  }
+  return response;
 }
 
 }  // namespace vitrina::server

@@ -263,7 +263,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
                                          "preparation", "cache", "http", "training", "schedule",
-                                         "interactions", "sessions"}));
+                                         "interactions", "sessions", "experiments"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
   RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
@@ -308,6 +308,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
     if (realtime) RETURN_IF_ERROR(ReadRealtime(*realtime, config.interactions.realtime));
   }
   ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
+  ASSIGN_OR_RETURN(config.experiments, ExperimentsConfig::FromYaml(root["experiments"]));
   return config;
 }
 
@@ -327,6 +328,7 @@ absl::Status ServerConfig::Finalize() {
   if (registry_path.empty()) registry_path = (dir / "registry.db").string();
   if (models_dir.empty()) models_dir = (dir / "models").string();
   if (data_source.embedded_path.empty()) data_source.embedded_path = (dir / "catalog.db").string();
+  if (experiments.log.dir.empty()) experiments.log.dir = (dir / "exposure-log").string();
   if (listen.empty()) return absl::InvalidArgumentError("listen must not be empty");
   if (default_k > max_k) {
     return absl::InvalidArgumentError(fmt::format("serving.default_k {} exceeds serving.max_k {}", default_k, max_k));

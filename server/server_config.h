@@ -8,6 +8,7 @@
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
 #include "data/title_transitions.h"
+#include "server/experiments_config.h"
 #include "server/realtime_config.h"
 #include "sessions/policy_spec.h"
 #include "server/training_params.h"
@@ -86,6 +87,7 @@ struct ServerConfig {
   ScheduleConfig schedule;
   InteractionsConfig interactions;
   sessions::SessionsConfig sessions = sessions::DefaultSessionsConfig();
+  ExperimentsConfig experiments;
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,

@@ -60,7 +60,8 @@ absl::Status KnownTitle(const ServedModel& served, std::string_view field, int64
 
 }  // namespace
 
-absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::GetNextTitleRequest& request) const {
+absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::GetNextTitleRequest& request,
+                                                                      std::shared_ptr<const ServedModel> served) const {
   RETURN_IF_ERROR(ValidId("user_id", request.user_id()));
   RETURN_IF_ERROR(ValidSessionId(request.session_id()));
   RETURN_IF_ERROR(ValidFeedback("previous_title_id", request.has_previous_title_id(), request.previous_title_id(),
@@ -74,7 +75,9 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
   if (absl::StatusOr<const sessions::NextTitlePolicy*> policy = policies_.Find(request.policy()); !policy.ok()) {
     return absl::InvalidArgumentError(fmt::format("policy: {}", std::string(policy.status().message())));
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const ServedModel> served, Serving(models_));
+  if (served == nullptr || served->sessions == nullptr) {
+    ASSIGN_OR_RETURN(served, Serving(models_));
+  }
   if (request.has_previous_title_id()) RETURN_IF_ERROR(KnownTitle(*served, "previous_title_id", request.previous_title_id()));
 
   sessions::NextTitleRequest next;

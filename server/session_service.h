@@ -22,7 +22,9 @@ class SessionService {
       : models_(models), learned_next_titles_(learned_next_titles), blacklist_(blacklist), policies_(policies),
         store_(store), next_(policies, store), feedback_(feedback) {}
 
-  absl::StatusOr<v1::GetNextTitleResponse> GetNextTitle(const v1::GetNextTitleRequest& request) const;
+  // `served`: the personal model an experiment arm chose; null: the active one.
+  absl::StatusOr<v1::GetNextTitleResponse> GetNextTitle(const v1::GetNextTitleRequest& request,
+                                                        std::shared_ptr<const ServedModel> served = nullptr) const;
   absl::StatusOr<v1::EndSessionResponse> EndSession(const v1::EndSessionRequest& request) const;
 
  private:

@@ -14,6 +14,7 @@
 #include "server/http/api_routes.h"
 #include "server/http/dashboard_files.h"
 #include "server/http/dashboard_routes.h"
+#include "server/http/experiment_routes.h"
 #include "server/http/legacy_routes.h"
 #include "server/http/operations_routes.h"
 #include "server/http/session_routes.h"
@@ -73,6 +74,7 @@ HttpGateway::HttpGateway(RecommenderCore& recommender, AdminCore& admin, const A
       server_(std::make_unique<httplib::Server>()) {
   AddApiRoutes(routes_, recommender, admin, trainings_);
   AddLegacyRoutes(routes_, recommender, admin, trainings_);
+  AddExperimentRoutes(routes_, admin);
   AddSessionRoutes(routes_, recommender);
   AddOperationsRoutes(routes_, metrics_, std::move(collect_more_metrics), std::move(evaluate_health));
   AddDashboardRoutes(routes_, DashboardFiles());

@@ -4,9 +4,12 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cmath>
+#include <map>
+#include <vector>
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
+#include "server/http/json_codec.h"
 
 namespace vitrina::server::http {
 namespace {
@@ -74,7 +77,15 @@ RouteHandler NextHandler(RecommenderCore& core) {
       // no title is available and free of the blacklists.
       return absl::NotFoundError(fmt::format("no title can be played for user {}: none is available and not blacklisted", user));
     }
-    return JsonReply(fmt::format(R"({{"user": {}, "track": {}}})", user, response.items(0).title_id()));
+    if (response.experiments().empty()) {
+      return JsonReply(fmt::format(R"({{"user": {}, "track": {}}})", user, response.items(0).title_id()));
+    }
+    // Which experiment arms served it, as {"NAME": "ARM"}; a std::map for a stable key order.
+    const std::map<std::string, std::string> arms(response.experiments().begin(), response.experiments().end());
+    std::vector<std::string> pairs;
+    for (const auto& [experiment, arm] : arms) pairs.push_back(fmt::format("{}: {}", QuoteJson(experiment), QuoteJson(arm)));
+    return JsonReply(fmt::format(R"({{"user": {}, "track": {}, "experiments": {{{}}}}})", user,
+                                 response.items(0).title_id(), fmt::join(pairs, ", ")));
   };
 }
 

@@ -7,6 +7,7 @@ namespace vitrina::server::http {
 
 // The classic next-track protocol, so existing players and simulators switch unchanged:
 //   POST /next/{user} {"track": <int>, "time": <0..1>} -> {"user": <int>, "track": <int>}
+//     (+ "experiments": {"NAME": "ARM", ...} when the user is in running experiments)
 //   POST /last/{user} {"track": <int>, "time": <0..1>} -> {"user": <int>}
 // `track` is the title just played and `time` the share of it played; /next answers the title to
 // play next (from the user's implicit session; `?policy=NAME` picks a policy), /last ends the

@@ -309,10 +309,16 @@ class ReadmeGrpcurlTest(unittest.TestCase):
         # The README records this interaction just before deleting it.
         self.assertGreaterEqual(int(response.get("deleted", "0")), 1, response)
 
+    # Experiments the README created: name -> {arm: policy}. An arm's policy replaces the request's.
+    arm_policies = {}
+
     def check_next_title(self, request, response):
         items = response.get("items", [])
         self.assertEqual(len(items), request.get("k", 1), response)
-        self.assertEqual(response.get("policy"), request.get("policy", "memory_hybrid"))
+        expected_policy = request.get("policy", "memory_hybrid")
+        for experiment, arm in response.get("experiments", {}).items():
+            expected_policy = self.arm_policies[experiment].get(arm) or expected_policy
+        self.assertEqual(response.get("policy"), expected_policy, response)
         self.assertNotIn(response.get("branch"), (None, "", "none"), response)
         self.assertIn("model_id", response)
         self.assertEqual(response.get("session_id"), request.get("session_id"))
@@ -321,6 +327,32 @@ class ReadmeGrpcurlTest(unittest.TestCase):
             self.assertGreater(item.get("probability", 0), 0, item)
             self.assertLessEqual(item["probability"], 1, item)
             self.assertTrue(item.get("source"), item)
+
+    def check_experiment_created(self, request, response):
+        definition = request["experiment"]
+        self.assertEqual(response.get("name"), definition["name"])
+        self.assertEqual(response.get("state"), "RUNNING")
+        self.assertIn("created_at", response)
+        ReadmeGrpcurlTest.arm_policies[definition["name"]] = {
+            arm["name"]: arm.get("policy", "") for arm in definition["arms"]}
+
+    def check_experiment_list(self, request, response):
+        names = [experiment["name"] for experiment in response.get("experiments", [])]
+        for name in self.arm_policies:
+            self.assertIn(name, names, response)
+
+    def check_experiment(self, request, response):
+        self.assertEqual(response.get("name"), request["name"])
+        self.assertEqual([arm["name"] for arm in response.get("arms", [])], list(self.arm_policies[request["name"]]))
+
+    def check_experiment_report(self, request, response):
+        self.assertEqual(response.get("experiment"), request["name"], response)
+        self.assertEqual(sorted(arm["arm"] for arm in response.get("arms", [])),
+                         sorted(self.arm_policies[request["name"]]), response)
+
+    def check_experiment_stopped(self, request, response):
+        self.assertEqual(response.get("state"), "STOPPED")
+        self.assertIn("stopped_at", response)
 
     def check_health(self, request, response):
         self.assertEqual(response.get("status"), "SERVING")
@@ -352,6 +384,11 @@ RESPONSE_CHECKS = {
     "vitrina.v1.Admin/ListBlacklist": ReadmeGrpcurlTest.check_blacklist,
     "vitrina.v1.Admin/RecordInteraction": ReadmeGrpcurlTest.check_empty,
     "vitrina.v1.Admin/DeleteInteractions": ReadmeGrpcurlTest.check_deleted,
+    "vitrina.v1.Admin/CreateExperiment": ReadmeGrpcurlTest.check_experiment_created,
+    "vitrina.v1.Admin/ListExperiments": ReadmeGrpcurlTest.check_experiment_list,
+    "vitrina.v1.Admin/GetExperiment": ReadmeGrpcurlTest.check_experiment,
+    "vitrina.v1.Admin/GetExperimentReport": ReadmeGrpcurlTest.check_experiment_report,
+    "vitrina.v1.Admin/StopExperiment": ReadmeGrpcurlTest.check_experiment_stopped,
 }
 
 

@@ -56,6 +56,67 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.next_title.play_type, defaults->training.next_title.play_type);
   EXPECT_EQ(example->training.next_title.holdout_fraction, defaults->training.next_title.holdout_fraction);
   EXPECT_EQ(example->schedule.next_title, defaults->schedule.next_title);
+  EXPECT_EQ(example->experiments.log.enabled, defaults->experiments.log.enabled);
+  EXPECT_EQ(example->experiments.log.dir, defaults->experiments.log.dir);
+  EXPECT_EQ(example->experiments.log.flush_interval_ms, defaults->experiments.log.flush_interval_ms);
+  EXPECT_EQ(example->experiments.log.max_file_mb, defaults->experiments.log.max_file_mb);
+  EXPECT_EQ(example->experiments.log.max_file_age_seconds, defaults->experiments.log.max_file_age_seconds);
+  EXPECT_EQ(example->experiments.log.max_pending_records, defaults->experiments.log.max_pending_records);
+  EXPECT_TRUE(example->experiments.definitions.empty());
+}
+
+TEST(ServerConfigTest, ExperimentsAreReadWithTheirArmsAndAllowList) {
+  auto config = ServerConfig::Parse(R"(
+experiments:
+  log: {dir: /tmp/x, flush_interval_ms: 20}
+  definitions:
+    - name: next
+      salt: s1
+      arms:
+        - {name: control, policy: sticky_creator}
+        - {name: pinned, weight: 3, model: 7, explore: true}
+      allow_list: {42: pinned}
+)",
+                                    Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->experiments.log.dir, "/tmp/x");
+  EXPECT_EQ(config->experiments.log.flush_interval_ms, 20);
+  ASSERT_EQ(config->experiments.definitions.size(), 1u);
+  const experiments::ExperimentDefinition& next = config->experiments.definitions[0];
+  EXPECT_EQ(next.salt, "s1");
+  ASSERT_EQ(next.arms.size(), 2u);
+  EXPECT_EQ(next.arms[0].model_id, 0) << "model: active by default";
+  EXPECT_EQ(next.arms[0].weight, 1);
+  EXPECT_EQ(next.arms[0].policy, "sticky_creator");
+  EXPECT_EQ(next.arms[1].model_id, 7);
+  EXPECT_EQ(next.arms[1].weight, 3);
+  EXPECT_TRUE(next.arms[1].explore);
+  EXPECT_EQ(next.allow_list.at(42), "pinned");
+  ASSERT_TRUE(config->Finalize().ok());
+}
+
+TEST(ServerConfigTest, ExperimentMistakesNameTheKey) {
+  auto error = [](const std::string& yaml) {
+    auto config = ServerConfig::Parse(yaml, Environment({}));
+    EXPECT_FALSE(config.ok()) << yaml;
+    return config.ok() ? std::string() : std::string(config.status().message());
+  };
+  EXPECT_NE(error("experiments: {definitions: [{name: a, arms: [{name: x}, {name: y, model: latest}]}]}")
+                .find("experiments.definitions[0].arms[1].model: must be \"active\" or a model id"),
+            std::string::npos);
+  EXPECT_NE(error("experiments: {definitions: [{name: a, arms: [{name: x}]}]}").find("experiments.definitions[0]: arms must hold 2..16"),
+            std::string::npos);
+  EXPECT_NE(error("experiments: {definitions: [{name: a, arms: [{name: x}, {name: y}], allow_list: {5: z}}]}")
+                .find("allow_list: user 5 is pinned to arm 'z'"),
+            std::string::npos);
+  // Two experiments on one layer overlap: refused before the server starts.
+  EXPECT_NE(error("experiments: {definitions: [{name: a, arms: [{name: x}, {name: y, policy: random}]}, "
+                  "{name: b, arms: [{name: x}, {name: y, model: 3}]}]}")
+                .find("experiments.definitions[1]: experiment 'b' would overlap experiment 'a'"),
+            std::string::npos);
+  EXPECT_NE(error("experiments: {log: {flush_interval_ms: 0}}").find("experiments.log.flush_interval_ms"),
+            std::string::npos);
+  EXPECT_NE(error("experiments: {logs: {}}").find("unknown key"), std::string::npos);
 }
 
 TEST(ServerConfigTest, NextTitleTrainingKeysAndTheirBounds) {

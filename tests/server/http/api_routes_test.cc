@@ -41,9 +41,10 @@ TEST_F(ApiRoutesTest, UserRecommendationsParseTheQueryAndAnswerInCamelCase) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
   EXPECT_EQ(result->get_header_value("Content-Type"), "application/json");
-  // grpcurl's rendering: lowerCamelCase, int64 as strings, enums by name, false printed.
+  // grpcurl's rendering: lowerCamelCase, int64 as strings, enums by name, false and the empty
+  // map of experiment arms printed.
   EXPECT_EQ(result->body, R"({"items":[{"titleId":"7","score":0.5},{"titleId":"9","score":0.25}],)"
-                          R"("modelId":"3","source":"MODEL","fromCache":false})");
+                          R"("modelId":"3","source":"MODEL","fromCache":false,"experiments":{}})");
 }
 
 TEST_F(ApiRoutesTest, UserRecommendationsLeaveUnsetOptionsUnset) {
@@ -56,7 +57,8 @@ TEST_F(ApiRoutesTest, UserRecommendationsLeaveUnsetOptionsUnset) {
   auto result = client_->Get("/titles/recommendations?user_id=1");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
-  EXPECT_EQ(result->body, R"({"items":[],"modelId":"0","source":"SOURCE_UNSPECIFIED","fromCache":false})");
+  EXPECT_EQ(result->body,
+            R"({"items":[],"modelId":"0","source":"SOURCE_UNSPECIFIED","fromCache":false,"experiments":{}})");
 }
 
 TEST_F(ApiRoutesTest, MalformedQueryIsBadRequestNamingTheParameter) {

@@ -39,6 +39,13 @@ class MockAdminCore : public AdminCore {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::DeleteInteractionsResponse>, DeleteInteractions,
               (const v1::DeleteInteractionsRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::Experiment>, CreateExperiment, (const v1::CreateExperimentRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::ListExperimentsResponse>, ListExperiments, (const v1::ListExperimentsRequest&),
+              (override));
+  MOCK_METHOD(absl::StatusOr<v1::Experiment>, GetExperiment, (const v1::GetExperimentRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::Experiment>, StopExperiment, (const v1::StopExperimentRequest&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::ExperimentReport>, GetExperimentReport, (const v1::GetExperimentReportRequest&),
+              (override));
 };
 
 }  // namespace vitrina::server::http
