@@ -16,7 +16,8 @@ class BprLoss final : public Loss {
   void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
     SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
-    const auto n_samples = static_cast<uint32_t>(context.samples.size());
+    const TrainingInteractions& interactions = context.interactions;
+    const auto n_samples = static_cast<uint32_t>(interactions.size());
     for (size_t s = 0; s < samples.size(); ++s) {
       if (s + kPrefetchDistance < samples.size()) step.Prefetch(samples[s + kPrefetchDistance]);
       if (!(samples[s].value > 0)) continue;
@@ -29,8 +30,8 @@ class BprLoss final : public Loss {
       // the user's positives. Kept: BPR's quality figures depend on it.
       int32_t negative = positive;
       for (uint32_t attempt = 0; attempt < n_samples; ++attempt) {
-        negative = context.samples[worker.rng.Below(n_samples)].item;
-        if (!context.positives.Contains(user, negative)) break;
+        negative = interactions.items[worker.rng.Below(n_samples)];
+        if (!interactions.Contains(user, negative)) break;
       }
 
       step.RepresentUser(user);

@@ -15,6 +15,19 @@ struct MatrixEntry {
   float value = 0;
 };
 
+// Whether the `size` sorted columns at `base` hold `col` (duplicates allowed). Branch-free: WARP
+// asks about random items, for which the branches of std::binary_search would mispredict half the
+// time.
+inline bool SortedRowContains(const int32_t* base, int64_t size, int32_t col) {
+  if (size == 0) return false;
+  while (size > 1) {
+    const int64_t half = size / 2;
+    base = base[half] <= col ? base + half : base;
+    size -= half;
+  }
+  return *base == col;
+}
+
 // Compressed sparse rows with sorted, unique column indices per row (what LightFM's CSRMatrix is
 // after `sorted_indices()`): feature matrices, positives lookups, consumed-item sets.
 struct CsrMatrix {
@@ -35,18 +48,9 @@ struct CsrMatrix {
   std::span<const float> RowValues(int32_t row) const {
     return {values.data() + offsets[row], static_cast<size_t>(RowSize(row))};
   }
-  // Binary search in the row (LightFM's `in_positives`). Branch-free: WARP asks about random
-  // items, for which the branches of std::binary_search would mispredict half the time.
+  // Binary search in the row (LightFM's `in_positives`).
   bool Contains(int32_t row, int32_t col) const {
-    const int32_t* base = indices.data() + offsets[row];
-    int64_t size = offsets[row + 1] - offsets[row];
-    if (size == 0) return false;
-    while (size > 1) {
-      const int64_t half = size / 2;
-      base = base[half] <= col ? base + half : base;
-      size -= half;
-    }
-    return *base == col;
+    return SortedRowContains(indices.data() + offsets[row], offsets[row + 1] - offsets[row], col);
   }
 
   // True for an identity matrix (row i holds only column i, with value 1).

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <numeric>
-#include <span>
 #include <thread>
 
 namespace vitrina::trainer {
@@ -11,17 +10,37 @@ EpochRunner::EpochRunner(const Loss& loss, const TrainingContext& context, int t
     : loss_(loss),
       context_(context),
       workers_(threads, Worker(context.users.stride)),
-      order_(context.samples.size()),
-      shuffled_(context.samples.size()) {}
+      user_order_(static_cast<size_t>(context.interactions.n_users)),
+      blocks_(threads) {
+  for (std::vector<Sample>& block : blocks_) block.reserve(kBlockSamples);
+}
+
+void EpochRunner::TrainUsers(std::span<const int32_t> users, Worker& worker,
+                             std::vector<Sample>& block) const {
+  const TrainingInteractions& interactions = context_.interactions;
+  size_t u = 0;
+  while (u < users.size()) {
+    block.clear();
+    for (; u < users.size() && block.size() < kBlockSamples; ++u) {
+      const int32_t user = users[u];
+      for (int64_t i = interactions.offsets[user]; i < interactions.offsets[user + 1]; ++i) {
+        block.push_back({user, interactions.items[i], interactions.Value(i), interactions.Weight(i)});
+      }
+    }
+    for (size_t i = block.size(); i > 1; --i) {
+      std::swap(block[i - 1], block[worker.rng.Below(static_cast<uint32_t>(i))]);
+    }
+    loss_.TrainSamples(block, context_, worker);
+  }
+}
 
 EpochResult EpochRunner::Run(Pcg32& rng) {
   const auto start = std::chrono::steady_clock::now();
-  const size_t n_samples = order_.size();
-  std::iota(order_.begin(), order_.end(), 0u);
-  for (size_t i = n_samples; i > 1; --i) {
-    std::swap(order_[i - 1], order_[rng.Below(static_cast<uint32_t>(i))]);
+  const size_t n_users = user_order_.size();
+  std::iota(user_order_.begin(), user_order_.end(), 0);
+  for (size_t i = n_users; i > 1; --i) {
+    std::swap(user_order_[i - 1], user_order_[rng.Below(static_cast<uint32_t>(i))]);
   }
-  for (size_t i = 0; i < n_samples; ++i) shuffled_[i] = context_.samples[order_[i]];
 
   const uint64_t seed = (static_cast<uint64_t>(rng.Next()) << 32u) | rng.Next();
   const size_t n_workers = workers_.size();
@@ -32,10 +51,10 @@ EpochResult EpochRunner::Run(Pcg32& rng) {
     workers_[t].figure_count = 0;
   }
   auto train_slice = [&](size_t t) {
-    const size_t begin = n_samples * t / n_workers;
-    const size_t end = n_samples * (t + 1) / n_workers;
-    loss_.TrainSamples(std::span<const Sample>(shuffled_.data() + begin, end - begin), context_,
-                       workers_[t]);
+    const size_t begin = n_users * t / n_workers;
+    const size_t end = n_users * (t + 1) / n_workers;
+    TrainUsers(std::span<const int32_t>(user_order_.data() + begin, end - begin), workers_[t],
+               blocks_[t]);
     workers_[t].scales.Merge(context_.scales);
   };
   std::vector<std::thread> threads;

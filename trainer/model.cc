@@ -147,14 +147,10 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
   state_.dataset = dataset;
   ExtendConsumedToDataset();
 
-  const CsrMatrix positives = hp.loss == LossKind::kLogistic ? CsrMatrix() : train.ToCsr();
-  std::vector<Sample> samples(train.size());
-  for (size_t i = 0; i < samples.size(); ++i) {
-    samples[i] = {train.users[i], train.items[i], train.values[i], train.weights[i]};
-  }
+  const TrainingInteractions interactions = TrainingInteractions::FromInteractions(train);
   RegularizationScales scales(state_.users, state_.items);
-  const TrainingContext context{hp,        user_features, item_features, samples,
-                                positives, state_.users,  state_.items,  scales};
+  const TrainingContext context{hp,           user_features, item_features, interactions,
+                                state_.users, state_.items,  scales};
   const std::unique_ptr<Loss> loss = MakeLoss(hp);
   EpochRunner runner(*loss, context, options.threads);
 

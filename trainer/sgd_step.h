@@ -37,6 +37,20 @@ class SgdStep {
     PrefetchFirstRow(context_.item_features, context_.items, items_are_identity_, item, false);
   }
 
+  // Starts loading the accumulators of an item about to be updated (its weights were scored).
+  void PrefetchItemAccumulators(int32_t item) const {
+    int32_t feature = item;
+    if (!items_are_identity_) {
+      const int64_t begin = context_.item_features.offsets[item];
+      if (begin == context_.item_features.offsets[item + 1]) return;
+      feature = context_.item_features.indices[begin];
+    }
+    const float* accumulators = context_.items.GradientRow(feature);
+    for (int offset = 0; offset < stride_; offset += 64 / sizeof(float)) {
+      __builtin_prefetch(accumulators + offset, 1);
+    }
+  }
+
   // Fills worker.user_direction and worker.user_bias for `user`.
   void RepresentUser(int32_t user) {
     Represent(context_.user_features, context_.users, users_are_identity_, user,
@@ -98,7 +112,10 @@ class SgdStep {
   // LightFM's `warp_update`, also used by BPR: the positive moves along -loss * user, the negative
   // along +loss * user, the user along loss * (negative - positive). The user's bias also gets
   // +loss although it cancels in the pairwise difference: LightFM does this, and it shifts all of
-  // one user's scores equally, so rankings are unaffected.
+  // one user's scores equally, so rankings are unaffected. The user's update comes between the
+  // items' (the negative's rows, most likely still on their way from memory, go last): it is in
+  // the other table and every direction is computed before anything moves, so this changes no
+  // value.
   void Pairwise(float loss, int32_t user, int32_t positive, int32_t negative,
                 const float* positive_representation, const float* negative_representation) {
     float* user_gradient_direction = worker_.direction.data();
@@ -107,10 +124,10 @@ class SgdStep {
     const float item_alpha = context_.hyperparameters.item_alpha;
     double rate_sum = UpdateEntity(context_.item_features, context_.items, positive,
                                    worker_.user_direction.data(), -loss, item_alpha);
-    rate_sum += UpdateEntity(context_.item_features, context_.items, negative,
-                             worker_.user_direction.data(), loss, item_alpha);
     rate_sum += UpdateEntity(context_.user_features, context_.users, user, user_gradient_direction,
                              loss, context_.hyperparameters.user_alpha);
+    rate_sum += UpdateEntity(context_.item_features, context_.items, negative,
+                             worker_.user_direction.data(), loss, item_alpha);
     FinishUpdate(rate_sum, context_.user_features.RowSize(user) +
                                context_.item_features.RowSize(positive) +
                                context_.item_features.RowSize(negative));

@@ -1,12 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 
 #include "trainer/csr_matrix.h"
 #include "trainer/embedding_table.h"
 #include "trainer/hyperparameters.h"
 #include "trainer/regularization_scales.h"
+#include "trainer/training_interactions.h"
 
 namespace vitrina::trainer {
 
@@ -25,8 +25,8 @@ struct TrainingContext {
   const Hyperparameters& hyperparameters;
   const CsrMatrix& user_features;   // users x user features
   const CsrMatrix& item_features;   // items x item features
-  std::span<const Sample> samples;  // every interaction, in input order
-  const CsrMatrix& positives;       // the interactions as CSR: LightFM's positives lookup
+  // Every interaction, grouped by user: the epoch's samples and the positives lookup.
+  const TrainingInteractions& interactions;
   EmbeddingTable& users;
   EmbeddingTable& items;
   RegularizationScales& scales;

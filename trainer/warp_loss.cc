@@ -17,7 +17,9 @@ class WarpLoss final : public Loss {
 
   void TrainSamples(std::span<const Sample> samples, const TrainingContext& context,
                     Worker& worker) const override {
-    SgdStep<Schedule, kRegularized> step(context, worker, schedule_);
+    using Step = SgdStep<Schedule, kRegularized>;
+    Step step(context, worker, schedule_);
+    NegativeDraws<Step> draws(step, worker.rng, context.item_features.rows);
     const WarpLossTable loss_by_sampled(context.item_features.rows,
                                         context.hyperparameters.max_sampled);
     for (size_t s = 0; s < samples.size(); ++s) {
@@ -29,7 +31,8 @@ class WarpLoss final : public Loss {
       step.RepresentUser(user);
       step.RepresentItem(positive, worker.positive.data());
       const float positive_prediction = step.Predict(worker.positive.data());
-      WarpUpdate(step, context, worker, loss_by_sampled, user, positive, positive_prediction, samples[s].weight);
+      WarpUpdate(step, context, worker, draws, loss_by_sampled, user, positive, positive_prediction,
+                 samples[s].weight);
     }
   }
 

@@ -75,8 +75,7 @@ class GradientCheckTest : public ::testing::Test {
   Hyperparameters hp_;
   CsrMatrix user_features_;
   CsrMatrix item_features_;
-  std::vector<Sample> samples_;
-  CsrMatrix positives_;
+  TrainingInteractions interactions_;
   EmbeddingTable users_;
   EmbeddingTable items_;
 };
@@ -86,8 +85,8 @@ TEST_F(GradientCheckTest, LogisticStepIsTheLogLossGradient) {
     EmbeddingTable users = users_;
     EmbeddingTable items = items_;
     RegularizationScales scales(users, items);
-    const TrainingContext context{hp_,        user_features_, item_features_, samples_,
-                                  positives_, users,          items,          scales};
+    const TrainingContext context{hp_,   user_features_, item_features_, interactions_,
+                                  users, items,          scales};
     Worker worker(users.stride);
     const Adagrad schedule{kLearningRate};
     SgdStep<Adagrad, false> step(context, worker, schedule);
@@ -113,8 +112,8 @@ TEST_F(GradientCheckTest, BprStepIsTheBprLossGradient) {
   EmbeddingTable users = users_;
   EmbeddingTable items = items_;
   RegularizationScales scales(users, items);
-  const TrainingContext context{hp_,        user_features_, item_features_, samples_,
-                                positives_, users,          items,          scales};
+  const TrainingContext context{hp_,   user_features_, item_features_, interactions_,
+                                users, items,          scales};
   Worker worker(users.stride);
   const Adagrad schedule{kLearningRate};
   SgdStep<Adagrad, false> step(context, worker, schedule);
