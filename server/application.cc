@@ -320,7 +320,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                  ReRegisterCommand(c.registry_path, *orphans));
   }
 
-  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles);
+  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles, c.ann);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));

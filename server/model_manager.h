@@ -20,8 +20,8 @@ namespace vitrina::server {
 class ModelManager {
  public:
   ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent,
-               NextTitleHolder* next_titles = nullptr)
-      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles) {}
+               NextTitleHolder* next_titles = nullptr, serving::AnnConfig ann = {})
+      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles), ann_(ann) {}
 
   // Serves the registry's active model, if there is one. When its file cannot be served (missing,
   // corrupted, not the file the registry recorded), serves the newest registered model that loads
@@ -33,7 +33,10 @@ class ModelManager {
   absl::Status LoadActive();
 
   // Loads a registered personal model fully: file checksum equal to the registry's, model file
-  // valid, popularity snapshot present. Nothing is published. FailedPrecondition for a next-title
+  // valid, popularity snapshot present, and its ANN index when it has serving.ann.min_titles
+  // titles or more. A missing or damaged index is logged and the model serves by the exact pass
+  // (slower, never wrong): rebuilding 1M titles' graph would take minutes of the CPU that serves,
+  // and the next training writes a new one. Nothing is published. FailedPrecondition for a next-title
   // model.
   absl::StatusOr<std::shared_ptr<const ServedModel>> Load(const registry::ModelRecord& record) const;
   // The same for a next-title model (file and checksum).
@@ -68,6 +71,7 @@ class ModelManager {
   ModelHolder& holder_;
   RecentConsumption& recent_;
   NextTitleHolder* next_titles_;
+  serving::AnnConfig ann_;
   std::mutex activation_mutex_;
   std::function<void()> on_published_;
 };

@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/answer_cache.h"
+#include "serving/ann_sources.h"
 #include "serving/blacklist_filter.h"
 #include "serving/excluded_titles_filter.h"
 #include "serving/filter_chain.h"
@@ -68,7 +69,8 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
                                                 : serving::SeenFilter::ForColdUser({}, {});
   const serving::FilterChain filters{&seen, &excluded, &blacklisted};
   ASSIGN_OR_RETURN(std::vector<serving::Candidate> ranked,
-                   serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters));
+                   served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
+                               : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 
@@ -93,7 +95,8 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
 
   const serving::FilterChain filters{&excluded, &blacklisted};
   ASSIGN_OR_RETURN(std::vector<serving::Candidate> ranked,
-                   serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters));
+                   served->ann ? serving::AnnSimilarSource(model, served->ann->similar(), *item).Fetch(computed_length, filters)
+                               : serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 

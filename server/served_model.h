@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "server/cold_consumption.h"
 #include "server/popular_titles.h"
+#include "serving/ann_index.h"
 #include "sessions/session_model.h"
 #include "trainer/model.h"
 
@@ -23,6 +24,9 @@ struct ServedModel {
   std::shared_ptr<const ColdConsumption> cold_consumed = std::make_shared<const ColdConsumption>();
   // What next-title policies need of `model` (creator index, next-title model), built with it.
   std::shared_ptr<const sessions::SessionModel> sessions;
+  // The HNSW indexes saved beside the model file, loaded when the catalog reaches
+  // serving.ann.min_titles; null: every answer is ranked by the exact pass.
+  std::shared_ptr<const serving::ModelAnnIndex> ann;
   int64_t watermark = 0;  // newest interaction the model's data held (unix seconds)
   absl::Time activated_at;
 };

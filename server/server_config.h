@@ -8,6 +8,7 @@
 #include "data/data_source_config.h"
 #include "data/preparation_config.h"
 #include "data/title_transitions.h"
+#include "serving/ann_config.h"
 #include "sessions/policy_spec.h"
 #include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
@@ -71,6 +72,7 @@ struct ServerConfig {
   bool jobs_enabled = true;   // a read replica serves only: no job worker, no schedules
   int max_k = 1000;
   int default_k = 10;
+  serving::AnnConfig ann;  // serving.ann: approximate retrieval for large catalogs
 
   data::DataSourceConfig data_source;
   DemoCatalogConfig demo;

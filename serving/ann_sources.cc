@@ -13,6 +13,9 @@ using RowMatrix = trainer::ServingIndex::RowMatrix;
 
 // The `limit` best titles `skipped` lets through among the graph's candidates, exactly rescored
 // against `rows`; nullopt when the rounds the policy allows leave fewer (the caller ranks exactly).
+// A round succeeds when twice `limit` survive: the limit-th best then lies in the first half of
+// the graph's list, which HNSW finds reliably (its recall falls toward the end of the list it is
+// asked for). The last round, at the ceiling, needs only `limit`.
 std::optional<std::vector<trainer::ScoredIndex>> OverFetch(const HnswIndex& graph, const RowMatrix& rows,
                                                            const float* query, int limit, const OverFetchPolicy& policy,
                                                            absl::FunctionRef<bool(int32_t)> skipped) {
@@ -20,13 +23,15 @@ std::optional<std::vector<trainer::ScoredIndex>> OverFetch(const HnswIndex& grap
   const int cols = static_cast<int>(rows.cols());
   const int64_t ceiling = std::min<int64_t>(policy.max_candidates, n / 8);
   std::vector<trainer::ScoredIndex> kept;
-  for (int64_t fetch = limit + std::max(limit, policy.min_extra); fetch <= ceiling; fetch *= policy.growth) {
+  for (int64_t fetch = 2 * static_cast<int64_t>(limit) + policy.min_extra; fetch <= ceiling;
+       fetch = fetch == ceiling ? ceiling + 1 : std::min(fetch * policy.growth, ceiling)) {
     kept.clear();
     for (const trainer::ScoredIndex& hit : graph.Search({query, static_cast<size_t>(cols)}, static_cast<int>(fetch))) {
       if (skipped(hit.index)) continue;
       kept.push_back({hit.index, trainer::ExactDot(rows.row(hit.index).data(), query, cols)});
     }
-    if (kept.size() >= static_cast<size_t>(limit)) {
+    const size_t enough = fetch == ceiling ? static_cast<size_t>(limit) : 2 * static_cast<size_t>(limit);
+    if (kept.size() >= enough) {
       std::partial_sort(kept.begin(), kept.begin() + limit, kept.end(), trainer::RanksBefore);
       kept.resize(static_cast<size_t>(limit));
       return kept;

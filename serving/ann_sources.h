@@ -8,13 +8,13 @@
 
 namespace vitrina::serving {
 
-// How far an approximate source searches before it hands over to the exact pass: each round asks
-// the graph for `growth` times more titles than the last (the search list grows with it), and a
-// round that would ask for more than `max_candidates` titles, or for an eighth of the catalog,
-// is not run: the exact pass answers instead, so an answer never has fewer titles than the
-// exact one.
+// How far an approximate source searches before it hands over to the exact pass: the first round
+// asks the graph for 2 * limit + min_extra titles (the search list grows with it), each further
+// round `growth` times more, the last one exactly the ceiling: max_candidates, or an eighth of
+// the catalog when smaller. When even that round leaves fewer than `limit` titles, the exact pass
+// answers instead, so an answer never has fewer titles than the exact one.
 struct OverFetchPolicy {
-  int min_extra = 32;  // the first round asks for limit + max(limit, min_extra) titles
+  int min_extra = 32;
   int growth = 4;
   int max_candidates = 4096;
 };
