@@ -448,6 +448,7 @@ void Application::Wait() {
 int Application::grpc_port() const { return parts_->grpc_port; }
 int Application::http_port() const { return parts_->http ? parts_->http->port() : 0; }
 const NextTitleHolder& Application::next_titles() const { return parts_->next_titles; }
+const ModelHolder& Application::models() const { return parts_->holder; }
 
 bool Application::serving() const { return parts_->holder.Current() != nullptr; }
 HealthReport Application::health() const { return parts_->EvaluateHealth(); }

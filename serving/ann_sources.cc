@@ -21,7 +21,7 @@ std::optional<std::vector<trainer::ScoredIndex>> OverFetch(const HnswIndex& grap
                                                            absl::FunctionRef<bool(int32_t)> skipped) {
   const auto n = static_cast<int64_t>(rows.rows());
   const int cols = static_cast<int>(rows.cols());
-  const int64_t ceiling = std::min<int64_t>(policy.max_candidates, n / 8);
+  const int64_t ceiling = std::min<int64_t>(policy.max_candidates, n);
   std::vector<trainer::ScoredIndex> kept;
   for (int64_t fetch = 2 * static_cast<int64_t>(limit) + policy.min_extra; fetch <= ceiling;
        fetch = fetch == ceiling ? ceiling + 1 : std::min(fetch * policy.growth, ceiling)) {

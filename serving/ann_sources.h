@@ -10,8 +10,8 @@ namespace vitrina::serving {
 
 // How far an approximate source searches before it hands over to the exact pass: the first round
 // asks the graph for 2 * limit + min_extra titles (the search list grows with it), each further
-// round `growth` times more, the last one exactly the ceiling: max_candidates, or an eighth of
-// the catalog when smaller. When even that round leaves fewer than `limit` titles, the exact pass
+// round `growth` times more, the last one exactly the ceiling: max_candidates, or the catalog's
+// size when smaller. When even that round leaves fewer than `limit` titles, the exact pass
 // answers instead, so an answer never has fewer titles than the exact one.
 struct OverFetchPolicy {
   int min_extra = 32;
