@@ -23,7 +23,7 @@ std::optional<std::vector<trainer::ScoredIndex>> OverFetch(const HnswIndex& grap
   const int cols = static_cast<int>(rows.cols());
   const int64_t ceiling = std::min<int64_t>(policy.max_candidates, n);
   std::vector<trainer::ScoredIndex> kept;
-  for (int64_t fetch = 2 * static_cast<int64_t>(limit) + policy.min_extra; fetch <= ceiling;
+  for (int64_t fetch = std::min(2 * static_cast<int64_t>(limit) + policy.min_extra, ceiling); fetch <= ceiling;
        fetch = fetch == ceiling ? ceiling + 1 : std::min(fetch * policy.growth, ceiling)) {
     kept.clear();
     for (const trainer::ScoredIndex& hit : graph.Search({query, static_cast<size_t>(cols)}, static_cast<int>(fetch))) {
