@@ -333,8 +333,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                  ReRegisterCommand(c.registry_path, *orphans));
   }
 
-  p->models =
-      std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles, c.interactions.realtime);
+  p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles,
+                                             c.interactions.realtime, c.ann);
   p->realtime = std::make_unique<RealtimeUpdates>(p->holder, c.preparation);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
@@ -496,6 +496,7 @@ void Application::Wait() {
 int Application::grpc_port() const { return parts_->grpc_port; }
 int Application::http_port() const { return parts_->http ? parts_->http->port() : 0; }
 const NextTitleHolder& Application::next_titles() const { return parts_->next_titles; }
+const ModelHolder& Application::models() const { return parts_->holder; }
 
 bool Application::serving() const { return parts_->holder.Current() != nullptr; }
 HealthReport Application::health() const { return parts_->EvaluateHealth(); }

@@ -14,6 +14,7 @@ namespace vitrina::server {
 // Not included: served_model.h brings Eigen, which must not follow httplib's <resolv.h> (its `_res`
 // macro breaks Eigen's headers) in a file that includes both.
 class NextTitleHolder;
+class ModelHolder;
 
 // The whole server wired from its config: stores, model, cache, blacklist, job worker, schedules
 // and the gRPC (and HTTP) listeners. main() and the end-to-end tests both run it.
@@ -44,6 +45,8 @@ class Application {
   // The learned next-title model serving beside the personal one (empty until one is active);
   // session policies take it through CallNextTitles.
   const NextTitleHolder& next_titles() const;
+  // The personal model serving now (with its ANN index, when it has one).
+  const ModelHolder& models() const;
 
  private:
   struct Parts;

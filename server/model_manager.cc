@@ -64,6 +64,18 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
   served->popular = std::move(popular);
   served->cold_consumed = std::move(cold_consumed);
   served->watermark = record.artifact.watermark;
+  if (served->model->n_items() >= ann_.min_titles) {
+    const std::string folder = serving::ModelAnnIndex::FolderFor(path);
+    absl::StatusOr<serving::ModelAnnIndex> ann =
+        serving::ModelAnnIndex::Load(folder, record.artifact.checksum, *served->model, ann_.ef_search);
+    if (ann.ok()) {
+      served->ann = std::make_shared<const serving::ModelAnnIndex>(std::move(ann).value());
+    } else {
+      spdlog::error("model {} ({} titles, serving.ann.min_titles {}): its ANN index cannot serve, answers use the "
+                    "exact pass: {}",
+                    record.id, served->model->n_items(), ann_.min_titles, std::string(ann.status().message()));
+    }
+  }
   return served;
 }
 
@@ -182,6 +194,7 @@ absl::Status ModelManager::Delete(int64_t model_id) {
   std::filesystem::remove(path, ignored);
   std::filesystem::remove(PopularityPath(path), ignored);
   std::filesystem::remove(ColdConsumptionPath(path), ignored);
+  std::filesystem::remove_all(serving::ModelAnnIndex::FolderFor(path), ignored);
   spdlog::info("model {} deleted ({})", model_id, path);
   return absl::OkStatus();
 }

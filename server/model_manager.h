@@ -21,8 +21,8 @@ class ModelManager {
  public:
   // `realtime` shapes the per-model user overlay every loaded model gets (none when disabled).
   ModelManager(registry::ModelRegistry& registry, ModelHolder& holder, RecentConsumption& recent,
-               NextTitleHolder* next_titles = nullptr, RealtimeConfig realtime = {})
-      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles), realtime_(realtime) {}
+               NextTitleHolder* next_titles = nullptr, RealtimeConfig realtime = {}, serving::AnnConfig ann = {})
+      : registry_(registry), holder_(holder), recent_(recent), next_titles_(next_titles), realtime_(realtime), ann_(ann) {}
 
   // Serves the registry's active model, if there is one. When its file cannot be served (missing,
   // corrupted, not the file the registry recorded), serves the newest registered model that loads
@@ -34,7 +34,10 @@ class ModelManager {
   absl::Status LoadActive();
 
   // Loads a registered personal model fully: file checksum equal to the registry's, model file
-  // valid, popularity snapshot present. Nothing is published. FailedPrecondition for a next-title
+  // valid, popularity snapshot present, and its ANN index when it has serving.ann.min_titles
+  // titles or more. A missing or damaged index is logged and the model serves by the exact pass
+  // (slower, never wrong): rebuilding 1M titles' graph would take minutes of the CPU that serves,
+  // and the next training writes a new one. Nothing is published. FailedPrecondition for a next-title
   // model.
   absl::StatusOr<std::shared_ptr<const ServedModel>> Load(const registry::ModelRecord& record) const;
   // The same for a next-title model (file and checksum).
@@ -81,6 +84,7 @@ class ModelManager {
   RecentConsumption& recent_;
   NextTitleHolder* next_titles_;
   RealtimeConfig realtime_;
+  serving::AnnConfig ann_;
   std::mutex activation_mutex_;
   std::function<void()> on_published_;
   InUseCheck in_use_check_;

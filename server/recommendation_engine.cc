@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/answer_cache.h"
+#include "serving/ann_sources.h"
 #include "serving/blacklist_filter.h"
 #include "serving/excluded_titles_filter.h"
 #include "serving/filter_chain.h"
@@ -74,11 +75,14 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
   const serving::FilterChain filters{&seen, &excluded, &blacklisted};
-  absl::StatusOr<std::vector<serving::Candidate>> ranked =
+  // A user adapted since the snapshot is ranked by the adapted row (exactly: the index's graph
+  // was built for the trained rows' queries, and an overlay user is one query among many).
+  ASSIGN_OR_RETURN(
+      std::vector<serving::Candidate> ranked,
       adapted ? serving::UserRowRankingSource(model, adapted->row).Fetch(computed_length, filters)
-              : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters);
-  if (!ranked.ok()) return ranked.status();
-  return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(*std::move(ranked), computed_length), *k);
+      : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
+                    : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters));
+  return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
@@ -102,7 +106,8 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
 
   const serving::FilterChain filters{&excluded, &blacklisted};
   ASSIGN_OR_RETURN(std::vector<serving::Candidate> ranked,
-                   serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters));
+                   served->ann ? serving::AnnSimilarSource(model, served->ann->similar(), *item).Fetch(computed_length, filters)
+                               : serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 

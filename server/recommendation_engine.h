@@ -19,7 +19,8 @@ struct AnswerLimits {
 };
 
 // GetUserRecommendations and GetTitleRelevant as compositions of the answer path's parts
-// (serving/): a candidate source (the model's personal ranking, similar titles, or popularity),
+// (serving/): a candidate source (the model's personal ranking, similar titles, or popularity;
+// the first two from the model's ANN index when it has one, ServedModel::ann),
 // filters applied inside its selection (seen, request exclusions, blacklist), the ranking step,
 // then the cache (server/answer_cache.h). The blacklist runs again on every cache read, so a
 // change to it takes effect at once.

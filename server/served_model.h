@@ -9,6 +9,7 @@
 #include "server/cold_consumption.h"
 #include "server/popular_titles.h"
 #include "server/user_overlay.h"
+#include "serving/ann_index.h"
 #include "sessions/session_model.h"
 #include "trainer/model.h"
 
@@ -27,6 +28,10 @@ struct ServedModel {
   // Users adapted to their interactions since `model`'s snapshot; mutable (thread-safe) and owned
   // by this model alone, so activating another model drops it. Null: real-time updates are off.
   std::shared_ptr<UserOverlay> overlay;
+
+  // The HNSW indexes saved beside the model file, loaded when the catalog reaches
+  // serving.ann.min_titles; null: every answer is ranked by the exact pass.
+  std::shared_ptr<const serving::ModelAnnIndex> ann;
   int64_t watermark = 0;  // newest interaction the model's data held (unix seconds)
   absl::Time activated_at;
 };

@@ -279,9 +279,17 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   }
   ASSIGN_OR_RETURN(std::optional<YamlSection> serving, top.Child("serving"));
   if (serving) {
-    RETURN_IF_ERROR(serving->RejectUnknownKeys({"max_k", "default_k"}));
+    RETURN_IF_ERROR(serving->RejectUnknownKeys({"max_k", "default_k", "ann"}));
     RETURN_IF_ERROR(serving->ReadInt("max_k", 1, 100'000, &config.max_k));
     RETURN_IF_ERROR(serving->ReadInt("default_k", 1, 100'000, &config.default_k));
+    ASSIGN_OR_RETURN(std::optional<YamlSection> ann, serving->Child("ann"));
+    if (ann) {
+      RETURN_IF_ERROR(ann->RejectUnknownKeys({"min_titles", "m", "ef_construction", "ef_search"}));
+      RETURN_IF_ERROR(ann->ReadInt("min_titles", 2, std::numeric_limits<int>::max(), &config.ann.min_titles));
+      RETURN_IF_ERROR(ann->ReadInt("m", 2, 100, &config.ann.m));
+      RETURN_IF_ERROR(ann->ReadInt("ef_construction", 1, 10'000, &config.ann.ef_construction));
+      RETURN_IF_ERROR(ann->ReadInt("ef_search", 1, 10'000, &config.ann.ef_search));
+    }
   }
   bool embedded_path_given = HasEmbeddedPath(root);
   ASSIGN_OR_RETURN(config.data_source, data::DataSourceConfig::FromYaml(root["data_source"]));

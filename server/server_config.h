@@ -10,6 +10,7 @@
 #include "data/title_transitions.h"
 #include "server/experiments_config.h"
 #include "server/realtime_config.h"
+#include "serving/ann_config.h"
 #include "sessions/policy_spec.h"
 #include "server/training_params.h"
 #include "vitrina/v1/common.pb.h"
@@ -77,6 +78,7 @@ struct ServerConfig {
   bool jobs_enabled = true;   // a read replica serves only: no job worker, no schedules
   int max_k = 1000;
   int default_k = 10;
+  serving::AnnConfig ann;  // serving.ann: approximate retrieval for large catalogs
 
   data::DataSourceConfig data_source;
   DemoCatalogConfig demo;

@@ -14,6 +14,7 @@
 #include "server/training_deadline.h"
 #include "server/search_job.h"
 #include "server/training_params.h"
+#include "serving/ann_index.h"
 #include "spdlog/spdlog.h"
 #include "trainer/evaluation.h"
 #include "trainer/model_file.h"
@@ -268,6 +269,15 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   RETURN_IF_ERROR(incremental ? parent->popular->Save(popularity_path)
                               : PopularTitles(std::move(prepared->popularity)).Save(popularity_path));
   RETURN_IF_ERROR(input.cold_consumed.Save(ModelManager::ColdConsumptionPath(path)));
+  if (model->n_items() >= config_.ann.min_titles) {
+    // Here rather than at serving start-up: a large catalog's graph takes minutes to build.
+    const auto build_started = std::chrono::steady_clock::now();
+    ASSIGN_OR_RETURN(serving::ModelAnnIndex ann, serving::ModelAnnIndex::Build(*model, config_.ann, params.threads()));
+    RETURN_IF_ERROR(ann.Save(serving::ModelAnnIndex::FolderFor(path), file.checksum_hex));
+    spdlog::info("job {}: ANN index of {} titles built in {:.1f}s ({:.0f} MB)", job.id, model->n_items(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - build_started).count(),
+                 static_cast<double>(ann.MemoryBytes()) / (1 << 20));
+  }
 
   v1::DatasetStats stats = ToProto(prepared->stats);
   stats.set_n_train(static_cast<int64_t>(train.size()));

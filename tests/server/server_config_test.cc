@@ -56,6 +56,7 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.next_title.play_type, defaults->training.next_title.play_type);
   EXPECT_EQ(example->training.next_title.holdout_fraction, defaults->training.next_title.holdout_fraction);
   EXPECT_EQ(example->schedule.next_title, defaults->schedule.next_title);
+  EXPECT_TRUE(example->ann == defaults->ann) << "the example's serving.ann and the built-in defaults differ";
   EXPECT_EQ(example->experiments.log.enabled, defaults->experiments.log.enabled);
   EXPECT_EQ(example->experiments.log.dir, defaults->experiments.log.dir);
   EXPECT_EQ(example->experiments.log.flush_interval_ms, defaults->experiments.log.flush_interval_ms);
@@ -117,6 +118,23 @@ TEST(ServerConfigTest, ExperimentMistakesNameTheKey) {
   EXPECT_NE(error("experiments: {log: {flush_interval_ms: 0}}").find("experiments.log.flush_interval_ms"),
             std::string::npos);
   EXPECT_NE(error("experiments: {logs: {}}").find("unknown key"), std::string::npos);
+}
+
+TEST(ServerConfigTest, AnnKeysAndTheirBounds) {
+  auto config = ServerConfig::Parse("serving: {ann: {min_titles: 100, m: 8, ef_construction: 50, ef_search: 20}}\n",
+                                    Environment({}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ann.min_titles, 100);
+  EXPECT_EQ(config->ann.m, 8);
+  EXPECT_EQ(config->ann.ef_construction, 50);
+  EXPECT_EQ(config->ann.ef_search, 20);
+  for (const char* bad : {"serving: {ann: {min_titles: 1}}", "serving: {ann: {m: 1}}", "serving: {ann: {ef_search: 0}}",
+                          "serving: {ann: {ef: 3}}"}) {
+    auto refused = ServerConfig::Parse(bad, Environment({}));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(std::string(refused.status().message()).find("serving.ann"), std::string::npos) << refused.status();
+  }
 }
 
 TEST(ServerConfigTest, NextTitleTrainingKeysAndTheirBounds) {

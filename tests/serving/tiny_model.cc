@@ -25,6 +25,9 @@ trainer::Model MakeTinyModel(const TinyModelSpec& spec) {
     if (auto found = spec.creators.find(title); found != spec.creators.end()) {
       for (const std::string& creator : found->second) features.push_back({"creator:" + creator, 1.0f});
     }
+    if (auto found = spec.genres.find(title); found != spec.genres.end()) {
+      for (const std::string& genre : found->second) features.push_back({"genre:" + genre, 1.0f});
+    }
     EXPECT_TRUE(dataset.items().SetFeatures(title, features).ok());
   }
 
@@ -39,6 +42,7 @@ trainer::Model MakeTinyModel(const TinyModelSpec& spec) {
   for (int32_t feature = 0; feature < dataset.items().n_features(); ++feature) {
     const std::string& name = dataset.items().feature_names()[feature];
     if (name.rfind("creator:", 0) == 0) WriteRow(state.items, feature, spec.creator_vectors.at(name.substr(8)));
+    if (name.rfind("genre:", 0) == 0) WriteRow(state.items, feature, std::vector<float>(spec.components, 0.0f));
   }
   trainer::CsrMatrix features = *dataset.items().BuildFeatureMatrix(false);
   for (size_t t = 0; t < spec.title_ids.size(); ++t) {

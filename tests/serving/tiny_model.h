@@ -20,6 +20,7 @@ struct TinyModelSpec {
   std::vector<std::vector<float>> title_vectors;
   std::map<int64_t, std::vector<std::string>> creators;      // by title id
   std::map<std::string, std::vector<float>> creator_vectors;  // by creator name
+  std::map<int64_t, std::vector<std::string>> genres;         // by title id: features "genre:<name>", zero vectors
   std::map<int64_t, std::vector<int64_t>> consumed;           // by user id: title ids
 };
 

@@ -32,6 +32,8 @@ TOKEN = "dashboard-s3cret"
 STARTUP_TIMEOUT_SECONDS = 120
 RENDER_TIMEOUT_SECONDS = 60
 RECOMMENDATION_CALLS = [42, 42, 43, 42]  # users; repeated users hit the cache
+EXPERIMENT = "next_policy"
+EXPERIMENT_USERS = 60  # users 100.. play one session each
 
 paths = argparse.Namespace(server=None, source_dir=None, artifacts=None, chromium=None)
 
@@ -204,9 +206,28 @@ class DashboardInBrowserTest(unittest.TestCase):
             assert status == 200, text
         status, _ = call(port, "GET", "/admin/experiments", token=TOKEN)
         cls.has_experiments_api = status != 404
+        if cls.has_experiments_api:
+            cls.run_experiment(port)
         # The page handles a 404 from the experiments route (this server has none); the browser
         # still logs the failed fetch on its own, which is no error of the page.
         cls.expected_answers = () if cls.has_experiments_api else (("/admin/experiments", 404),)
+
+    @staticmethod
+    def run_experiment(port):
+        """A three-arm experiment on the next-title policy, with sessions of every arm played over
+        the classic routes, so that the server's report has means and comparisons to show."""
+        arms = [("control", 2, "sticky_creator"), ("hybrid", 1, "memory_hybrid"), ("fatigue", 1, "fatigue_contextual")]
+        admin_json(port, "/admin/experiments", "POST", {"experiment": {
+            "name": EXPERIMENT, "arms": [{"name": n, "weight": w, "policy": p} for n, w, p in arms]}})
+        for user in range(100, 100 + EXPERIMENT_USERS):
+            track = 1
+            for step in range(6):
+                consumed = (user * 7 + step * 3) % 10 / 10
+                status, text = call(port, "POST", f"/next/{user}", {"track": track, "time": consumed})
+                assert status == 200, text
+                track = json.loads(text)["track"]
+            status, text = call(port, "POST", f"/last/{user}", {"track": track, "time": 0.5})
+            assert status == 200, text
 
     def open_dashboard(self, browser, address_suffix, refreshes=2):
         browser.open(f"http://127.0.0.1:{self.server.http_port}/dashboard{address_suffix}")
@@ -277,9 +298,20 @@ class DashboardInBrowserTest(unittest.TestCase):
         else:
             listed = admin_json(port, "/admin/experiments")["experiments"]
             self.assertEqual([e["experiment"] for e in page["experiments"]], [e["name"] for e in listed])
+            self.assertEqual([e["name"] for e in listed], [EXPERIMENT])
             for card, experiment in zip(page["experiments"], listed):
-                self.assertEqual([(a["arm"], float(a["weight"])) for a in card["arms"]],
-                                 [(a["name"], float(a["weight"])) for a in experiment["arms"]])
+                self.assertEqual([(a["arm"], float(a["weight"]), a["policy"]) for a in card["arms"]],
+                                 [(a["name"], float(a["weight"]), a["policy"]) for a in experiment["arms"]])
+            # The chart of per-arm means holds the server's own report of the played sessions.
+            report = admin_json(port, f"/admin/experiments/{EXPERIMENT}/report")
+            [card] = page["experiments"]
+            self.assertEqual([(a["name"], a["mean"], a["ciLow"], a["ciHigh"]) for a in json.loads(card["armMeans"])],
+                             [(a["arm"], a["consumedPerSession"]["mean"], a["consumedPerSession"]["ciLow"],
+                               a["consumedPerSession"]["ciHigh"]) for a in report["arms"]])
+            self.assertEqual(sum(int(a["users"]) for a in report["arms"]), EXPERIMENT_USERS)
+            compared = [c for c in report["comparisons"] if c["metric"] == "consumed_per_session"]
+            self.assertEqual([(c["arm"], float(c["relativeLift"])) for c in card["comparisons"]],
+                             [(c["arm"], c["relativeLift"]) for c in compared])
 
     def test_without_the_token_the_data_stays_hidden_until_the_page_is_given_it(self):
         port = self.server.http_port
