@@ -330,6 +330,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
     p->holder.SetNoteWhileEmpty(fmt::format("no model is serving: {}", std::string(loaded.message())));
   }
+  if (c.is_replica() && p->holder.Current() == nullptr) {
+    p->holder.SetNoteWhileEmpty(fmt::format(
+        "no model is serving yet: this read replica is fetching the active model from its primary at {}",
+        c.replication.primary));
+  }
   AnswerLimits limits;
   limits.default_k = c.default_k;
   limits.max_k = c.max_k;
@@ -433,12 +438,7 @@ absl::Status Application::Start() {
     p.scheduler->Start();
   }
   p.replication->Start();
-  if (p.holder.Current() == nullptr && p.replication->is_replica()) {
-    p.holder.SetNoteWhileEmpty(fmt::format("no model is serving yet: this read replica is fetching the active model "
-                                           "from its primary at {}", c.replication.primary));
-  } else if (p.holder.Current() == nullptr) {
-    RETURN_IF_ERROR(p.QueueFirstTraining());
-  }
+  if (p.holder.Current() == nullptr && !p.replication->is_replica()) RETURN_IF_ERROR(p.QueueFirstTraining());
   return absl::OkStatus();
 }
 

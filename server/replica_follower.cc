@@ -23,12 +23,13 @@ std::optional<int64_t> OptionalUser(bool has_user, int64_t user_id) {
 
 }  // namespace
 
+ReplicaFollower::ReplicaFollower(Parts parts, v1::Replication::StubInterface& primary)
+    : p_(std::move(parts)), stub_(primary) {
+  status_.last_message_at = absl::InfinitePast();
+  status_.disconnected_since = absl::Now();
+}
+
 void ReplicaFollower::Start() {
-  {
-    std::lock_guard lock(mutex_);
-    status_.last_message_at = absl::InfinitePast();
-    status_.disconnected_since = absl::Now();
-  }
   thread_ = std::thread([this] { Run(); });
 }
 

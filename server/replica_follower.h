@@ -39,7 +39,7 @@ class ReplicaFollower {
     std::string primary;
     std::string admin_token;
   };
-  ReplicaFollower(Parts parts, v1::Replication::StubInterface& primary) : p_(std::move(parts)), stub_(primary) {}
+  ReplicaFollower(Parts parts, v1::Replication::StubInterface& primary);
   ~ReplicaFollower() { Stop(); }
 
   void Start();
