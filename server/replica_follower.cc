@@ -39,6 +39,7 @@ void ReplicaFollower::Stop() {
     stopping_ = true;
     if (stream_ != nullptr) stream_->TryCancel();
   }
+  p_.models.Cancel();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }

@@ -32,6 +32,12 @@ absl::Status FromPrimary(const grpc::Status& status, std::string_view primary) {
   return absl::Status(code, status.error_message());
 }
 
+void ReplicaModelSync::Cancel() {
+  std::lock_guard lock(cancel_mutex_);
+  cancelled_ = true;
+  if (transfer_ != nullptr) transfer_->TryCancel();
+}
+
 std::string ReplicaModelSync::LocalModelPath(int64_t model_id) const {
   return (std::filesystem::path(p_.models_dir) / fmt::format("replicated-model-{}.vtm", model_id)).string();
 }
@@ -117,6 +123,11 @@ absl::Status ReplicaModelSync::FetchChunks(int64_t model_id, const std::string& 
   request.set_model_id(model_id);
   request.set_suffix(suffix);
   request.set_offset(offset);
+  {
+    std::lock_guard lock(cancel_mutex_);
+    if (cancelled_) return absl::CancelledError("the server is shutting down");
+    transfer_ = &context;
+  }
   std::unique_ptr<grpc::ClientReaderInterface<v1::ModelFileChunk>> reader = primary_.FetchModelFile(&context, request);
   v1::ModelFileChunk chunk;
   absl::Status written = absl::OkStatus();
@@ -130,6 +141,10 @@ absl::Status ReplicaModelSync::FetchChunks(int64_t model_id, const std::string& 
   }
   if (!written.ok()) context.TryCancel();
   const grpc::Status finished = reader->Finish();
+  {
+    std::lock_guard lock(cancel_mutex_);
+    transfer_ = nullptr;
+  }
   RETURN_IF_ERROR(written);
   return FromPrimary(finished, p_.primary);
 }

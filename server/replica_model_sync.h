@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -32,6 +33,10 @@ class ReplicaModelSync {
   // Serves `model_id` in its role; 0 (the primary serves nothing of that role) changes nothing.
   absl::Status Serve(int64_t model_id);
 
+  // Ends a fetch under way and refuses later ones (shutdown): a large model would otherwise hold
+  // the follower, and so the server's shutdown, for as long as its transfer takes.
+  void Cancel();
+
   // Where the replica keeps a model fetched from the primary.
   std::string LocalModelPath(int64_t model_id) const;
 
@@ -43,6 +48,9 @@ class ReplicaModelSync {
 
   Parts p_;
   v1::Replication::StubInterface& primary_;
+  std::mutex cancel_mutex_;
+  bool cancelled_ = false;
+  grpc::ClientContext* transfer_ = nullptr;  // the file stream open now
 };
 
 // Adds `authorization: Bearer <token>` unless the token is empty.

@@ -163,6 +163,7 @@ absl::Status DownloadModelFile(const v1::ModelFileDescription& file, const std::
     });
     if (::fsync(fd) != 0 && last.ok()) last = ErrnoError("fsync", part);
     ::close(fd);
+    if (absl::IsCancelled(last)) return last;
     if (!last.ok()) {
       spdlog::warn("downloading {} broke at byte {} of {} (attempt {}): {}", path, held, file.size_bytes(), attempt,
                    std::string(last.message()));

@@ -4,11 +4,13 @@
 
 #include "server/replica_follower.h"
 #include "server/replica_forwarding_admin.h"
+#include "server/replica_interaction_queue.h"
 #include "server/replica_model_sync.h"
 #include "server/replica_recommender.h"
 #include "server/replication_event_log.h"
 #include "server/replication_recording_admin.h"
 #include "server/replication_service.h"
+#include "server/metric_families.h"
 #include "spdlog/spdlog.h"
 
 namespace vitrina::server {
@@ -20,6 +22,10 @@ std::pair<int64_t, int64_t> ServedIds(const ModelHolder& holder, const NextTitle
   auto next_title = next_titles.Current();
   return {personal ? personal->model_id : 0, next_title ? next_title->model_id : 0};
 }
+
+// Session feedback waiting for an unreachable primary: at ~100 listeners' calls a second, about
+// ten minutes of outage.
+constexpr size_t kFeedbackQueueCapacity = 65'536;
 
 }  // namespace
 
@@ -50,8 +56,14 @@ ReplicationRole::ReplicationRole(Parts parts, AdminCore& admin, RecommenderCore&
     admin_edge_ = forwarding_admin_.get();
     recommender_edge_ = replica_recommender_.get();
     ReplicaForwardingAdmin* forwarding = forwarding_admin_.get();
-    p_.session_feedback.RecordThrough(
-        [forwarding](const registry::HotInteraction& interaction) { return forwarding->RecordOnPrimary(interaction); });
+    feedback_queue_ = std::make_unique<ReplicaInteractionQueue>(
+        [forwarding](const registry::HotInteraction& interaction) { return forwarding->RecordOnPrimary(interaction); },
+        kFeedbackQueueCapacity);
+    ReplicaInteractionQueue* queue = feedback_queue_.get();
+    p_.session_feedback.RecordThrough([queue](const registry::HotInteraction& interaction) {
+      queue->Push(interaction);
+      return absl::OkStatus();
+    });
   } else if (c.jobs_enabled) {
     log_ = std::make_unique<ReplicationEventLog>(static_cast<size_t>(c.replication.event_log_capacity));
     recording_admin_ = std::make_unique<ReplicationRecordingAdmin>(admin, *log_);
@@ -99,11 +111,13 @@ void ReplicationRole::Start() {
   if (follower_) {
     spdlog::info("read replica of the primary at {}", p_.config.replication.primary);
     follower_->Start();
+    feedback_queue_->Start();
   }
 }
 
 void ReplicationRole::Stop() {
   if (follower_) follower_->Stop();
+  if (feedback_queue_) feedback_queue_->Stop();
   if (log_) log_->Close();
 }
 
@@ -124,6 +138,12 @@ std::string ReplicationRole::HealthDetail() const { return follower_ ? follower_
 void ReplicationRole::AppendMetrics(std::vector<prometheus::MetricFamily>& families) const {
   if (follower_) {
     for (prometheus::MetricFamily& family : follower_->Collect()) families.push_back(std::move(family));
+    families.push_back(GaugeFamily("vitrina_replication_feedback_pending",
+                                   "Session feedback interactions waiting to be recorded on the primary.",
+                                   {{{}, static_cast<double>(feedback_queue_->pending())}}));
+    families.push_back(CounterFamily("vitrina_replication_feedback_dropped_total",
+                                     "Session feedback interactions lost: the queue overflowed or the primary refused them.",
+                                     {{{}, static_cast<double>(feedback_queue_->dropped())}}));
   }
 }
 

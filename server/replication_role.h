@@ -31,6 +31,7 @@ class ReplicaModelSync;
 class ReplicaFollower;
 class ReplicaForwardingAdmin;
 class ReplicaRecommender;
+class ReplicaInteractionQueue;
 
 // An instance's part in replication, wired once by Application. A primary (jobs.enabled, no
 // replication.primary) keeps the event log, serves vitrina.v1.Replication and logs every change its
@@ -92,6 +93,7 @@ class ReplicationRole {
   std::unique_ptr<ReplicaFollower> follower_;
   std::unique_ptr<ReplicaForwardingAdmin> forwarding_admin_;
   std::unique_ptr<ReplicaRecommender> replica_recommender_;
+  std::unique_ptr<ReplicaInteractionQueue> feedback_queue_;
 };
 
 }  // namespace vitrina::server

@@ -265,7 +265,9 @@ TEST(ReplicasEndToEndTest, WritesSentToAReplicaReachThePrimaryOrAreRefusedNaming
     grpc::Status status = replica.recommender().GetNextTitle(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
-  EXPECT_EQ(HotInteractions(primary, kUser, played, "play"), 1);
+  // Sent from the replica's queue, so that the call never waits for the primary.
+  EXPECT_GE(MillisUntil([&] { return HotInteractions(primary, kUser, played, "play") == 1; }, std::chrono::seconds(10)),
+            0);
   EXPECT_EQ(HotInteractions(replica, kUser, played, "play"), 0);
 
   // POST /interactions on the replica's HTTP listener too.
@@ -362,8 +364,27 @@ TEST(ReplicasEndToEndTest, ARestartedReplicaCatchesUpAndReplicasServeThroughAPri
     EXPECT_NE(status.error_message().find(primary.grpc_address()), std::string::npos) << status.error_message();
   }
 
+  // Session feedback still answers, and waits on the replica for the primary to come back.
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(replica);
+  ASSERT_TRUE(answer.ok() && answer->items_size() > 0) << answer.status();
+  const int64_t played = answer->items(0).title_id();
+  {
+    grpc::ClientContext context;
+    v1::GetNextTitleRequest request;
+    request.set_user_id(kUser);
+    request.set_session_id("during-the-outage");
+    request.set_previous_title_id(played);
+    request.set_consumed(0.8);
+    v1::GetNextTitleResponse response;
+    grpc::Status status = replica.recommender().GetNextTitle(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   // The primary returns (a new log: its numbering restarted), the replica takes its snapshot.
   ASSERT_TRUE(primary.Start(/*wait_serving=*/true).ok()) << primary.log_tail();
+  EXPECT_GE(MillisUntil([&] { return HotInteractions(primary, kUser, played, "play") == 1; }, std::chrono::seconds(10)),
+            0)
+      << "the feedback given during the outage did not reach the primary";
   ASSERT_TRUE(Blacklist(primary, banned, false).ok());
   const double ms = MillisUntil([&] { return Answers(replica, banned); }, std::chrono::seconds(15));
   std::printf("[replicas] after the primary's restart, a blacklist removal reached the replica in %.0f ms\n", ms);
