@@ -193,6 +193,10 @@ void ReplicaFollower::ServeWantedModels() {
       failed.push_back(model_id);
     }
   }
+  if (failed.empty() && !wanted_models_.empty()) {
+    std::lock_guard lock(mutex_);
+    status_.last_error.clear();  // the model that failed before serves now
+  }
   wanted_models_ = std::move(failed);
   retry_models_at_ = std::chrono::steady_clock::now() + kModelRetry;
 }
