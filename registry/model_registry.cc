@@ -136,6 +136,52 @@ absl::StatusOr<ModelRecord> ModelRegistry::Insert(const ModelArtifact& artifact)
       });
 }
 
+absl::StatusOr<ModelRecord> ModelRegistry::InsertReplicated(int64_t model_id, UnixSeconds created_at,
+                                                           ModelArtifact artifact) {
+  if (model_id <= 0) return absl::InvalidArgumentError(fmt::format("model_id must be positive, got {}", model_id));
+  artifact.job_id.reset();
+  artifact.parent_model_id.reset();
+  RETURN_IF_ERROR(ValidateArtifact(artifact));
+  return database_.Write(
+      fmt::format("recording replicated model {}", model_id), [&](Connection& connection) -> absl::StatusOr<ModelRecord> {
+        SQLite::Transaction transaction(connection.database(), SQLite::TransactionBehavior::IMMEDIATE);
+        {
+          CachedStatement exists = connection.Prepare("SELECT 1 FROM models WHERE id = ?");
+          exists->bind(1, model_id);
+          if (exists->executeStep()) {
+            return absl::AlreadyExistsError(fmt::format("model {} is already recorded", model_id));
+          }
+        }
+        {
+          CachedStatement insert = connection.Prepare(
+              "INSERT INTO models (id, created_at, status, active, params_json, metrics_json, dataset_json, "
+              "file_path, checksum, size_bytes, n_users, n_titles, watermark, role) "
+              "VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          insert->bind(1, model_id);
+          insert->bind(2, created_at);
+          insert->bind(3, std::string(ToString(ModelStatus::kReady)));
+          insert->bind(4, artifact.params_json);
+          insert->bind(5, artifact.metrics_json);
+          insert->bind(6, artifact.dataset_json);
+          insert->bind(7, artifact.file_path);
+          insert->bind(8, artifact.checksum);
+          insert->bind(9, artifact.size_bytes);
+          insert->bind(10, artifact.n_users);
+          insert->bind(11, artifact.n_titles);
+          insert->bind(12, artifact.watermark);
+          insert->bind(13, std::string(ToString(artifact.role)));
+          insert->exec();
+        }
+        transaction.commit();
+        return ModelRecord{.id = model_id,
+                           .created_at = created_at,
+                           .status = ModelStatus::kReady,
+                           .deleted_at = std::nullopt,
+                           .active = false,
+                           .artifact = std::move(artifact)};
+      });
+}
+
 absl::StatusOr<ModelRecord> ModelRegistry::Get(int64_t model_id) const {
   return database_.Read(
       fmt::format("reading model {}", model_id),

@@ -22,6 +22,10 @@ class ModelRegistry {
   // Records a ready, inactive model. InvalidArgument for negative sizes or counts, an empty
   // file path, invalid JSON, or a job_id / parent_model_id that names nothing.
   absl::StatusOr<ModelRecord> Insert(const ModelArtifact& artifact);
+  // Records a model copied from another registry (a read replica's copy of its primary's model)
+  // under the same id and creation time, inactive; its job and parent stay unset (they name rows
+  // of the other registry). AlreadyExists when the id is taken.
+  absl::StatusOr<ModelRecord> InsertReplicated(int64_t model_id, UnixSeconds created_at, ModelArtifact artifact);
 
   // Any model, deleted ones included (their status and deleted_at say so). NotFound for an
   // unknown id.

@@ -34,6 +34,7 @@
 #include "server/process_metrics.h"
 #include "server/recommendation_engine.h"
 #include "server/recommender_service.h"
+#include "server/replication_role.h"
 #include "server/request_metrics.h"
 #include "server/retraining_scheduler.h"
 #include "server/session_feedback.h"
@@ -82,6 +83,7 @@ struct Application::Parts {
   std::unique_ptr<RecommenderService> recommender;
   std::unique_ptr<AdminService> admin;
   std::unique_ptr<AdminAuth> auth;
+  std::unique_ptr<ReplicationRole> replication;  // the edges call its admin() and recommender()
   std::unique_ptr<GrpcRecommenderService> grpc_recommender;
   std::unique_ptr<GrpcAdminService> grpc_admin;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -210,6 +212,7 @@ std::vector<prometheus::MetricFamily> Application::Parts::CollectMetrics() const
       "vitrina_model_fallback",
       "1 while the serving model stands in for the registry's active model, which failed to load.",
       {{{}, served != nullptr && !holder.Note().empty() ? 1.0 : 0.0}}));
+  replication->AppendMetrics(families);
   families.push_back(GaugeFamily(
       "vitrina_registry_file_intact",
       "0 once the registry file was deleted or replaced while open (writes refused).",
@@ -230,6 +233,7 @@ HealthReport Application::Parts::EvaluateHealth() {
   } else if (std::string note = holder.Note(); !note.empty()) {
     details.push_back(std::move(note));  // a fallback model serves in place of the registry's active one
   }
+  if (std::string replica = replication->HealthDetail(); !replica.empty()) details.push_back(std::move(replica));
   if (absl::Status file = database->CheckFileIdentity(); !file.ok()) {
     health.registry_intact = false;
     details.push_back(fmt::format("{}; {}", std::string(file.message()), RescueRegistry()));
@@ -309,7 +313,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   std::filesystem::create_directories(c.data_dir, error);
   std::filesystem::create_directories(c.models_dir, error);
   if (error) return absl::PermissionDeniedError(fmt::format("cannot create {}: {}", c.models_dir, error.message()));
-  RETURN_IF_ERROR(EnsureEmbeddedCatalog(c));
+  if (!c.is_replica()) RETURN_IF_ERROR(EnsureEmbeddedCatalog(c));  // a replica never reads the catalog
 
   ASSIGN_OR_RETURN(p->database, registry::RegistryDatabase::Open(c.registry_path));
   p->registry = std::make_unique<registry::ModelRegistry>(*p->database);
@@ -340,6 +344,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
     p->holder.SetNoteWhileEmpty(fmt::format("no model is serving: {}", std::string(loaded.message())));
+  }
+  if (c.is_replica() && p->holder.Current() == nullptr) {
+    p->holder.SetNoteWhileEmpty(fmt::format(
+        "no model is serving yet: this read replica is fetching the active model from its primary at {}",
+        c.replication.primary));
   }
   AnswerLimits limits;
   limits.default_k = c.default_k;
@@ -402,6 +411,10 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
                                                                 },
                                                                 p->realtime.get()});
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
+  p->replication = std::make_unique<ReplicationRole>(
+      ReplicationRole::Parts{c, *p->registry, *p->hot_interactions, *p->models, p->holder, p->next_titles,
+                             *p->blacklist, *p->cache, p->recent, *p->session_feedback, *p->auth},
+      *p->admin, *p->recommender);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }
 
@@ -414,8 +427,9 @@ absl::Status Application::Start() {
   // Keeps the generated health descriptors linked, so reflection can describe grpc.health.v1.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
-  p.grpc_recommender = std::make_unique<GrpcRecommenderService>(*p.recommender, *p.auth, p.request_metrics);
-  p.grpc_admin = std::make_unique<GrpcAdminService>(*p.admin, *p.auth, p.request_metrics);
+  p.grpc_recommender =
+      std::make_unique<GrpcRecommenderService>(p.replication->recommender(), *p.auth, p.request_metrics);
+  p.grpc_admin = std::make_unique<GrpcAdminService>(p.replication->admin(), *p.auth, p.request_metrics);
   grpc::ServerBuilder builder;
   // Linux lets a second process bind the same port with SO_REUSEPORT (gRPC's default): a
   // forgotten server would silently share the traffic. Refuse instead.
@@ -423,11 +437,15 @@ absl::Status Application::Start() {
   builder.AddListeningPort(c.listen, grpc::InsecureServerCredentials(), &p.grpc_port);
   builder.RegisterService(p.grpc_recommender.get());
   builder.RegisterService(p.grpc_admin.get());
+  p.replication->RegisterServices(builder);
   p.grpc_server = builder.BuildAndStart();
   if (p.grpc_server == nullptr || p.grpc_port == 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {} (in use, or not an address of this host)", c.listen));
   }
-  p.models->set_on_published([&p] { p.RefreshHealth(); });
+  p.models->set_on_published([&p] {
+    p.replication->OnPublished();
+    p.RefreshHealth();
+  });
   p.RefreshHealth();
   p.health_monitor = std::make_unique<HealthMonitor>(
       [&p] { return p.EvaluateHealth(); },
@@ -448,7 +466,8 @@ absl::Status Application::Start() {
     if (c.http.max_waiting_trainings) {
       options.max_waiting_trainings = static_cast<size_t>(*c.http.max_waiting_trainings);
     }
-    p.http = std::make_unique<http::HttpGateway>(*p.recommender, *p.admin, *p.auth, p.request_metrics,
+    p.http = std::make_unique<http::HttpGateway>(p.replication->recommender(), p.replication->admin(), *p.auth,
+                                                 p.request_metrics,
                                            [&p] { return p.CollectMetrics(); },
                                            [&p] { return p.EvaluateHealth(); }, options);
     ASSIGN_OR_RETURN(auto host_port, SplitHostPort(c.http_listen, "http_listen"));
@@ -460,7 +479,8 @@ absl::Status Application::Start() {
     p.jobs->Start();
     p.scheduler->Start();
   }
-  if (p.holder.Current() == nullptr) RETURN_IF_ERROR(p.QueueFirstTraining());
+  p.replication->Start();
+  if (p.holder.Current() == nullptr && !p.replication->is_replica()) RETURN_IF_ERROR(p.QueueFirstTraining());
   return absl::OkStatus();
 }
 
@@ -478,6 +498,8 @@ void Application::Shutdown(absl::Duration grace) {
   // The job worker ends first, so TrainModel calls waiting for a job are answered before the
   // gRPC server drains them.
   if (p.jobs) p.jobs->Stop();
+  // Watch streams never end by themselves: closing them lets the gRPC server drain.
+  if (p.replication) p.replication->Stop();
   if (p.grpc_server) p.grpc_server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
   // Every answer given is on disk before Shutdown returns.
   if (p.exposure_file_log) {

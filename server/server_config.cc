@@ -40,6 +40,7 @@ const std::vector<EnvironmentOverride>& EnvironmentOverrides() {
       {"VITRINA_NIGHTLY_CRON", {"schedule", "nightly"}, {}},
       {"VITRINA_INCREMENTAL_CRON", {"schedule", "incremental"}, {}},
       {"VITRINA_TIME_ZONE", {"schedule", "time_zone"}, {}},
+      {"VITRINA_REPLICATION_PRIMARY", {"replication", "primary"}, {{{"jobs", "enabled"}, "false"}}},
   };
   return overrides;
 }
@@ -263,7 +264,7 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   RETURN_IF_ERROR(top.RejectUnknownKeys({"listen", "http_listen", "data_dir", "registry_path", "models_dir",
                                          "admin_token", "log_level", "jobs", "serving", "data_source", "demo",
                                          "preparation", "cache", "http", "training", "schedule",
-                                         "interactions", "sessions", "experiments"}));
+                                         "interactions", "sessions", "experiments", "replication"}));
   RETURN_IF_ERROR(top.ReadString("listen", &config.listen));
   RETURN_IF_ERROR(top.ReadString("http_listen", &config.http_listen));
   RETURN_IF_ERROR(top.ReadString("data_dir", &config.data_dir));
@@ -317,6 +318,12 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   }
   ASSIGN_OR_RETURN(config.sessions, sessions::SessionsConfig::FromYaml(root["sessions"], config.sessions));
   ASSIGN_OR_RETURN(config.experiments, ExperimentsConfig::FromYaml(root["experiments"]));
+  ASSIGN_OR_RETURN(std::optional<YamlSection> replication, top.Child("replication"));
+  if (replication) {
+    RETURN_IF_ERROR(replication->RejectUnknownKeys({"primary", "event_log_capacity"}));
+    RETURN_IF_ERROR(replication->ReadString("primary", &config.replication.primary));
+    RETURN_IF_ERROR(replication->ReadInt("event_log_capacity", 1, 10'000'000, &config.replication.event_log_capacity));
+  }
   return config;
 }
 
@@ -340,6 +347,17 @@ absl::Status ServerConfig::Finalize() {
   if (listen.empty()) return absl::InvalidArgumentError("listen must not be empty");
   if (default_k > max_k) {
     return absl::InvalidArgumentError(fmt::format("serving.default_k {} exceeds serving.max_k {}", default_k, max_k));
+  }
+  if (!replication.primary.empty()) {
+    if (jobs_enabled) {
+      return absl::InvalidArgumentError(
+          "replication.primary makes this instance a read replica: set jobs.enabled to false (only the primary trains)");
+    }
+    const size_t colon = replication.primary.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == replication.primary.size()) {
+      return absl::InvalidArgumentError(fmt::format("replication.primary must be HOST:PORT (the primary's gRPC address), got '{}'",
+                                                    replication.primary));
+    }
   }
   // Session feedback is recorded as this type: a type no rule counts would be refused later.
   if (!preparation.interaction_rules.empty() && !preparation.interaction_rules.contains(sessions.feedback_type)) {

@@ -65,6 +65,13 @@ struct InteractionsConfig {
   RealtimeConfig realtime;
 };
 
+// Read replicas (docs/DEPLOYMENT.md): a replica names its primary; a primary keeps the last
+// event_log_capacity changes for replicas that reconnect (older ones take a full snapshot).
+struct ReplicationConfig {
+  std::string primary;  // the primary's gRPC HOST:PORT; empty: this instance is not a replica
+  int event_log_capacity = 100'000;
+};
+
 // The one YAML file of the server (see config/vitrina.example.yaml), with VITRINA_* environment
 // overrides applied on top, then command-line overrides.
 struct ServerConfig {
@@ -90,12 +97,16 @@ struct ServerConfig {
   InteractionsConfig interactions;
   sessions::SessionsConfig sessions = sessions::DefaultSessionsConfig();
   ExperimentsConfig experiments;
+  ReplicationConfig replication;
+
+  bool is_replica() const { return !replication.primary.empty(); }
 
   // Parses YAML text; `environment` lookups (std::getenv in production) override keys:
   // VITRINA_LISTEN, VITRINA_HTTP_LISTEN, VITRINA_DATA_DIR, VITRINA_ADMIN_TOKEN, VITRINA_LOG_LEVEL,
   // VITRINA_REDIS_URL (cache backend redis at that URL), VITRINA_CACHE_TTL_SECONDS,
   // VITRINA_MYSQL_URL (data source mysql at that URL), VITRINA_NIGHTLY_CRON,
-  // VITRINA_INCREMENTAL_CRON, VITRINA_TIME_ZONE, VITRINA_JOBS_ENABLED.
+  // VITRINA_INCREMENTAL_CRON, VITRINA_TIME_ZONE, VITRINA_JOBS_ENABLED, VITRINA_REPLICATION_PRIMARY
+  // (replication.primary, and jobs.enabled false).
   // Relative paths stay relative to the working directory. InvalidArgument names the key.
   static absl::StatusOr<ServerConfig> Parse(const std::string& yaml_text,
                                             const std::function<const char*(const char*)>& environment);

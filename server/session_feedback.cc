@@ -11,7 +11,7 @@ void SessionFeedback::Record(int64_t user_id, int64_t title_id, double consumed)
   interaction.type = type_;
   interaction.value = consumed;
   interaction.timestamp = registry::UnixNow();
-  if (absl::Status stored = store_.Append(interaction); !stored.ok()) {
+  if (absl::Status stored = recorder_ ? recorder_(interaction) : store_.Append(interaction); !stored.ok()) {
     failures_.Report(std::string_view(stored.message().data(), stored.message().size()));
     return;
   }

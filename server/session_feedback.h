@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cache/result_cache.h"
@@ -30,12 +31,18 @@ class SessionFeedback {
 
   const std::string& type() const { return type_; }
 
+  // Where the interaction is stored instead of the hot-interaction store alone: a read replica
+  // records it on its primary, a primary also tells its replicas. Set before concurrent use.
+  using Recorder = std::function<absl::Status(const registry::HotInteraction&)>;
+  void RecordThrough(Recorder recorder) { recorder_ = std::move(recorder); }
+
  private:
   registry::HotInteractionStore& store_;
   RecentConsumption& recent_;
   cache::ResultCache& cache_;
   const std::string type_;
   const RealtimeUpdates* realtime_;
+  Recorder recorder_;
   cache::ThrottledWarning failures_{"session feedback", std::chrono::seconds(10)};
 };
 

@@ -298,3 +298,33 @@ TEST_F(ModelRegistryTest, EachRoleHasItsOwnActiveModel) {
 
 }  // namespace
 }  // namespace vitrina::registry
+
+namespace vitrina::registry {
+namespace {
+
+TEST_F(ModelRegistryTest, AReplicatedModelKeepsItsPrimarysIdAndCreationTime) {
+  ModelArtifact artifact = Artifact("/replica/models/replicated-model-7.vtm");
+  artifact.job_id = 3;            // rows of the primary's registry, unknown here
+  artifact.parent_model_id = 6;
+  absl::StatusOr<ModelRecord> copied = registry_->InsertReplicated(7, 1'700'000'123, artifact);
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  absl::StatusOr<ModelRecord> read = registry_->Get(7);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->created_at, 1'700'000'123);
+  EXPECT_FALSE(read->active);
+  EXPECT_EQ(read->artifact.checksum, "abc123");
+  EXPECT_EQ(read->artifact.file_path, "/replica/models/replicated-model-7.vtm");
+  EXPECT_FALSE(read->artifact.job_id.has_value());
+  EXPECT_FALSE(read->artifact.parent_model_id.has_value());
+  ASSERT_TRUE(registry_->Activate(7).ok());
+
+  EXPECT_EQ(registry_->InsertReplicated(7, 1, Artifact("/other.vtm")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry_->InsertReplicated(0, 1, Artifact("/other.vtm")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A model trained here afterwards takes an id after the replicated one.
+  EXPECT_EQ(InsertModel("/models/local.vtm"), 8);
+}
+
+}  // namespace
+}  // namespace vitrina::registry

@@ -56,6 +56,8 @@ TEST(ServerConfigTest, TheShippedExampleParsesToTheDefaults) {
   EXPECT_EQ(example->training.next_title.play_type, defaults->training.next_title.play_type);
   EXPECT_EQ(example->training.next_title.holdout_fraction, defaults->training.next_title.holdout_fraction);
   EXPECT_EQ(example->schedule.next_title, defaults->schedule.next_title);
+  EXPECT_EQ(example->replication.primary, defaults->replication.primary);
+  EXPECT_EQ(example->replication.event_log_capacity, defaults->replication.event_log_capacity);
   EXPECT_TRUE(example->ann == defaults->ann) << "the example's serving.ann and the built-in defaults differ";
   EXPECT_EQ(example->experiments.log.enabled, defaults->experiments.log.enabled);
   EXPECT_EQ(example->experiments.log.dir, defaults->experiments.log.dir);
@@ -135,6 +137,42 @@ TEST(ServerConfigTest, AnnKeysAndTheirBounds) {
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(std::string(refused.status().message()).find("serving.ann"), std::string::npos) << refused.status();
   }
+}
+
+TEST(ServerConfigTest, AReplicaNamesItsPrimaryAndDoesNotTrain) {
+  auto replica = ServerConfig::Parse("jobs: {enabled: false}\nreplication: {primary: \"10.0.0.5:50051\"}\n",
+                                     Environment({}));
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  EXPECT_TRUE(replica->is_replica());
+  EXPECT_EQ(replica->replication.primary, "10.0.0.5:50051");
+  EXPECT_TRUE(replica->Finalize().ok());
+  EXPECT_FALSE(ServerConfig::Parse("", Environment({}))->is_replica());
+
+  // A replica that trained would fork the registry it follows.
+  auto training = ServerConfig::Parse("replication: {primary: \"10.0.0.5:50051\"}\n", Environment({}));
+  ASSERT_TRUE(training.ok());
+  absl::Status finalized = training->Finalize();
+  EXPECT_EQ(finalized.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(finalized.message().find("jobs.enabled"), std::string::npos) << finalized;
+
+  auto no_port = ServerConfig::Parse("jobs: {enabled: false}\nreplication: {primary: primary-host}\n", Environment({}));
+  ASSERT_TRUE(no_port.ok());
+  finalized = no_port->Finalize();
+  EXPECT_EQ(finalized.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(finalized.message().find("replication.primary"), std::string::npos) << finalized;
+
+  EXPECT_EQ(ServerConfig::Parse("replication: {event_log_capacity: 0}", Environment({})).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ServerConfig::Parse("replication: {primay: \"a:1\"}", Environment({})).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ServerConfigTest, ReplicationPrimaryFromTheEnvironmentAlsoTurnsTrainingOff) {
+  auto config = ServerConfig::Parse("", Environment({{"VITRINA_REPLICATION_PRIMARY", "vitrina:50051"}}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->replication.primary, "vitrina:50051");
+  EXPECT_FALSE(config->jobs_enabled);
+  EXPECT_TRUE(config->Finalize().ok());
 }
 
 TEST(ServerConfigTest, NextTitleTrainingKeysAndTheirBounds) {

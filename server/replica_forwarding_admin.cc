@@ -1,0 +1,77 @@
+#include "server/replica_forwarding_admin.h"
+
+#include <chrono>
+
+#include "server/replica_model_sync.h"
+
+namespace vitrina::server {
+
+namespace {
+
+// Long enough for a primary busy with a training, short enough that a caller learns of an outage.
+constexpr std::chrono::seconds kForwardDeadline(10);
+
+}  // namespace
+
+template <class Request, class Response>
+absl::StatusOr<Response> ReplicaForwardingAdmin::Forward(
+    const Request& request,
+    grpc::Status (v1::Admin::StubInterface::*call)(grpc::ClientContext*, const Request&, Response*)) {
+  grpc::ClientContext context;
+  AddAdminToken(context, token_);
+  context.set_deadline(std::chrono::system_clock::now() + kForwardDeadline);
+  Response response;
+  if (absl::Status status = FromPrimary((primary_.*call)(&context, request, &response), address_); !status.ok()) {
+    return status;
+  }
+  return response;
+}
+
+using Stub = v1::Admin::StubInterface;
+
+absl::StatusOr<v1::ActivateModelResponse> ReplicaForwardingAdmin::ActivateModel(const v1::ActivateModelRequest& r) {
+  return Forward(r, &Stub::ActivateModel);
+}
+absl::StatusOr<v1::DeleteModelResponse> ReplicaForwardingAdmin::DeleteModel(const v1::DeleteModelRequest& r) {
+  return Forward(r, &Stub::DeleteModel);
+}
+absl::StatusOr<v1::ListJobsResponse> ReplicaForwardingAdmin::ListJobs(const v1::ListJobsRequest& r) {
+  return Forward(r, &Stub::ListJobs);
+}
+absl::StatusOr<v1::Job> ReplicaForwardingAdmin::GetJob(const v1::GetJobRequest& r) { return Forward(r, &Stub::GetJob); }
+absl::StatusOr<v1::Job> ReplicaForwardingAdmin::ScheduleTraining(const v1::ScheduleTrainingRequest& r) {
+  return Forward(r, &Stub::ScheduleTraining);
+}
+absl::StatusOr<v1::Job> ReplicaForwardingAdmin::CancelJob(const v1::CancelJobRequest& r) {
+  return Forward(r, &Stub::CancelJob);
+}
+absl::StatusOr<v1::InvalidateCacheResponse> ReplicaForwardingAdmin::InvalidateCache(
+    const v1::InvalidateCacheRequest& r) {
+  return Forward(r, &Stub::InvalidateCache);
+}
+absl::StatusOr<v1::BlacklistResponse> ReplicaForwardingAdmin::AddToBlacklist(const v1::BlacklistRequest& r) {
+  return Forward(r, &Stub::AddToBlacklist);
+}
+absl::StatusOr<v1::BlacklistResponse> ReplicaForwardingAdmin::RemoveFromBlacklist(const v1::BlacklistRequest& r) {
+  return Forward(r, &Stub::RemoveFromBlacklist);
+}
+absl::StatusOr<v1::RecordInteractionResponse> ReplicaForwardingAdmin::RecordInteraction(
+    const v1::RecordInteractionRequest& r) {
+  return Forward(r, &Stub::RecordInteraction);
+}
+absl::StatusOr<v1::DeleteInteractionsResponse> ReplicaForwardingAdmin::DeleteInteractions(
+    const v1::DeleteInteractionsRequest& r) {
+  return Forward(r, &Stub::DeleteInteractions);
+}
+
+absl::Status ReplicaForwardingAdmin::RecordOnPrimary(const registry::HotInteraction& interaction) {
+  v1::RecordInteractionRequest request;
+  request.set_user_id(interaction.user_id);
+  request.set_title_id(interaction.title_id);
+  request.set_type(interaction.type);
+  request.set_value(interaction.value);
+  request.mutable_at()->set_seconds(interaction.timestamp);
+  return Forward(request, &Stub::RecordInteraction).status();
+}
+
+}  // namespace vitrina::server

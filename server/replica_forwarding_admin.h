@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+
+#include "registry/hot_interaction_store.h"
+#include "server/admin_core.h"
+#include "vitrina/v1/admin.grpc.pb.h"
+
+namespace vitrina::server {
+
+// A read replica's Admin calls: what reads the replica's own copy (models, the blacklist) is
+// answered here; every other call (changes of any kind, recorded interactions, the jobs, which
+// live on the primary) goes to the primary, whose answer or error is the caller's, so nothing is
+// kept on the replica and lost. The primary repeats each change to its replicas. A primary that
+// does not answer gives UNAVAILABLE naming it: the caller retries.
+class ReplicaForwardingAdmin final : public AdminCore {
+ public:
+  ReplicaForwardingAdmin(AdminCore& local, v1::Admin::StubInterface& primary, std::string primary_address,
+                         std::string admin_token)
+      : local_(local), primary_(primary), address_(std::move(primary_address)), token_(std::move(admin_token)) {}
+
+  absl::StatusOr<v1::ListModelsResponse> ListModels(const v1::ListModelsRequest& r) override { return local_.ListModels(r); }
+  absl::StatusOr<v1::Model> GetModel(const v1::GetModelRequest& r) override { return local_.GetModel(r); }
+  absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& r) override {
+    return local_.ListBlacklist(r);
+  }
+
+  absl::StatusOr<v1::ActivateModelResponse> ActivateModel(const v1::ActivateModelRequest& request) override;
+  absl::StatusOr<v1::DeleteModelResponse> DeleteModel(const v1::DeleteModelRequest& request) override;
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const v1::ListJobsRequest& request) override;
+  absl::StatusOr<v1::Job> GetJob(const v1::GetJobRequest& request) override;
+  absl::StatusOr<v1::Job> ScheduleTraining(const v1::ScheduleTrainingRequest& request) override;
+  absl::StatusOr<v1::Job> CancelJob(const v1::CancelJobRequest& request) override;
+  absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) override;
+  absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) override;
+  absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;
+  absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
+  absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
+      const v1::DeleteInteractionsRequest& request) override;
+
+  // Session feedback (`/next`) recorded on the primary, as RecordInteraction.
+  absl::Status RecordOnPrimary(const registry::HotInteraction& interaction);
+
+ private:
+  template <class Request, class Response>
+  absl::StatusOr<Response> Forward(const Request& request,
+                                   grpc::Status (v1::Admin::StubInterface::*call)(grpc::ClientContext*, const Request&,
+                                                                                  Response*));
+
+  AdminCore& local_;
+  v1::Admin::StubInterface& primary_;
+  const std::string address_;
+  const std::string token_;
+};
+
+}  // namespace vitrina::server

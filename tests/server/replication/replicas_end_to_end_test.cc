@@ -1,0 +1,400 @@
+// A primary and read replicas as real processes on loopback ports: a replica bootstraps from
+// nothing, follows activations (under load) and blacklist changes within their targets, sends
+// writes to the primary, catches up after a restart, and keeps serving while the primary is down.
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "fmt/format.h"
+#include "tests/server/replication/replica_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace vitrina::server::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ::vitrina::testing::TempDir;
+
+constexpr int64_t kUser = 7;
+
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Polls `done` every 10 ms for at most `limit`; returns the milliseconds it took, or -1.
+double MillisUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto start = Clock::now();
+  while (Clock::now() - start < limit) {
+    if (done()) return MillisSince(start);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+absl::StatusOr<v1::RecommendationsResponse> Recommend(ServerProcess& server, int64_t user = kUser, int k = 20) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetUserRecommendationsRequest request;
+  request.set_user_id(user);
+  request.set_k(k);
+  v1::RecommendationsResponse response;
+  grpc::Status status = server.recommender().GetUserRecommendations(&context, request, &response);
+  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  return response;
+}
+
+int64_t ServedModel(ServerProcess& server) {
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server);
+  return answer.ok() ? answer->model_id() : -1;
+}
+
+bool Answers(ServerProcess& server, int64_t title_id) {
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server);
+  if (!answer.ok()) return true;  // not known to be gone
+  for (const v1::ScoredTitle& item : answer->items()) {
+    if (item.title_id() == title_id) return true;
+  }
+  return false;
+}
+
+int64_t TrainInactiveModel(ServerProcess& primary) {
+  auto context = AdminContext();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(300));
+  v1::TrainModelRequest request;
+  request.set_activate(v1::NEVER);
+  request.set_wait(true);
+  v1::TrainModelResponse response;
+  grpc::Status status = primary.recommender().TrainModel(context.get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.model_id();
+}
+
+grpc::Status Activate(ServerProcess& server, int64_t model_id) {
+  auto context = AdminContext();
+  v1::ActivateModelRequest request;
+  request.set_model_id(model_id);
+  v1::ActivateModelResponse response;
+  return server.admin().ActivateModel(context.get(), request, &response);
+}
+
+grpc::Status Blacklist(ServerProcess& server, int64_t title_id, bool add) {
+  auto context = AdminContext();
+  v1::BlacklistRequest request;
+  request.add_title_ids(title_id);
+  request.set_reason("replication test");
+  v1::BlacklistResponse response;
+  return add ? server.admin().AddToBlacklist(context.get(), request, &response)
+             : server.admin().RemoveFromBlacklist(context.get(), request, &response);
+}
+
+int64_t TopTitle(ServerProcess& server) {
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server);
+  EXPECT_TRUE(answer.ok() && answer->items_size() > 0) << answer.status();
+  return answer.ok() && answer->items_size() > 0 ? answer->items(0).title_id() : -1;
+}
+
+// Rows of the primary's hot-interaction store for (user, title), read from its registry file.
+int64_t HotInteractions(const ServerProcess& primary, int64_t user_id, int64_t title_id, const std::string& type) {
+  SQLite::Database db((primary.data_dir() / "registry.db").string(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT COUNT(*) FROM hot_interactions WHERE user_id = ? AND title_id = ? AND type = ?");
+  query.bind(1, user_id);
+  query.bind(2, title_id);
+  query.bind(3, type);
+  query.executeStep();
+  return query.getColumn(0).getInt64();
+}
+
+std::string HttpGet(const ServerProcess& server, const std::string& path) {
+  httplib::Client client("127.0.0.1", server.http_port());
+  client.set_read_timeout(5, 0);
+  httplib::Result result = client.Get(path.c_str());
+  return result ? result->body : "no answer";
+}
+
+// A primary (first model trained) and `n` replicas started from empty folders.
+struct Cluster {
+  TempDir dir;
+  ServerProcess primary{"primary", dir.path() / "primary"};
+  std::vector<std::unique_ptr<ServerProcess>> replicas;
+
+  void Start(int n) {
+    absl::Status started = primary.Start(/*wait_serving=*/true);
+    ASSERT_TRUE(started.ok()) << started;
+    for (int i = 0; i < n; ++i) {
+      replicas.push_back(std::make_unique<ServerProcess>(fmt::format("replica {}", i + 1),
+                                                         dir.path() / fmt::format("replica{}", i + 1),
+                                                         primary.grpc_address()));
+    }
+    for (auto& replica : replicas) {
+      const auto start = Clock::now();
+      started = replica->Start(/*wait_serving=*/false);
+      ASSERT_TRUE(started.ok()) << started;
+      const double ms = MillisUntil([&] { return ServedModel(*replica) == 1; }, std::chrono::seconds(30));
+      ASSERT_GE(ms, 0) << "the replica did not serve model 1 within 30 s:\n" << replica->log_tail();
+      std::printf("[replicas] replica from an empty folder to serving model 1: %.0f ms after its spawn\n",
+                  MillisSince(start));
+    }
+  }
+};
+
+TEST(ReplicasEndToEndTest, ReplicasBootstrapFollowActivationsUnderLoadAndBlacklistChanges) {
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(2));
+  ServerProcess& primary = cluster.primary;
+  ServerProcess& a = *cluster.replicas[0];
+  ServerProcess& b = *cluster.replicas[1];
+  // The replica serves the primary's model itself, file and all: the same answer.
+  EXPECT_TRUE(std::filesystem::exists(a.data_dir() / "models" / "replicated-model-1.vtm"));
+  EXPECT_TRUE(std::filesystem::exists(a.data_dir() / "models" / "replicated-model-1.vtm.popular.tsv"));
+  absl::StatusOr<v1::RecommendationsResponse> on_primary = Recommend(primary);
+  absl::StatusOr<v1::RecommendationsResponse> on_replica = Recommend(a);
+  ASSERT_TRUE(on_primary.ok() && on_replica.ok());
+  ASSERT_EQ(on_primary->items_size(), on_replica->items_size());
+  for (int i = 0; i < on_primary->items_size(); ++i) {
+    EXPECT_EQ(on_primary->items(i).title_id(), on_replica->items(i).title_id()) << "rank " << i;
+  }
+
+  const int64_t second = TrainInactiveModel(primary);
+  ASSERT_EQ(second, 2);
+
+  // Activation under load: 4 client threads across both replicas, a bounded number of calls.
+  std::atomic<bool> stop{false};
+  std::atomic<int> calls{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      ServerProcess& target = t % 2 == 0 ? a : b;
+      for (int i = 0; i < 20'000 && !stop.load(); ++i) {
+        absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(target, 1 + (t * 37 + i) % 250, 10);
+        calls.fetch_add(1);
+        if (!answer.ok() || answer->items_size() == 0) failures.fetch_add(1);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int64_t model : {second, int64_t{1}}) {  // the new model, then a rollback
+    const auto activated = Clock::now();
+    grpc::Status status = Activate(primary, model);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    for (ServerProcess* replica : {&a, &b}) {
+      const double ms = MillisUntil([&] { return ServedModel(*replica) == model; }, std::chrono::seconds(10));
+      const double since_activation = ms < 0 ? -1 : MillisSince(activated);
+      std::printf("[replicas] activation of model %lld visible on the replica after %.0f ms (target <= 5000)\n",
+                  static_cast<long long>(model), since_activation);
+      EXPECT_GE(since_activation, 0) << replica->log_tail();
+      EXPECT_LE(since_activation, 5000);
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop = true;
+  for (std::thread& client : clients) client.join();
+  std::printf("[replicas] %d calls across the replicas during two activations, %d failed\n", calls.load(),
+              failures.load());
+  EXPECT_GT(calls.load(), 100);
+  EXPECT_EQ(failures.load(), 0);
+
+  // A blacklist change on the primary reaches every replica's answers within 1 s.
+  const int64_t banned = TopTitle(a);
+  ASSERT_GE(banned, 0);
+  ASSERT_TRUE(Answers(b, banned));
+  const auto added = Clock::now();
+  ASSERT_TRUE(Blacklist(primary, banned, true).ok());
+  for (ServerProcess* replica : {&a, &b}) {
+    const double ms = MillisUntil([&] { return !Answers(*replica, banned); }, std::chrono::seconds(5));
+    const double since_change = ms < 0 ? -1 : MillisSince(added);
+    std::printf("[replicas] blacklist addition applied on the replica after %.0f ms (target <= 1000)\n", since_change);
+    EXPECT_GE(since_change, 0);
+    EXPECT_LE(since_change, 1000);
+  }
+  // Sent to a replica, a blacklist change is made on the primary and comes back to every replica.
+  const auto removed = Clock::now();
+  ASSERT_TRUE(Blacklist(a, banned, false).ok());
+  for (ServerProcess* replica : {&a, &b}) {
+    const double ms = MillisUntil([&] { return Answers(*replica, banned); }, std::chrono::seconds(5));
+    std::printf("[replicas] blacklist removal sent to a replica applied on the replica after %.0f ms\n",
+                ms < 0 ? -1 : MillisSince(removed));
+    EXPECT_GE(ms, 0);
+  }
+  EXPECT_TRUE(Answers(primary, banned));
+}
+
+TEST(ReplicasEndToEndTest, WritesSentToAReplicaReachThePrimaryOrAreRefusedNamingIt) {
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(1));
+  ServerProcess& primary = cluster.primary;
+  ServerProcess& replica = *cluster.replicas[0];
+
+  // RecordInteraction: stored by the primary (its hot store feeds the next training), and the
+  // title leaves the user's answers on the replica too (the primary's event comes back).
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(replica);
+  ASSERT_TRUE(answer.ok() && answer->items_size() >= 3) << answer.status();
+  const int64_t watched = answer->items(0).title_id();
+  const int64_t played = answer->items(1).title_id();  // titles the model knows
+  const int64_t viewed = answer->items(2).title_id();
+  {
+    auto context = AdminContext();
+    v1::RecordInteractionRequest request;
+    request.set_user_id(kUser);
+    request.set_title_id(watched);
+    request.set_type("rating");
+    request.set_value(5);
+    v1::RecordInteractionResponse response;
+    grpc::Status status = replica.admin().RecordInteraction(context.get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(HotInteractions(primary, kUser, watched, "rating"), 1);
+  EXPECT_EQ(HotInteractions(replica, kUser, watched, "rating"), 0);  // never kept on the replica
+  EXPECT_GE(MillisUntil([&] { return !Answers(replica, watched); }, std::chrono::seconds(5)), 0);
+
+  // Session feedback (GetNextTitle's previous title) is recorded on the primary.
+  {
+    grpc::ClientContext context;
+    v1::GetNextTitleRequest request;
+    request.set_user_id(kUser);
+    request.set_session_id("replica-session");
+    request.set_previous_title_id(played);
+    request.set_consumed(0.9);
+    v1::GetNextTitleResponse response;
+    grpc::Status status = replica.recommender().GetNextTitle(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  // Sent from the replica's queue, so that the call never waits for the primary.
+  EXPECT_GE(MillisUntil([&] { return HotInteractions(primary, kUser, played, "play") == 1; }, std::chrono::seconds(10)),
+            0);
+  EXPECT_EQ(HotInteractions(replica, kUser, played, "play"), 0);
+
+  // POST /interactions on the replica's HTTP listener too.
+  {
+    httplib::Client client("127.0.0.1", replica.http_port());
+    httplib::Headers headers{{"Authorization", fmt::format("Bearer {}", ServerProcess::kAdminToken)}};
+    httplib::Result result =
+        client.Post("/interactions", headers,
+                    fmt::format(R"({{"userId": {}, "titleId": {}, "type": "view", "value": 1}})", kUser, viewed),
+                    "application/json");
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 200) << result->body;
+  }
+  EXPECT_EQ(HotInteractions(primary, kUser, viewed, "view"), 1);
+
+  // Jobs live on the primary: a training scheduled through the replica is the primary's job.
+  {
+    auto context = AdminContext();
+    v1::ListJobsRequest request;
+    v1::ListJobsResponse response;
+    grpc::Status status = replica.admin().ListJobs(context.get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GE(response.jobs_size(), 1);  // the primary's first training
+  }
+  // TrainModel is refused, naming the primary.
+  {
+    auto context = AdminContext();
+    v1::TrainModelRequest request;
+    v1::TrainModelResponse response;
+    grpc::Status status = replica.recommender().TrainModel(context.get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_NE(status.error_message().find(primary.grpc_address()), std::string::npos) << status.error_message();
+  }
+  // A replica checks the caller's token itself (a forwarded call carries the replica's own).
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer wrong");
+    v1::BlacklistRequest request;
+    request.add_title_ids(watched);
+    v1::BlacklistResponse response;
+    EXPECT_EQ(replica.admin().AddToBlacklist(&context, request, &response).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+}
+
+TEST(ReplicasEndToEndTest, ARestartedReplicaCatchesUpAndReplicasServeThroughAPrimaryOutage) {
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(1));
+  ServerProcess& primary = cluster.primary;
+  ServerProcess& replica = *cluster.replicas[0];
+
+  // Killed (no clean shutdown) while the primary moves on.
+  const int64_t banned = TopTitle(replica);
+  replica.Kill();
+  const int64_t second = TrainInactiveModel(primary);
+  ASSERT_TRUE(Activate(primary, second).ok());
+  ASSERT_TRUE(Blacklist(primary, banned, true).ok());
+  // Back on its own folder: serves its copy of model 1 at once, then what it missed.
+  ASSERT_TRUE(replica.Start(/*wait_serving=*/true).ok()) << replica.log_tail();
+  const auto restarted = Clock::now();
+  EXPECT_GE(MillisUntil([&] { return ServedModel(replica) == second && !Answers(replica, banned); },
+                        std::chrono::seconds(10)),
+            0)
+      << replica.log_tail();
+  std::printf("[replicas] restarted replica caught up (model %lld, blacklist) %.0f ms after it was SERVING\n",
+              static_cast<long long>(second), MillisSince(restarted));
+
+  // The primary goes away: the replica keeps serving and says so in /health and /metrics.
+  primary.Stop();
+  EXPECT_GE(MillisUntil([&] { return HttpGet(replica, "/metrics").find("vitrina_replication_connected{primary=") !=
+                                         std::string::npos &&
+                                     HttpGet(replica, "/metrics").find(fmt::format(
+                                         "vitrina_replication_connected{{primary=\"{}\"}} 0", primary.grpc_address())) !=
+                                         std::string::npos; },
+                        std::chrono::seconds(10)),
+            0)
+      << HttpGet(replica, "/metrics");
+  const std::string health = HttpGet(replica, "/health");
+  EXPECT_NE(health.find(R"("status":"SERVING")"), std::string::npos) << health;
+  EXPECT_NE(health.find("the primary is unreachable"), std::string::npos) << health;
+  EXPECT_EQ(replica.Health(), "SERVING");
+  EXPECT_EQ(ServedModel(replica), second);
+  // Writes are not kept: UNAVAILABLE naming the primary, for the caller to retry.
+  {
+    auto context = AdminContext();
+    v1::RecordInteractionRequest request;
+    request.set_user_id(kUser);
+    request.set_title_id(1);
+    request.set_type("rating");
+    request.set_value(4);
+    v1::RecordInteractionResponse response;
+    grpc::Status status = replica.admin().RecordInteraction(context.get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_NE(status.error_message().find(primary.grpc_address()), std::string::npos) << status.error_message();
+  }
+
+  // Session feedback still answers, and waits on the replica for the primary to come back.
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(replica);
+  ASSERT_TRUE(answer.ok() && answer->items_size() > 0) << answer.status();
+  const int64_t played = answer->items(0).title_id();
+  {
+    grpc::ClientContext context;
+    v1::GetNextTitleRequest request;
+    request.set_user_id(kUser);
+    request.set_session_id("during-the-outage");
+    request.set_previous_title_id(played);
+    request.set_consumed(0.8);
+    v1::GetNextTitleResponse response;
+    grpc::Status status = replica.recommender().GetNextTitle(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // The primary returns (a new log: its numbering restarted), the replica takes its snapshot.
+  ASSERT_TRUE(primary.Start(/*wait_serving=*/true).ok()) << primary.log_tail();
+  EXPECT_GE(MillisUntil([&] { return HotInteractions(primary, kUser, played, "play") == 1; }, std::chrono::seconds(10)),
+            0)
+      << "the feedback given during the outage did not reach the primary";
+  ASSERT_TRUE(Blacklist(primary, banned, false).ok());
+  const double ms = MillisUntil([&] { return Answers(replica, banned); }, std::chrono::seconds(15));
+  std::printf("[replicas] after the primary's restart, a blacklist removal reached the replica in %.0f ms\n", ms);
+  EXPECT_GE(ms, 0) << replica.log_tail();
+  const std::string metrics = HttpGet(replica, "/metrics");
+  EXPECT_NE(metrics.find(fmt::format("vitrina_replication_connected{{primary=\"{}\"}} 1", primary.grpc_address())),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("vitrina_replication_snapshots_total 2"), std::string::npos) << metrics;
+}
+
+}  // namespace
+}  // namespace vitrina::server::testing
