@@ -37,6 +37,14 @@ class ReplicaForwardingAdmin final : public AdminCore {
   absl::StatusOr<v1::RecordInteractionResponse> RecordInteraction(const v1::RecordInteractionRequest& request) override;
   absl::StatusOr<v1::DeleteInteractionsResponse> DeleteInteractions(
       const v1::DeleteInteractionsRequest& request) override;
+  absl::StatusOr<v1::Job> StartSearch(const v1::StartSearchRequest& request) override;
+  absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& request) override;
+  // Experiments live in the primary's registry and its exposure log: all five calls go there.
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) override;
+  absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& request) override;
+  absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& request) override;
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) override;
+  absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& request) override;
 
   // Session feedback (`/next`) recorded on the primary, as RecordInteraction.
   absl::Status RecordOnPrimary(const registry::HotInteraction& interaction);
