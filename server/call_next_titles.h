@@ -16,7 +16,7 @@ namespace vitrina::server {
 class CallNextTitles {
  public:
   CallNextTitles(std::shared_ptr<const ServedModel> personal, std::shared_ptr<const ServedNextTitleModel> learned)
-      : personal_(std::move(personal)), learned_(std::move(learned)), stand_in_(*personal_->model) {
+      : personal_(std::move(personal)), learned_(std::move(learned)), stand_in_(*personal_->model, personal_->ann ? &personal_->ann->similar() : nullptr) {
     if (learned_) learned_titles_.emplace(*learned_->model, stand_in_);
   }
   CallNextTitles(const CallNextTitles&) = delete;
