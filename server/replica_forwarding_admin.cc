@@ -45,6 +45,29 @@ absl::StatusOr<v1::Job> ReplicaForwardingAdmin::ScheduleTraining(const v1::Sched
 absl::StatusOr<v1::Job> ReplicaForwardingAdmin::CancelJob(const v1::CancelJobRequest& r) {
   return Forward(r, &Stub::CancelJob);
 }
+absl::StatusOr<v1::Job> ReplicaForwardingAdmin::StartSearch(const v1::StartSearchRequest& r) {
+  return Forward(r, &Stub::StartSearch);
+}
+absl::StatusOr<v1::ListTrialsResponse> ReplicaForwardingAdmin::ListTrials(const v1::ListTrialsRequest& r) {
+  return Forward(r, &Stub::ListTrials);
+}
+absl::StatusOr<v1::Experiment> ReplicaForwardingAdmin::CreateExperiment(const v1::CreateExperimentRequest& r) {
+  return Forward(r, &Stub::CreateExperiment);
+}
+absl::StatusOr<v1::ListExperimentsResponse> ReplicaForwardingAdmin::ListExperiments(
+    const v1::ListExperimentsRequest& r) {
+  return Forward(r, &Stub::ListExperiments);
+}
+absl::StatusOr<v1::Experiment> ReplicaForwardingAdmin::GetExperiment(const v1::GetExperimentRequest& r) {
+  return Forward(r, &Stub::GetExperiment);
+}
+absl::StatusOr<v1::Experiment> ReplicaForwardingAdmin::StopExperiment(const v1::StopExperimentRequest& r) {
+  return Forward(r, &Stub::StopExperiment);
+}
+absl::StatusOr<v1::ExperimentReport> ReplicaForwardingAdmin::GetExperimentReport(
+    const v1::GetExperimentReportRequest& r) {
+  return Forward(r, &Stub::GetExperimentReport);
+}
 absl::StatusOr<v1::InvalidateCacheResponse> ReplicaForwardingAdmin::InvalidateCache(
     const v1::InvalidateCacheRequest& r) {
   return Forward(r, &Stub::InvalidateCache);

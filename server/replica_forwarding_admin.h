@@ -31,6 +31,14 @@ class ReplicaForwardingAdmin final : public AdminCore {
   absl::StatusOr<v1::Job> GetJob(const v1::GetJobRequest& request) override;
   absl::StatusOr<v1::Job> ScheduleTraining(const v1::ScheduleTrainingRequest& request) override;
   absl::StatusOr<v1::Job> CancelJob(const v1::CancelJobRequest& request) override;
+  // Searches and experiments live on the primary (its registry, its jobs, its exposure log).
+  absl::StatusOr<v1::Job> StartSearch(const v1::StartSearchRequest& request) override;
+  absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& request) override;
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) override;
+  absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& request) override;
+  absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& request) override;
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) override;
+  absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& request) override;
   absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) override;
   absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) override;
   absl::StatusOr<v1::BlacklistResponse> RemoveFromBlacklist(const v1::BlacklistRequest& request) override;

@@ -30,6 +30,27 @@ class ReplicationRecordingAdmin final : public AdminCore {
   absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const v1::ListBlacklistRequest& r) override {
     return inner_.ListBlacklist(r);
   }
+  absl::StatusOr<v1::Job> StartSearch(const v1::StartSearchRequest& r) override { return inner_.StartSearch(r); }
+  absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& r) override {
+    return inner_.ListTrials(r);
+  }
+  // Experiments are not repeated to replicas yet: a replica forwards its experiment calls to the
+  // primary (ReplicaForwardingAdmin).
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& r) override {
+    return inner_.CreateExperiment(r);
+  }
+  absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& r) override {
+    return inner_.ListExperiments(r);
+  }
+  absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& r) override {
+    return inner_.GetExperiment(r);
+  }
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& r) override {
+    return inner_.StopExperiment(r);
+  }
+  absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& r) override {
+    return inner_.GetExperimentReport(r);
+  }
 
   absl::StatusOr<v1::InvalidateCacheResponse> InvalidateCache(const v1::InvalidateCacheRequest& request) override;
   absl::StatusOr<v1::BlacklistResponse> AddToBlacklist(const v1::BlacklistRequest& request) override;
