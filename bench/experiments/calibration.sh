@@ -143,6 +143,8 @@ config="$work_dir/vitrina.yaml"
 } >"$config"
 
 server_log="$work_dir/server.log"
+# Created here: the background job below opens it only when it gets scheduled, after the first sed.
+: >"$server_log"
 "$bin_dir/vitrina-server" --config "$config" >"$server_log" 2>&1 &
 server_pid=$!
 http_port=""
