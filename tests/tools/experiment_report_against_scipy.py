@@ -133,8 +133,7 @@ def compare(source, report, records):
     """Every figure of one report against the SciPy recomputation; returns the arms by name."""
     before = len(reference.failures)
     arms = reference.check(report, records)
-    for failure in reference.failures[before:]:
-        reference.failures[reference.failures.index(failure)] = f"{source}: {failure}"
+    reference.failures[before:] = [f"{source}: {failure}" for failure in reference.failures[before:]]
     return arms
 
 
