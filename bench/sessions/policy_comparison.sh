@@ -134,6 +134,7 @@ config="$work_dir/vitrina.yaml"
 } >"$config"
 
 server_log="$work_dir/server.log"
+: >"$server_log"  # exists before the first sed below, whichever of the two the shell runs first
 "$bin_dir/vitrina-server" --config "$config" >"$server_log" 2>&1 &
 server_pid=$!
 http_port=""

@@ -116,6 +116,8 @@ class Expected:
                 o = r["outcome"]
                 self.users.setdefault(o["user_id"], {"answers": [], "outcomes": []})["outcomes"].append(
                     (r["time_unix_micros"], o["consumed_share"], o.get("consumed_seconds", 0.0), o["title_id"]))
+        # consumed seconds per session is reported only when some outcome carried seconds
+        self.any_seconds = any("consumed_seconds" in r["outcome"] for r in records if "outcome" in r)
         self.members = {}
         self.several = 0
         for user, log in self.users.items():
@@ -218,6 +220,11 @@ def welch(a, b):
 
 
 def check_comparison(where, got, a, b):
+    if len(a) < 2 or len(b) < 2 or (np.var(a) == 0 and np.var(b) == 0):
+        # no Welch test (e.g. seconds never reported, or no GetUserRecommendations answers)
+        close(f"{where} computable", got["computable"], False)
+        close(f"{where} significant", got["significant"], False)
+        return
     expected = welch(a, b)
     close(f"{where} computable", got["computable"], True)
     for field, value in expected.items():
@@ -244,7 +251,15 @@ def check(report, fixture):
         for metric, key in (("titles_per_session", "titles"), ("consumed_per_session", "consumed"),
                             ("consumed_seconds_per_session", "seconds"), ("recommended_titles_consumed", "recommended")):
             x = np.asarray(values[name][key])
+            if key == "seconds" and not exp.any_seconds:
+                close(f"{name} {metric} present without seconds in the log", metric in got, False)
+                continue
+            if metric not in got:  # the report leaves out a metric no user of the arm has
+                close(f"{name} {metric} absent, users", 0, len(x))
+                continue
             close(f"{name} {metric} users", int(got[metric]["users"]), len(x))
+            if len(x) < 2:
+                continue
             half = t_quantile(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
             close(f"{name} {metric} mean", got[metric]["mean"], x.mean())
             close(f"{name} {metric} sd", got[metric]["standard_deviation"], x.std(ddof=1))
@@ -262,6 +277,12 @@ def check(report, fixture):
     for name, _, _ in ARMS[1:]:
         for metric, key in (("consumed_per_session", "consumed"), ("titles_per_session", "titles"),
                             ("consumed_seconds_per_session", "seconds"), ("recommended_titles_consumed", "recommended")):
+            if key == "seconds" and not exp.any_seconds:
+                close(f"{metric} {name} present without seconds in the log", (metric, name) in comparisons, False)
+                continue
+            if (metric, name) not in comparisons:  # left out when either arm has no value of the metric
+                close(f"{metric} {name} absent, users", 0, min(len(values[name][key]), len(values[control][key])))
+                continue
             check_comparison(f"{metric} {name}", comparisons[(metric, name)], values[name][key], values[control][key])
 
     # CUPED: theta over the users with a pre-experiment value, all arms pooled.

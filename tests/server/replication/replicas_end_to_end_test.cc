@@ -292,6 +292,27 @@ TEST(ReplicasEndToEndTest, WritesSentToAReplicaReachThePrimaryOrAreRefusedNaming
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_GE(response.jobs_size(), 1);  // the primary's first training
   }
+  // Experiments live on the primary too: one created through the replica is the primary's.
+  {
+    auto context = AdminContext();
+    v1::CreateExperimentRequest request;
+    request.mutable_experiment()->set_name("via_replica");
+    for (const char* arm : {"control", "treatment"}) {
+      v1::Arm* added = request.mutable_experiment()->add_arms();
+      added->set_name(arm);
+      added->set_weight(1);
+    }
+    v1::Experiment created;
+    grpc::Status status = replica.admin().CreateExperiment(context.get(), request, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    auto get_context = AdminContext();
+    v1::GetExperimentRequest get;
+    get.set_name("via_replica");
+    v1::Experiment on_primary;
+    status = primary.admin().GetExperiment(get_context.get(), get, &on_primary);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(on_primary.arms_size(), 2);
+  }
   // TrainModel is refused, naming the primary.
   {
     auto context = AdminContext();
