@@ -59,14 +59,9 @@ Build first: scripts/build.sh --target vitrina-server vitrina-simulate vitrina-a
 USAGE
 }
 
-say() { echo "calibration: $*" >&2; }
-die() {
-  say "error: $*"
-  exit 1
-}
-require_count() {
-  [[ "$2" =~ ^[1-9][0-9]{0,8}$ ]] || die "$1 must be a positive integer, got '$2'"
-}
+script_name=calibration
+# shellcheck source=../lib/demo_server.sh
+source "$ROOT/bench/lib/demo_server.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -105,81 +100,9 @@ done
 bin_dir="$(cd "$bin_dir" && pwd)"
 readonly python=/usr/bin/python3  # Debian's, as in CI
 [ -x "$python" ] || die "$python is needed to read the reports' JSON"
-# VITRINA_* overrides would replace the config written below (ports, data dir, data source).
-unset "${!VITRINA_@}"
-
-if [ -z "$work_dir" ]; then
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/vitrina-calibration-XXXXXX")"
-else
-  mkdir -p "$work_dir"
-  work_dir="$(cd "$work_dir" && pwd)"
-  [ ! -e "$work_dir/data" ] || die "$work_dir/data exists: the calibration starts from an empty data dir"
-fi
-
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [ "$keep" = 0 ]; then rm -rf "$work_dir"; else say "kept $work_dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+prepare_work_dir calibration
 log_dir="$work_dir/exposure-log"
-config="$work_dir/vitrina.yaml"
-{
-  echo "listen: 127.0.0.1:0"
-  echo "http_listen: 127.0.0.1:0"
-  echo "data_dir: '$work_dir/data'"
-  echo "schedule: {nightly: \"\"}"
-  echo "experiments: {log: {dir: '$log_dir'}}"
-} >"$config"
-
-server_log="$work_dir/server.log"
-# Created here: the background job below opens it only when it gets scheduled, after the first sed.
-: >"$server_log"
-"$bin_dir/vitrina-server" --config "$config" >"$server_log" 2>&1 &
-server_pid=$!
-http_port=""
-deadline=$((SECONDS + ready_timeout))
-while :; do
-  kill -0 "$server_pid" 2>/dev/null || die "vitrina-server exited: $(tail -n 5 "$server_log")"
-  http_port="$(sed -n 's/.*HTTP listening on port \([0-9]*\).*/\1/p' "$server_log" | head -n 1)"
-  [ -n "$http_port" ] && grep -Eq 'serving model [0-9]+ \(|model [0-9]+ now serving' "$server_log" && break
-  [ "$SECONDS" -lt "$deadline" ] || die "vitrina-server not serving after ${ready_timeout}s: see $server_log"
-  sleep 0.2
-done
-say "server on 127.0.0.1:$http_port (HTTP), work dir $work_dir"
-
-# An HTTP request over bash's /dev/tcp (no curl needed); prints the body of a 200 answer.
-http_call() {
-  local method="$1" path="$2" body="${3:-}" response
-  exec 3<>"/dev/tcp/127.0.0.1/$http_port"
-  printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-    "$method" "$path" "${#body}" "$body" >&3
-  response="$(timeout "$ready_timeout" cat <&3)" || die "$method $path: no answer within ${ready_timeout}s"
-  exec 3<&-
-  case "$response" in
-    "HTTP/1.1 200"*) printf '%s\n' "${response#*$'\r\n\r\n'}" ;;
-    *) die "$method $path: $(printf '%s' "$response" | head -n 1) ${response#*$'\r\n\r\n'}" ;;
-  esac
-}
-
-simulate() {
-  local output="$1"
-  shift
-  local command=("$bin_dir/vitrina-simulate" --http "127.0.0.1:$http_port" --catalog "$work_dir/data/catalog.db"
-    --users 2000 --concurrency "$concurrency" --max-seconds "$max_seconds" "$@")
-  say "${command[*]}"
-  "${command[@]}" >"$output" 2>"$output.err" || die "vitrina-simulate failed: $(cat "$output.err")"
-}
+start_server "experiments: {log: {dir: '$log_dir'}}"
 
 create_experiment() {  # name layer policy-of-a policy-of-b
   http_call POST /admin/experiments "{\"experiment\": {\"name\": \"$1\", \"salt\": \"$1-salt\", \"layer\": \"$2\",
@@ -204,14 +127,7 @@ print(f'{comparison["p_value"]:.3g} {str(comparison["significant"]).lower()} {co
 PY
 }
 
-say "warm-up: $warm_up_sessions sessions of random and of top_popular"
-simulate "$work_dir/warm-up.txt" --policies random,top_popular --sessions "$warm_up_sessions" --seed $((seed + 1000))
-for body in '{"params": {}, "activate": "ALWAYS", "wait": true}' \
-  '{"params": {"kind": "NEXT_TITLE"}, "activate": "ALWAYS", "wait": true}'; do
-  answer="$(http_call POST /admin/train "$body")"
-  [[ "$answer" == *'"activated":true'* ]] || die "training $body: not activated: $answer"
-done
-say "trained (full, then NEXT_TITLE)"
+warm_up_and_train "$warm_up_sessions" $((seed + 1000))
 
 results="$work_dir/results.txt"
 : >"$results"

@@ -53,14 +53,9 @@ Build first (Release): scripts/build.sh --target vitrina-server vitrina-simulate
 EOF
 }
 
-say() { echo "policy_comparison: $*" >&2; }
-die() {
-  say "error: $*"
-  exit 1
-}
-require_count() {
-  [[ "$2" =~ ^[1-9][0-9]{0,8}$ ]] || die "$1 must be a positive integer, got '$2'"
-}
+script_name=policy_comparison
+# shellcheck source=../lib/demo_server.sh
+source "$ROOT/bench/lib/demo_server.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -96,95 +91,10 @@ for binary in vitrina-server vitrina-simulate; do
   [ -x "$bin_dir/$binary" ] || die "$bin_dir/$binary not found: build it (Release) or pass --bin-dir"
 done
 bin_dir="$(cd "$bin_dir" && pwd)"
-# VITRINA_* overrides would replace the config written below (ports, data dir, data source).
-unset "${!VITRINA_@}"
-
-if [ -z "$work_dir" ]; then
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/vitrina-policy-comparison-XXXXXX")"
-else
-  mkdir -p "$work_dir"
-  work_dir="$(cd "$work_dir" && pwd)"
-  [ ! -e "$work_dir/data" ] || die "$work_dir/data exists: the comparison starts from an empty data dir"
-fi
-
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [ "$keep" = 0 ]; then rm -rf "$work_dir"; else say "kept $work_dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The embedded default: only the ports (the kernel picks free ones), the data dir and no nightly
-# training (it would retrain in the middle of a run) differ from config/vitrina.example.yaml.
-config="$work_dir/vitrina.yaml"
-{
-  echo "listen: 127.0.0.1:0"
-  echo "http_listen: 127.0.0.1:0"
-  echo "data_dir: '$work_dir/data'"
-  echo "schedule: {nightly: \"\"}"
-} >"$config"
-
-server_log="$work_dir/server.log"
-: >"$server_log"  # exists before the first sed below, whichever of the two the shell runs first
-"$bin_dir/vitrina-server" --config "$config" >"$server_log" 2>&1 &
-server_pid=$!
-http_port=""
-deadline=$((SECONDS + ready_timeout))
-while :; do
-  kill -0 "$server_pid" 2>/dev/null || die "vitrina-server exited: $(tail -n 5 "$server_log")"
-  http_port="$(sed -n 's/.*HTTP listening on port \([0-9]*\).*/\1/p' "$server_log" | head -n 1)"
-  [ -n "$http_port" ] && grep -Eq 'serving model [0-9]+ \(|model [0-9]+ now serving' "$server_log" && break
-  [ "$SECONDS" -lt "$deadline" ] || die "vitrina-server not serving after ${ready_timeout}s: see $server_log"
-  sleep 0.2
-done
-say "server on 127.0.0.1:$http_port (HTTP), data in $work_dir/data"
-
-# POST with a JSON body over bash's /dev/tcp (no curl needed); prints the response body.
-http_post() {
-  local path="$1" body="$2" response
-  exec 3<>"/dev/tcp/127.0.0.1/$http_port"
-  printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-    "$path" "${#body}" "$body" >&3
-  response="$(timeout "$ready_timeout" cat <&3)" || die "POST $path: no answer within ${ready_timeout}s"
-  exec 3<&-
-  case "$response" in
-    "HTTP/1.1 200"*) printf '%s\n' "${response#*$'\r\n\r\n'}" ;;
-    *) die "POST $path: $(printf '%s' "$response" | head -n 1) ${response#*$'\r\n\r\n'}" ;;
-  esac
-}
-
-simulate() {
-  local output="$1"
-  shift
-  local command=("$bin_dir/vitrina-simulate" --http "127.0.0.1:$http_port" --catalog "$work_dir/data/catalog.db"
-    --users 2000 --concurrency "$concurrency" --max-seconds "$max_seconds" "$@")
-  say "${command[*]}"
-  "${command[@]}" >"$output" 2>"$output.err" || die "vitrina-simulate failed: $(cat "$output.err")"
-}
-
-say "warm-up: $warm_up_sessions sessions of random and of top_popular"
-simulate "$work_dir/warm-up.txt" --policies random,top_popular --sessions "$warm_up_sessions" --seed "$warm_up_seed"
+prepare_work_dir policy-comparison
+start_server
+warm_up_and_train "$warm_up_sessions" "$warm_up_seed"
 cat "$work_dir/warm-up.txt"
-
-train() {
-  local what="$1" body="$2" answer
-  answer="$(http_post /admin/train "$body")"
-  say "$what: $answer"
-  [[ "$answer" == *'"activated":true'* ]] || die "$what: the new model was not activated"
-}
-# ALWAYS: the warm-up's model is the one to serve even when its precision@10 on its own held-out
-# split does not beat the first model's (the quality gate compares different test sets).
-train "full training" '{"params": {}, "activate": "ALWAYS", "wait": true}'
-train "next-title training" '{"params": {"kind": "NEXT_TITLE"}, "activate": "ALWAYS", "wait": true}'
 
 policies="$(IFS=,; echo "${PRESETS[*]},${BASELINES[*]}")"
 say "comparison: $sessions sessions per policy"
