@@ -66,6 +66,17 @@ void FillComparison(const std::string& metric, const std::string& arm, const std
   comparison->set_significant(welch.computable && welch.p_value < 1 - confidence);
 }
 
+// What counts as one session: an id and its start name one (ids are reused: the implicit
+// session's is always empty, and a client may reuse its own after EndSession); a log without
+// starts falls back on the id; an answer outside any session is a session of its own.
+std::string SessionKey(const v1::Exposure& exposure) {
+  if (exposure.session_started_unix_micros() != 0) {
+    return fmt::format("session:{}@{}", exposure.session_id(), exposure.session_started_unix_micros());
+  }
+  if (!exposure.session_id().empty()) return "session:" + exposure.session_id();
+  return "request:" + exposure.request_id();
+}
+
 }  // namespace
 
 void ExperimentAnalysis::Add(const v1::ExposureLogRecord& record) {
@@ -73,8 +84,7 @@ void ExperimentAnalysis::Add(const v1::ExposureLogRecord& record) {
     const v1::Exposure& exposure = record.exposure();
     Answer answer;
     answer.time = record.time_unix_micros();
-    answer.session_key =
-        exposure.session_id().empty() ? "request:" + exposure.request_id() : "session:" + exposure.session_id();
+    answer.session_key = SessionKey(exposure);
     answer.titles = exposure.titles_size();
     answer.latency_micros = exposure.latency_micros();
     if (exposure.route() == kRecommendationsRoute) {

@@ -189,6 +189,7 @@ absl::StatusOr<v1::GetNextTitleResponse> RecommenderService::GetNextTitle(const 
   exposure.set_route("GetNextTitle");
   exposure.set_user_id(request.user_id());
   exposure.set_session_id(request.session_id());
+  exposure.set_session_started_unix_micros(response.session_started_unix_micros());
   exposure.set_policy(response.policy());
   exposure.set_branch(response.branch());
   exposure.set_model_id(response.model_id());

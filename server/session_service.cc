@@ -112,6 +112,7 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
   response.set_branch(result.answer.branch);
   response.set_model_id(served->model_id);
   response.set_session_id(request.session_id());
+  response.set_session_started_unix_micros(result.session_started_unix_micros);
   return response;
 }
 

@@ -16,6 +16,7 @@ SessionDelta Everything(const SessionState& state) {
   all.tired_titles = state.tired_titles();
   all.tired_creators = state.tired_creators();
   all.steps = static_cast<int>(state.step());
+  if (state.started_unix_micros() != 0) all.started_unix_micros = state.started_unix_micros();
   return all;
 }
 

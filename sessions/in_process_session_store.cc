@@ -33,6 +33,7 @@ absl::StatusOr<SessionState> InProcessSessionStore::Load(const SessionKey& key) 
       saved.tired_titles = memory.tired_titles;
       saved.tired_creators = memory.tired_creators;
       saved.steps = memory.steps;
+      saved.started_unix_micros = memory.started_unix_micros;
       if (session->second.creator_counts_expire > now) saved.creator_counts = memory.creator_counts;
     }
   }
@@ -48,7 +49,8 @@ absl::Status InProcessSessionStore::Save(const SessionKey& key, const SessionDel
   std::lock_guard lock(shard.mutex);
   if (delta.list_offset) shard.offsets[key.user_id] = {*delta.list_offset, now + ttls_.list_offset};
   const bool touches_session = !delta.shown.empty() || !delta.feedback.empty() || !delta.creator_counts.empty() ||
-                               delta.tired_titles || delta.tired_creators || delta.steps != 0;
+                               delta.tired_titles || delta.tired_creators || delta.steps != 0 ||
+                               delta.started_unix_micros;
   if (!touches_session) return absl::OkStatus();
   Session& session = shard.sessions[std::pair{key.user_id, key.session_id}];
   SessionDelta& memory = session.memory;
@@ -59,6 +61,7 @@ absl::Status InProcessSessionStore::Save(const SessionKey& key, const SessionDel
   if (delta.tired_titles) memory.tired_titles = delta.tired_titles;
   if (delta.tired_creators) memory.tired_creators = delta.tired_creators;
   memory.steps += delta.steps;
+  if (!memory.started_unix_micros) memory.started_unix_micros = delta.started_unix_micros;
   session.expires = now + ttls_.SessionTtl(key);
   if (!delta.creator_counts.empty()) {
     for (const auto& [creator, count] : delta.creator_counts) memory.creator_counts[creator] += count;

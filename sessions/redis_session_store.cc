@@ -81,6 +81,8 @@ absl::StatusOr<SessionState> RedisSessionStore::Load(const SessionKey& key) {
     if (field == "steps") {
       ASSIGN_OR_RETURN(int64_t steps, Integer(value, "steps"));
       saved.steps = static_cast<int>(steps);
+    } else if (field == "started") {
+      ASSIGN_OR_RETURN(saved.started_unix_micros, Integer(value, "started"));
     } else if (field == "tired_titles") {
       ASSIGN_OR_RETURN(saved.tired_titles, ParseIds(value));
     }
@@ -146,6 +148,9 @@ absl::Status RedisSessionStore::Save(const SessionKey& key, const SessionDelta& 
   }
   if (delta.tired_titles) {
     commands.push_back({"HSET", session, "tired_titles", texts.emplace_back(fmt::format("{}", fmt::join(*delta.tired_titles, ",")))});
+  }
+  if (delta.started_unix_micros) {  // HSETNX: of two first calls racing, the first start stays
+    commands.push_back({"HSETNX", session, "started", texts.emplace_back(std::to_string(*delta.started_unix_micros))});
   }
   commands.push_back({"HINCRBY", session, "steps", texts.emplace_back(std::to_string(delta.steps))});
   for (const std::string_view name : {std::string_view(session), std::string_view(shown), std::string_view(feedback),

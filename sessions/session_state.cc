@@ -44,6 +44,12 @@ void SessionState::CountStep() {
   ++delta_.steps;
 }
 
+void SessionState::MarkStarted(int64_t now_unix_micros) {
+  if (started_unix_micros_ != 0) return;
+  started_unix_micros_ = now_unix_micros;
+  delta_.started_unix_micros = now_unix_micros;
+}
+
 void SessionState::Apply(const SessionDelta& delta) {
   shown_.insert(shown_.end(), delta.shown.begin(), delta.shown.end());
   feedback_.insert(feedback_.end(), delta.feedback.begin(), delta.feedback.end());
@@ -52,6 +58,7 @@ void SessionState::Apply(const SessionDelta& delta) {
   if (delta.tired_titles) tired_titles_ = *delta.tired_titles;
   if (delta.tired_creators) tired_creators_ = *delta.tired_creators;
   step_ += delta.steps;
+  if (delta.started_unix_micros && started_unix_micros_ == 0) started_unix_micros_ = *delta.started_unix_micros;
 }
 
 }  // namespace vitrina::sessions

@@ -27,10 +27,13 @@ struct SessionDelta {
   std::optional<std::deque<int64_t>> tired_titles;       // replace the buffers (a few entries)
   std::optional<std::deque<std::string>> tired_creators;
   int steps = 0;  // calls answered
+  // Set by the call that begins the session; a store keeps the first one it is given.
+  std::optional<int64_t> started_unix_micros;
 
   bool empty() const {
     return shown.empty() && feedback.empty() && creator_counts.empty() && !list_offset && !tired_titles &&
-           !tired_creators && steps == 0;
+           !tired_creators && steps == 0 &&
+           !started_unix_micros;
   }
 };
 
@@ -53,12 +56,17 @@ class SessionState {
   // reproducible.
   int64_t step() const { return step_; }
   bool WasShown(int64_t title_id) const;
+  // When the session began (0: not yet). With the user and the session id it names one session,
+  // which an implicit session (no id) needs: the user's next one reuses the empty id.
+  int64_t started_unix_micros() const { return started_unix_micros_; }
 
   void RecordShown(int64_t title_id, const std::vector<std::string>& creators);
   void RecordFeedback(const Feedback& feedback);
   void SetListOffset(int offset);
   void SetTired(std::deque<int64_t> titles, std::deque<std::string> creators);
   void CountStep();
+  // Begins the session at `now` unless it has begun.
+  void MarkStarted(int64_t now_unix_micros);
 
   const SessionDelta& delta() const { return delta_; }
   // Applies a delta saved earlier (what a store does when it loads, or an in-process store saves).
@@ -73,6 +81,7 @@ class SessionState {
   std::deque<int64_t> tired_titles_;
   std::deque<std::string> tired_creators_;
   int64_t step_ = 0;
+  int64_t started_unix_micros_ = 0;
   SessionDelta delta_;
 };
 

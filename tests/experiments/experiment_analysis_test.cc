@@ -75,6 +75,34 @@ TEST(ExperimentAnalysisTest, PerUserTotalsOverSessionsThenTheMeanOverUsers) {
   EXPECT_EQ(report->lift_over_time(19).time_unix_micros(), 170);
 }
 
+// The classic /next route plays the user's implicit session: its id is always empty, so the start
+// the server logs with each answer is what tells one implicit session from the next.
+TEST(ExperimentAnalysisTest, ImplicitSessionsAreToldApartByTheirStart) {
+  ExperimentAnalysis analysis;
+  auto implicit_answer = [](int64_t time, int64_t user, int64_t started, bool control) {
+    v1::ExposureLogRecord record = AnswerRecord(time, user, "", "exp", control ? "control" : "b", 1, control);
+    record.mutable_exposure()->set_session_started_unix_micros(started);
+    return record;
+  };
+  // User 1: two implicit sessions of three answers each, 1.2 consumed in all.
+  for (int64_t step = 0; step < 3; ++step) analysis.Add(implicit_answer(100 + step, 1, 100, true));
+  for (int64_t step = 0; step < 3; ++step) analysis.Add(implicit_answer(200 + step, 1, 200, true));
+  analysis.Add(OutcomeRecord(210, 1, "", 1.2));
+  // User 2: one implicit session of four answers, 2.0 consumed; and an explicit session of the
+  // same start, which is another session.
+  for (int64_t step = 0; step < 4; ++step) analysis.Add(implicit_answer(300 + step, 2, 300, false));
+  v1::ExposureLogRecord named = AnswerRecord(305, 2, "s", "exp", "b", 1);
+  named.mutable_exposure()->set_session_started_unix_micros(300);
+  analysis.Add(named);
+  analysis.Add(OutcomeRecord(310, 2, "", 2.0));
+  const auto report = analysis.Report({}, LogReadStats{});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(Arm(*report, "control").sessions(), 2);
+  EXPECT_DOUBLE_EQ(Arm(*report, "control").consumed_per_session().mean(), 0.6);
+  EXPECT_EQ(Arm(*report, "b").sessions(), 2);
+  EXPECT_DOUBLE_EQ(Arm(*report, "b").consumed_per_session().mean(), 1.0);
+}
+
 TEST(ExperimentAnalysisTest, RecommendedTitlesCountAsConsumedOnlyWithinTheWindow) {
   ExperimentAnalysis analysis;
   auto recommendations = AnswerRecord(1000, 1, "", "exp", "control", 3, true);  // titles 100, 101, 102

@@ -298,5 +298,45 @@ TEST_F(ExperimentsEndToEndTest, ArmsServeTheirModelsAndPoliciesAndEveryAnswerSay
   EXPECT_GT(models.stopped_at().seconds(), 0);
 }
 
+// The classic /next plays the user's implicit session, whose id is always empty: each answer is
+// logged with the session's start, so the analysis counts sessions, not answers.
+TEST_F(ExperimentsEndToEndTest, ClassicNextAnswersOfOneImplicitSessionAreLoggedAsOneSession) {
+  Start();
+  Train(v1::ALWAYS);
+  httplib::Client http("127.0.0.1", server_->app().http_port());
+  auto classic = [&](const std::string& route, const std::string& body) {
+    httplib::Result result = http.Post(route, body, "application/json");
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 200) << route << ": " << result->body;
+  };
+  classic("/next/3", R"({"track": 1, "time": 1.0})");
+  classic("/next/3", R"({"track": 2, "time": 0.5})");
+  classic("/next/3", R"({"track": 3, "time": 0.9})");
+  classic("/last/3", R"({"track": 4, "time": 0.2})");
+  classic("/next/3", R"({"track": 5, "time": 1.0})");  // a new implicit session
+  classic("/next/3", R"({"track": 6, "time": 0.4})");
+  const std::string log_dir = server_->app().config().experiments.log.dir;
+  server_->Stop();
+
+  std::vector<int64_t> starts;
+  experiments::LogReadStats stats;
+  ASSERT_TRUE(experiments::ReadLogFolder(
+                  log_dir,
+                  [&](const v1::ExposureLogRecord& record) {
+                    if (record.has_exposure() && record.exposure().user_id() == 3) {
+                      EXPECT_EQ(record.exposure().session_id(), "");
+                      starts.push_back(record.exposure().session_started_unix_micros());
+                    }
+                  },
+                  stats)
+                  .ok());
+  ASSERT_EQ(starts.size(), 5u) << ::testing::PrintToString(starts);
+  EXPECT_GT(starts[0], 0);
+  EXPECT_EQ(starts[1], starts[0]);
+  EXPECT_EQ(starts[2], starts[0]);
+  EXPECT_GT(starts[3], starts[0]) << "after /last the next call begins another session";
+  EXPECT_EQ(starts[4], starts[3]);
+}
+
 }  // namespace
 }  // namespace vitrina::server::testing

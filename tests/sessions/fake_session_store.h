@@ -39,6 +39,7 @@ class FakeSessionStore final : public SessionStore {
     saved.tired_titles = merged.tired_titles();
     saved.tired_creators = merged.tired_creators();
     saved.steps = static_cast<int>(merged.step());
+    if (merged.started_unix_micros() != 0) saved.started_unix_micros = merged.started_unix_micros();
     if (delta.list_offset) offsets_[key.user_id] = *delta.list_offset;
     return absl::OkStatus();
   }

@@ -48,6 +48,18 @@ TEST_F(InProcessSessionStoreTest, SavedDeltasAccumulate) {
   EXPECT_EQ(loaded.step(), 2);
 }
 
+TEST_F(InProcessSessionStoreTest, TheFirstStartIsKeptUntilTheSessionEnds) {
+  SessionState first = *store_.Load(key_);
+  SessionState racing = *store_.Load(key_);  // two first calls of the session at once
+  first.MarkStarted(100);
+  racing.MarkStarted(200);
+  ASSERT_TRUE(store_.Save(key_, first.delta()).ok());
+  ASSERT_TRUE(store_.Save(key_, racing.delta()).ok());
+  EXPECT_EQ(store_.Load(key_)->started_unix_micros(), 100);
+  ASSERT_TRUE(store_.End(key_).ok());
+  EXPECT_EQ(store_.Load(key_)->started_unix_micros(), 0);
+}
+
 TEST_F(InProcessSessionStoreTest, SessionsOfOneUserAndUsersAreApartButTheOffsetIsPerUser) {
   Show(key_, 1, "x");
   SessionState state = *store_.Load(key_);

@@ -14,7 +14,8 @@ class NextTitleServiceTest : public ::testing::Test {
   testing::SessionWorld world_;
   testing::FakeSessionStore store_;
   PolicySet policies_ = *PolicySet::FromConfig(testing::ShippedConfig());
-  NextTitleService service_{policies_, store_};
+  absl::Time now_ = absl::FromUnixMicros(1'700'000'000'000'000);
+  NextTitleService service_{policies_, store_, [this] { return now_; }};
 };
 
 TEST_F(NextTitleServiceTest, ACallLoadsOnceSavesOnceAndRemembersWhatItShowed) {
@@ -30,6 +31,26 @@ TEST_F(NextTitleServiceTest, ACallLoadsOnceSavesOnceAndRemembersWhatItShowed) {
   SessionState state = *store_.Load({0, "s"});
   EXPECT_EQ(state.shown(), (std::vector<int64_t>{first->answer.items[0].title_id}));
   EXPECT_EQ(state.step(), 1);
+}
+
+// The implicit session's id is always empty: its start is what tells one of a user's implicit
+// sessions from the next (the experiments' analysis counts sessions by it).
+TEST_F(NextTitleServiceTest, ASessionIsNamedByItsStartWhichTheNextSessionOfTheSameIdDoesNotShare) {
+  NextTitleRequest request;
+  request.user_id = 3;  // no session id: the user's implicit session
+  absl::StatusOr<NextTitleResult> first = service_.Next(request, "random", world_.inputs());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->session_started_unix_micros, absl::ToUnixMicros(now_));
+  now_ += absl::Seconds(40);
+  absl::StatusOr<NextTitleResult> second = service_.Next(request, "random", world_.inputs());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->session_started_unix_micros, first->session_started_unix_micros);
+
+  ASSERT_TRUE(store_.End({3, ""}).ok());
+  now_ += absl::Seconds(40);
+  absl::StatusOr<NextTitleResult> next_session = service_.Next(request, "random", world_.inputs());
+  ASSERT_TRUE(next_session.ok());
+  EXPECT_EQ(next_session->session_started_unix_micros, absl::ToUnixMicros(now_));
 }
 
 TEST_F(NextTitleServiceTest, NoPolicyNameMeansTheDefault) {

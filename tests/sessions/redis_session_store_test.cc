@@ -75,6 +75,20 @@ TEST_F(RedisSessionStoreTest, WhatIsSavedLoadsBackAndEndForgetsTheSessionButNotT
   EXPECT_EQ(ended.list_offset(), 3);
 }
 
+TEST_F(RedisSessionStoreTest, TheFirstStartIsKeptUntilTheSessionEnds) {
+  std::unique_ptr<RedisSessionStore> store = MakeStore();
+  const SessionKey implicit{4, ""};
+  SessionState first = *store->Load(implicit);
+  SessionState racing = *store->Load(implicit);  // two first calls of the session at once
+  first.MarkStarted(1'700'000'000'000'001);
+  racing.MarkStarted(1'700'000'000'000'002);
+  ASSERT_TRUE(store->Save(implicit, first.delta()).ok());
+  ASSERT_TRUE(store->Save(implicit, racing.delta()).ok());
+  EXPECT_EQ(store->Load(implicit)->started_unix_micros(), 1'700'000'000'000'001);
+  ASSERT_TRUE(store->End(implicit).ok());
+  EXPECT_EQ(store->Load(implicit)->started_unix_micros(), 0);
+}
+
 TEST_F(RedisSessionStoreTest, KeysCarryTheirTtls) {
   std::unique_ptr<RedisSessionStore> store = MakeStore();
   const SessionKey implicit{4, ""};

@@ -47,11 +47,13 @@ def generate(seed, users):
                 records.append(outcome(t + 1000, user, session, min(1.0, max(0.0, rng.gauss(base, 0.15))), None))
         for s in range(rng.randint(1, 4)):
             t = START + rng.randint(0, 7 * 86_400_000_000)
-            session = "" if rng.random() < 0.1 else f"u{user}-s{s}"
+            kind = rng.random()  # outside sessions, an implicit session (empty id, named by its start), an id
+            session = "" if kind < 0.3 else f"u{user}-s{s}"
+            started = t if 0.1 <= kind < 0.3 else 0
             for step in range(rng.randint(1, 5)):
                 t += rng.randint(1_000_000, 60_000_000)
                 layers = [(EXPERIMENT, arm)] + ([("ranking_layer", "x")] if user % 3 == 0 else [])
-                records.append(answer(t, user, session, layers, rng.randint(1, 3), rng))
+                records.append(answer(t, user, session, layers, rng.randint(1, 3), rng, started))
                 if rng.random() < 0.85:
                     share = min(1.0, max(0.0, rng.gauss(base + EFFECT[arm], 0.2)))
                     seconds = share * 1800 if rng.random() < 0.5 else None
@@ -63,16 +65,17 @@ def generate(seed, users):
     return records
 
 
-def answer(t, user, session, layers, titles, rng):
+def answer(t, user, session, layers, titles, rng, started=0):
     weight = {name: w for name, w, _ in ARMS}
     control = {name: c for name, _, c in ARMS}
     return {
         "time_unix_micros": t,
         "exposure": {
             "request_id": f"r{t}-{user}",
-            "route": "next" if session else "GetUserRecommendations",
+            "route": "next" if session or started else "GetUserRecommendations",
             "user_id": user,
             "session_id": session,
+            "session_started_unix_micros": started,
             "assignments": [
                 {"experiment": e, "arm": a, "arm_weight": weight.get(a, 1.0), "control": control.get(a, True)}
                 for e, a in layers
@@ -106,7 +109,13 @@ class Expected:
         for r in records:
             if "exposure" in r:
                 e = r["exposure"]
-                key = ("session:" + e["session_id"]) if e["session_id"] else ("request:" + e["request_id"])
+                started = e.get("session_started_unix_micros", 0)
+                if started:  # an id and its start name one session (the implicit one's id is empty)
+                    key = "session:%s@%d" % (e["session_id"], started)
+                elif e["session_id"]:
+                    key = "session:" + e["session_id"]
+                else:
+                    key = "request:" + e["request_id"]
                 arms = [a["arm"] for a in e["assignments"] if a["experiment"] == EXPERIMENT]
                 recommended = [t["title_id"] for t in e["titles"]] if e["route"] == "GetUserRecommendations" else []
                 self.users.setdefault(e["user_id"], {"answers": [], "outcomes": []})["answers"].append(

@@ -31,7 +31,8 @@ except ImportError as missing:  # CI installs python3-scipy (scripts/install-dep
 
 EXPERIMENT = "three_arms"
 ARMS = [("control", 1.0, "sticky_creator"), ("hybrid", 1.0, "memory_hybrid"), ("fatigue", 1.0, "fatigue_contextual")]
-INT64_FIELDS = {"sequence", "time_unix_micros", "user_id", "title_id", "model_id", "latency_micros"}
+INT64_FIELDS = {"sequence", "time_unix_micros", "user_id", "title_id", "model_id", "latency_micros",
+                "session_started_unix_micros"}
 
 
 def snake_case(value):
