@@ -15,50 +15,22 @@ EpochRunner::EpochRunner(const Loss& loss, const TrainingContext& context, int t
   for (std::vector<Sample>& block : blocks_) block.reserve(kBlockSamples);
 }
 
-namespace {
-
-// Which of the rounds takes a user's first interaction this epoch: a hash of the user and the
-// worker's epoch salt, so that no per-user state is stored.
-uint32_t FirstRound(int32_t user, uint32_t salt, uint32_t rounds) {
-  uint32_t h = static_cast<uint32_t>(user) ^ salt;
-  h ^= h >> 16u;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13u;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16u;
-  return h % rounds;
-}
-
-}  // namespace
-
-void EpochRunner::TrainUsers(std::span<int32_t> users, Worker& worker,
+void EpochRunner::TrainUsers(std::span<const int32_t> users, Worker& worker,
                              std::vector<Sample>& block) const {
   const TrainingInteractions& interactions = context_.interactions;
-  constexpr auto rounds = static_cast<uint32_t>(kRoundsPerEpoch);
-  const uint32_t salt = worker.rng.Next();
-  for (uint32_t round = 0; round < rounds; ++round) {
-    if (round > 0) {
-      for (size_t i = users.size(); i > 1; --i) {
-        std::swap(users[i - 1], users[worker.rng.Below(static_cast<uint32_t>(i))]);
+  size_t u = 0;
+  while (u < users.size()) {
+    block.clear();
+    for (; u < users.size() && block.size() < kBlockSamples; ++u) {
+      const int32_t user = users[u];
+      for (int64_t i = interactions.offsets[user]; i < interactions.offsets[user + 1]; ++i) {
+        block.push_back({user, interactions.items[i], interactions.Value(i), interactions.Weight(i)});
       }
     }
-    size_t u = 0;
-    while (u < users.size()) {
-      block.clear();
-      for (; u < users.size() && block.size() < kBlockSamples; ++u) {
-        const int32_t user = users[u];
-        const int64_t begin = interactions.offsets[user];
-        const int64_t first = begin + (round + rounds - FirstRound(user, salt, rounds)) % rounds;
-        for (int64_t i = first; i < interactions.offsets[user + 1]; i += rounds) {
-          block.push_back(
-              {user, interactions.items[i], interactions.Value(i), interactions.Weight(i)});
-        }
-      }
-      for (size_t i = block.size(); i > 1; --i) {
-        std::swap(block[i - 1], block[worker.rng.Below(static_cast<uint32_t>(i))]);
-      }
-      loss_.TrainSamples(block, context_, worker);
+    for (size_t i = block.size(); i > 1; --i) {
+      std::swap(block[i - 1], block[worker.rng.Below(static_cast<uint32_t>(i))]);
     }
+    loss_.TrainSamples(block, context_, worker);
   }
 }
 
@@ -81,7 +53,7 @@ EpochResult EpochRunner::Run(Pcg32& rng) {
   auto train_slice = [&](size_t t) {
     const size_t begin = n_users * t / n_workers;
     const size_t end = n_users * (t + 1) / n_workers;
-    TrainUsers(std::span<int32_t>(user_order_.data() + begin, end - begin), workers_[t],
+    TrainUsers(std::span<const int32_t>(user_order_.data() + begin, end - begin), workers_[t],
                blocks_[t]);
     workers_[t].scales.Merge(context_.scales);
   };

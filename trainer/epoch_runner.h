@@ -17,35 +17,27 @@ struct EpochResult {
 };
 
 // About this many interactions make one block of the visiting order: their users' parameter rows
-// (with accumulators) and the block's samples stay in a core's L2 while the block trains, yet the
-// block still mixes hundreds of users.
+// (with accumulators, ~256 users at 32 interactions each) and the block's samples stay in a core's
+// L2 while the block trains, yet the block still mixes hundreds of users.
 inline constexpr size_t kBlockSamples = 8192;
-// An epoch passes this many times over each worker's users, each pass taking every
-// kRoundsPerEpoch-th of a user's interactions (from a per-epoch random start), so that a user's
-// updates spread over the epoch as under a uniform shuffle: with one pass a user trained all its
-// interactions in one block, on average mid-epoch, and was then ranked against items that kept
-// moving (AUC 0.001-0.0015 lower on the large generated set, bench/README.md). A user's row is
-// read from memory once per pass.
-inline constexpr int kRoundsPerEpoch = 4;
 
 // Runs epochs, LightFM's _run_epoch with a visiting order that keeps the parameter rows in cache:
 // shuffles the users with the model's random stream, gives each worker a contiguous slice of them
-// and a random stream of its own (seeded from the model's stream and the worker's index). A worker
-// makes kRoundsPerEpoch passes over its users (reshuffled before each pass after the first); a
-// pass takes them a block at a time (about kBlockSamples interactions of that pass), shuffles the
-// block's interactions with the worker's stream and trains them. Every interaction is visited once
-// per epoch in an order random within blocks and over blocks (SGD's statistics), but a user's row
-// is read from memory once per pass instead of once per interaction, and no epoch-sized order or
-// copy of the samples exists. Workers train concurrently without locks (Hogwild; worker 0 runs on
-// the calling thread), then the accumulated L2 scale is applied. One worker and the same stream
-// give the same result bit for bit.
+// and a random stream of its own (seeded from the model's stream and the worker's index); a worker
+// takes its users a block at a time (about kBlockSamples interactions), shuffles the block's
+// interactions with its stream and trains them. Every interaction is visited once per epoch in an
+// order random within blocks and over blocks (SGD's statistics), but a user's row is read from
+// memory once per block instead of once per interaction, and no epoch-sized order or copy of the
+// samples exists. Workers train concurrently without locks (Hogwild; worker 0 runs on the calling
+// thread), then the accumulated L2 scale is applied. One worker and the same stream give the same
+// result bit for bit.
 class EpochRunner {
  public:
   EpochRunner(const Loss& loss, const TrainingContext& context, int threads);
   EpochResult Run(Pcg32& rng);
 
  private:
-  void TrainUsers(std::span<int32_t> users, Worker& worker, std::vector<Sample>& block) const;
+  void TrainUsers(std::span<const int32_t> users, Worker& worker, std::vector<Sample>& block) const;
 
   const Loss& loss_;
   const TrainingContext& context_;

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -101,51 +100,6 @@ TEST_F(EpochRunnerTest, BlocksAreBoundedAndShuffledAcrossTheirUsers) {
   int32_t highest_user_in_first_block = 0;
   for (const Visit& v : blocks.front()) highest_user_in_first_block = std::max(highest_user_in_first_block, std::get<0>(v));
   EXPECT_GT(highest_user_in_first_block, 2000);
-}
-
-TEST_F(EpochRunnerTest, EachUsersInteractionsAreDealtEvenlyOverTheRounds) {
-  // A round takes a user's whole share into one block, so a user with n interactions appears in
-  // min(n, kRoundsPerEpoch) blocks, floor(n / rounds) or ceil(n / rounds) times in each.
-  std::vector<std::map<size_t, int>> per_block(static_cast<size_t>(interactions_.n_users));
-  const auto blocks = RunEpoch(1, 7);
-  for (size_t b = 0; b < blocks.size(); ++b) {
-    for (const Visit& v : blocks[b]) ++per_block[static_cast<size_t>(std::get<0>(v))][b];
-  }
-  for (const std::map<size_t, int>& user_blocks : per_block) {
-    int n = 0;
-    for (const auto& [block, count] : user_blocks) n += count;
-    EXPECT_EQ(user_blocks.size(), static_cast<size_t>(std::min(n, kRoundsPerEpoch)));
-    for (const auto& [block, count] : user_blocks) {
-      EXPECT_GE(count, n / kRoundsPerEpoch);
-      EXPECT_LE(count, (n + kRoundsPerEpoch - 1) / kRoundsPerEpoch);
-    }
-  }
-}
-
-// Why the rounds: with one block per user and epoch, half the users had their last update of an
-// epoch in its first half and were then ranked against items that kept moving. Dealt over the
-// rounds, a user's last update comes late in the epoch, as under a uniform shuffle.
-TEST_F(EpochRunnerTest, AUsersLastUpdateComesLateInTheEpoch) {
-  const auto blocks = RunEpoch(1, 7);
-  std::vector<double> last(static_cast<size_t>(interactions_.n_users), -1.0);
-  size_t position = 0;
-  size_t total = 0;
-  for (const auto& block : blocks) total += block.size();
-  for (const auto& block : blocks) {
-    for (const Visit& v : block) {
-      last[static_cast<size_t>(std::get<0>(v))] = static_cast<double>(position++) / static_cast<double>(total);
-    }
-  }
-  double sum = 0;
-  int users = 0;
-  for (double l : last) {
-    if (l < 0) continue;
-    sum += l;
-    ++users;
-  }
-  // Uniform order: ~13 / 14 = 0.93 for 13 interactions per user; one block per user: ~0.5;
-  // four rounds: ~0.875.
-  EXPECT_GT(sum / users, 0.8);
 }
 
 TEST_F(EpochRunnerTest, OneWorkerAndASeedGiveTheSameOrderAndAnotherSeedAnother) {
