@@ -66,8 +66,12 @@ def main():
         sys.exit("--epochs, --components and --threads must be >= 1")
     if args.lightfm_path:
         sys.path.insert(0, args.lightfm_path)
-    import lightfm
-    from lightfm import LightFM
+    try:
+        import lightfm
+        from lightfm import LightFM
+    except ImportError as error:
+        sys.exit(f"LightFM is not importable ({error}): build it from source (bench/README.md) and pass "
+                 "--lightfm-path, or pip install lightfm==1.17")
 
     print(f"reproduce: {' '.join(sys.argv)}\nLightFM {lightfm.__version__} from {Path(lightfm.__file__).parent}\n")
     start = time.perf_counter()
