@@ -147,31 +147,35 @@ absl::Status Model::FitPartial(const Dataset& dataset, const Interactions& train
   state_.dataset = dataset;
   ExtendConsumedToDataset();
 
-  const TrainingInteractions interactions = TrainingInteractions::FromInteractions(train);
-  RegularizationScales scales(state_.users, state_.items);
-  const TrainingContext context{hp,           user_features, item_features, interactions,
-                                state_.users, state_.items,  scales};
-  const std::unique_ptr<Loss> loss = MakeLoss(hp);
-  EpochRunner runner(*loss, context, options.threads);
-
   absl::Status status = absl::OkStatus();
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    const EpochResult result = runner.Run(state_.rng);
-    if (!state_.users.AllFinite() || !state_.items.AllFinite()) {
-      status = absl::FailedPreconditionError(fmt::format(
-          "epoch {} of {}: parameters are no longer finite (NaN or Inf), the model diverged; lower "
-          "learning_rate or normalise feature values and sample weights",
-          epoch + 1, options.epochs));
-      break;
-    }
-    const EpochReport report{epoch, options.epochs, result.seconds, loss->FigureName(),
-                             result.figure};
-    spdlog::info("epoch {}/{}: {:.3f} s, {} {:.4f}", epoch + 1, options.epochs, result.seconds,
-                 report.figure_name, result.figure);
-    if (options.on_epoch && !options.on_epoch(report)) {
-      status = absl::CancelledError(
-          fmt::format("fit cancelled after epoch {} of {}", epoch + 1, options.epochs));
-      break;
+  // The fit's own structures (the grouped interactions above all: 4 B per interaction) are
+  // released before the serving index is built, so that peak memory holds one of the two.
+  {
+    const TrainingInteractions interactions = TrainingInteractions::FromInteractions(train);
+    RegularizationScales scales(state_.users, state_.items);
+    const TrainingContext context{hp,           user_features, item_features, interactions,
+                                  state_.users, state_.items,  scales};
+    const std::unique_ptr<Loss> loss = MakeLoss(hp);
+    EpochRunner runner(*loss, context, options.threads);
+
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+      const EpochResult result = runner.Run(state_.rng);
+      if (!state_.users.AllFinite() || !state_.items.AllFinite()) {
+        status = absl::FailedPreconditionError(fmt::format(
+            "epoch {} of {}: parameters are no longer finite (NaN or Inf), the model diverged; "
+            "lower learning_rate or normalise feature values and sample weights",
+            epoch + 1, options.epochs));
+        break;
+      }
+      const EpochReport report{epoch, options.epochs, result.seconds, loss->FigureName(),
+                               result.figure};
+      spdlog::info("epoch {}/{}: {:.3f} s, {} {:.4f}", epoch + 1, options.epochs, result.seconds,
+                   report.figure_name, result.figure);
+      if (options.on_epoch && !options.on_epoch(report)) {
+        status = absl::CancelledError(
+            fmt::format("fit cancelled after epoch {} of {}", epoch + 1, options.epochs));
+        break;
+      }
     }
   }
   serving_ = ServingIndex::Build(user_features, item_features, state_.users, state_.items);

@@ -13,6 +13,7 @@
 
 #include "CLI/CLI.hpp"
 #include "bench/trainer/scale_dataset.h"
+#include "bench/trainer/scale_dataset_files.h"
 #include "fmt/format.h"
 #include "spdlog/spdlog.h"
 #include "trainer/evaluation.h"
@@ -53,6 +54,7 @@ struct Flags {
   std::vector<int> threads = {1, 2};
   int epochs = 2;
   int components = 64;
+  std::string write_dataset;
 };
 
 std::string MemoryBreakdown(const trainer::Model& model, const trainer::Interactions& train,
@@ -104,6 +106,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", flags.threads, "one fit per entry")->capture_default_str();
   app.add_option("--epochs", flags.epochs, "per fit; P@10/AUC after the 1-thread fit")->capture_default_str();
   app.add_option("--components", flags.components)->capture_default_str();
+  app.add_option("--write-dataset", flags.write_dataset,
+                 "write the generated set to this folder (for bench/lightfm/lightfm_scale.py) and "
+                 "exit without fitting");
   CLI11_PARSE(app, argc, argv);
   if (flags.epochs < 1 || flags.data.users < 1 || flags.data.items < flags.data.clusters ||
       flags.data.interactions < 1 ||
@@ -124,6 +129,15 @@ int main(int argc, char** argv) {
       flags.data.test_users,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - generation_start).count(),
       StatusBytes("VmRSS") / kMiB);
+  if (!flags.write_dataset.empty()) {
+    if (const absl::Status status = vitrina::bench::WriteScaleData(data, flags.write_dataset);
+        !status.ok()) {
+      fmt::print(stderr, "{}\n", std::string(status.message()));
+      return 1;
+    }
+    fmt::print("wrote the set to {}\n", flags.write_dataset);
+    return 0;
+  }
 
   // What Fit builds from the input (the same function), measured here once outside the fits.
   const auto grouped_bytes = static_cast<double>(
