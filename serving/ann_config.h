@@ -13,7 +13,7 @@ namespace vitrina::serving {
 struct AnnConfig {
   int min_titles = 50'000;  // models with fewer titles are scored exactly (a pass is cheap there)
   int m = 32;
-  int ef_construction = 300;  // ~2.5x the build of 100: the training job pays it once per model
+  int ef_construction = 300;  // ~2-3x the build of 100: the training job pays it once per model
   int ef_search = 128;  // a search for k titles uses max(ef_search, k)
 
   friend bool operator==(const AnnConfig&, const AnnConfig&) = default;
