@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <thread>
 
@@ -124,6 +125,9 @@ struct ArmAnswer {
   std::string arm;
   int64_t model_id = -1;
   bool operator==(const ArmAnswer&) const = default;
+  friend void PrintTo(const ArmAnswer& answer, std::ostream* out) {
+    *out << "arm '" << answer.arm << "' from model " << answer.model_id;
+  }
 };
 ArmAnswer ArmOf(ServerProcess& server, int64_t user, const std::string& experiment) {
   absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server, user, 10);
