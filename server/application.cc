@@ -212,6 +212,10 @@ std::vector<prometheus::MetricFamily> Application::Parts::CollectMetrics() const
       "vitrina_model_fallback",
       "1 while the serving model stands in for the registry's active model, which failed to load.",
       {{{}, served != nullptr && !holder.Note().empty() ? 1.0 : 0.0}}));
+  families.push_back(GaugeFamily(
+      "vitrina_active_model_ann",
+      "1 while the serving model answers from its ANN index (0: the exact pass ranks every title).",
+      {{{}, served != nullptr && served->ann != nullptr ? 1.0 : 0.0}}));
   replication->AppendMetrics(families);
   families.push_back(GaugeFamily(
       "vitrina_registry_file_intact",
@@ -380,7 +384,14 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   p->experiment_store = std::make_unique<registry::ExperimentStore>(*p->database);
   p->experiments =
       std::make_unique<ExperimentManager>(*p->experiment_store, *p->registry, *p->models, p->holder, *p->policies);
-  RETURN_IF_ERROR(p->experiments->Start(c.experiments.definitions));
+  if (c.is_replica() && !c.experiments.definitions.empty()) {
+    spdlog::warn("experiments.definitions ({} experiments) is ignored on a read replica: it runs its primary's "
+                 "experiments (give them to the primary)",
+                 c.experiments.definitions.size());
+  }
+  // A replica serves the experiments it mirrored last (its registry) until the primary's snapshot.
+  RETURN_IF_ERROR(p->experiments->Start(c.is_replica() ? std::vector<experiments::ExperimentDefinition>{}
+                                                       : c.experiments.definitions));
   ExperimentManager* experiment_manager = p->experiments.get();
   p->models->set_in_use_check(
       [experiment_manager](int64_t model_id) { return experiment_manager->ModelInUse(model_id); });
@@ -413,7 +424,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   p->auth = std::make_unique<AdminAuth>(c.admin_token);
   p->replication = std::make_unique<ReplicationRole>(
       ReplicationRole::Parts{c, *p->registry, *p->hot_interactions, *p->models, p->holder, p->next_titles,
-                             *p->blacklist, *p->cache, p->recent, *p->session_feedback, *p->auth},
+                             *p->blacklist, *p->cache, p->recent, *p->session_feedback, *p->auth, *p->experiments,
+                             p->realtime.get()},
       *p->admin, *p->recommender);
   return std::unique_ptr<Application>(new Application(std::move(p)));
 }

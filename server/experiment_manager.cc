@@ -4,6 +4,7 @@
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "server/experiment_conversion.h"
 #include "server/proto_conversion.h"
 #include "spdlog/spdlog.h"
@@ -134,6 +135,73 @@ absl::Status ExperimentManager::Start(const std::vector<experiments::ExperimentD
     spdlog::info("experiment {} running ({} arms)", record.name, next.back().definition.arms.size());
   }
   Publish(std::move(next));
+  return absl::OkStatus();
+}
+
+absl::Status ExperimentManager::Mirror(const std::vector<v1::Experiment>& running) {
+  std::lock_guard lock(change_mutex_);
+  std::vector<std::string> problems;
+  std::map<std::string, experiments::ExperimentDefinition> wanted;
+  std::map<std::string, registry::UnixSeconds> created_at;
+  for (const v1::Experiment& experiment : running) {
+    absl::StatusOr<experiments::ExperimentDefinition> definition = FromProto(experiment);
+    if (!definition.ok()) {
+      problems.push_back(fmt::format("'{}': {}", experiment.name(), std::string(definition.status().message())));
+      continue;
+    }
+    created_at[definition->name] = experiment.created_at().seconds();
+    wanted.emplace(definition->name, *std::move(definition));
+  }
+  // Stopped first: a new experiment may take the layer of one the primary stopped.
+  ASSIGN_OR_RETURN(std::vector<registry::ExperimentRecord> records, store_.List());
+  for (const registry::ExperimentRecord& record : records) {
+    if (record.running && !wanted.contains(record.name)) {
+      RETURN_IF_ERROR(store_.Stop(record.name, registry::UnixNow()).status());
+      spdlog::info("experiment {} stopped (the primary stopped it)", record.name);
+    }
+  }
+  Snapshot next;
+  std::map<int64_t, std::shared_ptr<const ServedModel>> loaded = LoadedModels();
+  std::vector<experiments::ExperimentDefinition> accepted;
+  for (const auto& [name, definition] : wanted) {
+    const std::string definition_json = ToJson(DefinitionProto(definition));
+    absl::StatusOr<registry::ExperimentRecord> stored = store_.Get(name);
+    absl::Status usable = absl::OkStatus();
+    if (stored.ok() && (!stored->running || stored->definition_json != definition_json)) {
+      usable = absl::FailedPreconditionError(
+          "this replica's registry holds another experiment of that name (was this data_dir another primary's?)");
+    } else if (!stored.ok() && !absl::IsNotFound(stored.status())) {
+      usable = stored.status();
+    }
+    absl::StatusOr<RunningExperiment> prepared =
+        usable.ok() ? Prepare(definition, loaded) : absl::StatusOr<RunningExperiment>(usable);
+    if (prepared.ok()) {
+      if (absl::Status overlap = experiments::CheckNoOverlap(accepted, definition); !overlap.ok()) prepared = overlap;
+    }
+    if (prepared.ok() && !stored.ok()) {
+      absl::Status inserted = store_.Insert({.name = name,
+                                             .layer = definition.EffectiveLayer(),
+                                             .running = true,
+                                             .definition_json = definition_json,
+                                             .created_at = created_at[name],
+                                             .stopped_at = std::nullopt});
+      if (!inserted.ok()) prepared = inserted;
+    }
+    if (!prepared.ok()) {
+      problems.push_back(fmt::format("'{}': {}", name, std::string(prepared.status().message())));
+      continue;
+    }
+    accepted.push_back(definition);
+    next.push_back(*std::move(prepared));
+  }
+  const size_t serving = next.size();
+  Publish(std::move(next));
+  if (!problems.empty()) {
+    return absl::FailedPreconditionError(fmt::format("{} of the primary's {} running experiments cannot serve here "
+                                                     "(their users get the default answers): {}",
+                                                     problems.size(), running.size(), fmt::join(problems, "; ")));
+  }
+  spdlog::info("replica: {} experiments running, as on the primary", serving);
   return absl::OkStatus();
 }
 

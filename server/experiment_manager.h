@@ -49,6 +49,14 @@ class ExperimentManager {
   // out, logged (its users get the default answers).
   absl::Status Start(const std::vector<experiments::ExperimentDefinition>& configured);
 
+  // A read replica runs its primary's experiments: `running` (every experiment running there, as
+  // the primary lists them) becomes this registry's and serves; running ones the primary no
+  // longer lists are stopped. The arms' models must be in the registry already (the replica
+  // fetches them first). What cannot serve here (another definition under the name, a policy
+  // this instance lacks, a model that does not load) is left out and named in the error; the
+  // rest serves.
+  absl::Status Mirror(const std::vector<v1::Experiment>& running);
+
   absl::StatusOr<v1::Experiment> Create(const v1::Experiment& request);
   absl::StatusOr<v1::Experiment> Stop(const std::string& name);
   absl::StatusOr<v1::Experiment> Get(const std::string& name) const;

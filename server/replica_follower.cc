@@ -135,6 +135,7 @@ absl::Status ReplicaFollower::FollowOnce() {
     }
     Apply(event);
     ServeWantedModels();
+    ServeWantedExperiments();
   }
   const grpc::Status finished = reader->Finish();
   std::lock_guard lock(mutex_);
@@ -163,10 +164,17 @@ void ReplicaFollower::Apply(const v1::ReplicationEvent& event) {
       break;
     case v1::ReplicationEvent::kInteractionRecorded: {
       const v1::InteractionRecorded& interaction = event.interaction_recorded();
-      p_.recent.Add(interaction.user_id(), interaction.title_id(), interaction.at_unix());
-      p_.cache.InvalidateUser(interaction.user_id());
+      p_.interactions.Recorded(interaction.user_id(), interaction.title_id(), interaction.at_unix(),
+                               interaction.type(), interaction.value());
       break;
     }
+    case v1::ReplicationEvent::kInteractionsDeleted:
+      p_.interactions.Deleted(OptionalUser(event.interactions_deleted().has_user_id(),
+                                           event.interactions_deleted().user_id()));
+      break;
+    case v1::ReplicationEvent::kExperimentsChanged:
+      WantExperiments(event.experiments_changed().running());
+      break;
     case v1::ReplicationEvent::kHeartbeat:
     case v1::ReplicationEvent::CHANGE_NOT_SET:
       break;
@@ -199,6 +207,36 @@ void ReplicaFollower::ServeWantedModels() {
   }
   wanted_models_ = std::move(failed);
   retry_models_at_ = std::chrono::steady_clock::now() + kModelRetry;
+}
+
+void ReplicaFollower::WantExperiments(const google::protobuf::RepeatedPtrField<v1::Experiment>& running) {
+  wanted_experiments_.emplace(running.begin(), running.end());
+  retry_experiments_at_ = {};
+}
+
+void ReplicaFollower::ServeWantedExperiments() {
+  if (!wanted_experiments_ || std::chrono::steady_clock::now() < retry_experiments_at_) return;
+  absl::Status served = absl::OkStatus();
+  for (const v1::Experiment& experiment : *wanted_experiments_) {
+    for (const v1::Arm& arm : experiment.arms()) {
+      if (absl::Status held = p_.models.Hold(arm.model_id()); !held.ok() && served.ok()) {
+        served = absl::Status(held.code(), fmt::format("model {} of experiment '{}' (arm '{}'): {}", arm.model_id(),
+                                                       experiment.name(), arm.name(), std::string(held.message())));
+      }
+    }
+  }
+  // The experiments whose models are here serve now; the rest are retried.
+  if (absl::Status mirrored = p_.experiments.Mirror(*wanted_experiments_); !mirrored.ok() && served.ok()) {
+    served = mirrored;
+  }
+  if (served.ok()) {
+    wanted_experiments_.reset();
+    return;
+  }
+  spdlog::error("replica: the primary's experiments do not all serve here (tried again in {} s): {}",
+                kModelRetry.count(), std::string(served.message()));
+  RecordError(served);
+  retry_experiments_at_ = std::chrono::steady_clock::now() + kModelRetry;
 }
 
 void ReplicaFollower::ApplyBlacklist(const v1::BlacklistChanged& change) {
@@ -255,9 +293,11 @@ void ReplicaFollower::ApplySnapshot(const v1::ReplicationSnapshot& snapshot) {
   // What the replica missed may have changed any answer.
   p_.cache.InvalidateAll();
   WantModels(snapshot.models());
-  spdlog::info("replica: snapshot from the primary: models {} / {}, {} blacklist entries ({} added, {} lists trimmed)",
+  WantExperiments(snapshot.running_experiments());
+  spdlog::info("replica: snapshot from the primary: models {} / {}, {} blacklist entries ({} added, {} lists trimmed), "
+               "{} running experiments",
                snapshot.models().personal_model_id(), snapshot.models().next_title_model_id(),
-               snapshot.blacklist_size(), additions.size(), removals.size());
+               snapshot.blacklist_size(), additions.size(), removals.size(), snapshot.running_experiments_size());
 }
 
 }  // namespace vitrina::server

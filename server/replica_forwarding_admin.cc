@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "common/status_macros.h"
+#include "registry/unix_time.h"
 #include "server/replica_model_sync.h"
 
 namespace vitrina::server {
@@ -57,11 +59,16 @@ absl::StatusOr<v1::BlacklistResponse> ReplicaForwardingAdmin::RemoveFromBlacklis
 }
 absl::StatusOr<v1::RecordInteractionResponse> ReplicaForwardingAdmin::RecordInteraction(
     const v1::RecordInteractionRequest& r) {
-  return Forward(r, &Stub::RecordInteraction);
+  ASSIGN_OR_RETURN(v1::RecordInteractionResponse response, Forward(r, &Stub::RecordInteraction));
+  effects_.Recorded(r.user_id(), r.title_id(), r.has_at() ? r.at().seconds() : registry::UnixNow(), r.type(),
+                    r.value());
+  return response;
 }
 absl::StatusOr<v1::DeleteInteractionsResponse> ReplicaForwardingAdmin::DeleteInteractions(
     const v1::DeleteInteractionsRequest& r) {
-  return Forward(r, &Stub::DeleteInteractions);
+  ASSIGN_OR_RETURN(v1::DeleteInteractionsResponse response, Forward(r, &Stub::DeleteInteractions));
+  if (response.deleted() > 0) effects_.Deleted(r.has_user_id() ? std::optional<int64_t>(r.user_id()) : std::nullopt);
+  return response;
 }
 absl::StatusOr<v1::Job> ReplicaForwardingAdmin::StartSearch(const v1::StartSearchRequest& r) {
   return Forward(r, &Stub::StartSearch);

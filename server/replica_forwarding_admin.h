@@ -4,6 +4,7 @@
 
 #include "registry/hot_interaction_store.h"
 #include "server/admin_core.h"
+#include "server/replica_interaction_effects.h"
 #include "vitrina/v1/admin.grpc.pb.h"
 
 namespace vitrina::server {
@@ -12,12 +13,19 @@ namespace vitrina::server {
 // answered here; every other call (changes of any kind, recorded interactions, the jobs, which
 // live on the primary) goes to the primary, whose answer or error is the caller's, so nothing is
 // kept on the replica and lost. The primary repeats each change to its replicas. A primary that
-// does not answer gives UNAVAILABLE naming it: the caller retries.
+// does not answer gives UNAVAILABLE naming it: the caller retries. An interaction the primary
+// accepted also takes effect here at once (seen set, real-time row, cache), without waiting for
+// the primary's event to come back.
 class ReplicaForwardingAdmin final : public AdminCore {
  public:
+  // `effects`: what an interaction the primary accepted changes here at once.
   ReplicaForwardingAdmin(AdminCore& local, v1::Admin::StubInterface& primary, std::string primary_address,
-                         std::string admin_token)
-      : local_(local), primary_(primary), address_(std::move(primary_address)), token_(std::move(admin_token)) {}
+                         std::string admin_token, const ReplicaInteractionEffects& effects)
+      : local_(local),
+        primary_(primary),
+        address_(std::move(primary_address)),
+        token_(std::move(admin_token)),
+        effects_(effects) {}
 
   absl::StatusOr<v1::ListModelsResponse> ListModels(const v1::ListModelsRequest& r) override { return local_.ListModels(r); }
   absl::StatusOr<v1::Model> GetModel(const v1::GetModelRequest& r) override { return local_.GetModel(r); }
@@ -59,6 +67,7 @@ class ReplicaForwardingAdmin final : public AdminCore {
   v1::Admin::StubInterface& primary_;
   const std::string address_;
   const std::string token_;
+  const ReplicaInteractionEffects& effects_;
 };
 
 }  // namespace vitrina::server

@@ -1,9 +1,12 @@
 #include "server/replica_model_sync.h"
 
+#include <fcntl.h>
 #include <grpcpp/client_context.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "common/status_macros.h"
 #include "fmt/format.h"
@@ -16,6 +19,23 @@ namespace {
 // One attempt at one file; a larger model resumes in the next attempt where this one stopped.
 constexpr std::chrono::minutes kFetchDeadline(10);
 constexpr std::chrono::seconds kManifestDeadline(60);
+
+// Renames the whole download of `folder` into place, replacing an older copy (a model fetched
+// again), so that the folder is either absent or complete.
+absl::Status PlaceDownloadedFolder(const std::string& folder) {
+  const std::string download = folder + std::string(kFolderDownloadSuffix);
+  std::error_code error;
+  std::filesystem::remove_all(folder, error);
+  if (error) return absl::InternalError(fmt::format("cannot remove the old {}: {}", folder, error.message()));
+  std::filesystem::rename(download, folder, error);
+  if (error) return absl::InternalError(fmt::format("cannot rename {} to {}: {}", download, folder, error.message()));
+  const std::string parent = std::filesystem::path(folder).parent_path().string();
+  if (const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);  // the rename survives a crash
+    ::close(fd);
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -63,6 +83,21 @@ absl::Status ReplicaModelSync::Serve(int64_t model_id) {
   return absl::OkStatus();
 }
 
+absl::Status ReplicaModelSync::Hold(int64_t model_id) {
+  if (model_id <= 0) return absl::OkStatus();
+  absl::StatusOr<registry::ModelRecord> local = p_.registry.Get(model_id);
+  if (!local.ok() && !absl::IsNotFound(local.status())) return local.status();
+  if (local.ok()) {
+    if (local->status == registry::ModelStatus::kDeleted) {
+      return absl::FailedPreconditionError(
+          fmt::format("model {} was deleted on this replica: it cannot serve it again", model_id));
+    }
+    std::error_code error;
+    if (std::filesystem::is_regular_file(local->artifact.file_path, error)) return absl::OkStatus();
+  }
+  return Fetch(model_id, local.ok()).status();
+}
+
 absl::StatusOr<registry::ModelRecord> ReplicaModelSync::Fetch(int64_t model_id, bool recorded) {
   const auto started = std::chrono::steady_clock::now();
   v1::ModelManifest manifest;
@@ -90,13 +125,21 @@ absl::StatusOr<registry::ModelRecord> ReplicaModelSync::Fetch(int64_t model_id, 
   std::error_code ignored;
   std::filesystem::create_directories(p_.models_dir, ignored);
   int64_t bytes = 0;
+  std::set<std::string> folders;  // beside the model (its ANN index), gathered under a download name
   for (const v1::ModelFileDescription& file : manifest.files()) {
-    ASSIGN_OR_RETURN(std::string file_path, ModelFilePath(path, file.suffix()));
+    RETURN_IF_ERROR(ModelFilePath(path, file.suffix()).status());
+    std::string file_path = path + file.suffix();
+    if (std::optional<std::string_view> folder = FolderOfSuffix(file.suffix())) {
+      const std::string download = path + std::string(*folder) + std::string(kFolderDownloadSuffix);
+      if (folders.insert(std::string(*folder)).second) std::filesystem::create_directories(download, ignored);
+      file_path = download + std::string(file.suffix().substr(folder->size()));
+    }
     RETURN_IF_ERROR(DownloadModelFile(file, file_path, [&](int64_t offset, const auto& sink) {
       return FetchChunks(model_id, file.suffix(), offset, sink);
     }));
     bytes += file.size_bytes();
   }
+  for (const std::string& folder : folders) RETURN_IF_ERROR(PlaceDownloadedFolder(path + folder));
   spdlog::info("replica: fetched model {} ({} files, {} bytes) in {} ms", model_id, manifest.files_size(), bytes,
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   if (recorded) return p_.registry.Get(model_id);

@@ -33,6 +33,10 @@ class ReplicaModelSync {
   // Serves `model_id` in its role; 0 (the primary serves nothing of that role) changes nothing.
   absl::Status Serve(int64_t model_id);
 
+  // Makes sure the replica holds `model_id` (an experiment's arm serves it beside the active
+  // model): fetched and recorded when it does not, never activated. 0 ("active") needs nothing.
+  absl::Status Hold(int64_t model_id);
+
   // Ends a fetch under way and refuses later ones (shutdown): a large model would otherwise hold
   // the follower, and so the server's shutdown, for as long as its transfer takes.
   void Cancel();

@@ -25,9 +25,16 @@ absl::Status ErrnoError(std::string_view what, const std::string& path) {
   return absl::InternalError(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
 }
 
-// Names a primary never offers: temp files of an atomic write or of a download.
+// Names a primary never offers: temp files of an atomic write or of a download, an index folder
+// being written (ModelAnnIndex::Save) or downloaded.
 bool IsTransientName(std::string_view suffix) {
-  return suffix.find(".tmp.") != std::string_view::npos || suffix.ends_with(".part");
+  return suffix.find(".tmp.") != std::string_view::npos || suffix.find(".partial.") != std::string_view::npos ||
+         suffix.ends_with(".part") || suffix.ends_with(kFolderDownloadSuffix);
+}
+
+bool ValidBesideName(std::string_view suffix) {
+  return !suffix.empty() && suffix.front() == '.' && suffix.find('\0') == std::string_view::npos &&
+         !IsTransientName(suffix);
 }
 
 absl::Status SyncFolderOf(const std::string& path) {
@@ -42,13 +49,26 @@ absl::Status SyncFolderOf(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::string> ModelFilePath(const std::string& model_path, std::string_view suffix) {
-  if (!suffix.empty() && (suffix.front() != '.' || suffix.find('/') != std::string_view::npos ||
-                          suffix.find('\0') != std::string_view::npos || IsTransientName(suffix))) {
-    return absl::InvalidArgumentError(
-        fmt::format("suffix must be \"\" or start with '.' and name no folder or temp file, got '{}'",
-                    suffix.substr(0, 64)));
+  if (suffix.empty()) return model_path;
+  const size_t slash = suffix.find('/');
+  bool valid = ValidBesideName(suffix.substr(0, slash));
+  if (valid && slash != std::string_view::npos) {
+    const std::string_view name = suffix.substr(slash + 1);
+    valid = !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
+            name.find('\0') == std::string_view::npos && !IsTransientName(name);
+  }
+  if (!valid) {
+    return absl::InvalidArgumentError(fmt::format(
+        "suffix must be \"\", start with '.' or be '.<folder>/<file>' (one level, no temp file), got '{}'",
+        suffix.substr(0, 64)));
   }
   return model_path + std::string(suffix);
+}
+
+std::optional<std::string_view> FolderOfSuffix(std::string_view suffix) {
+  const size_t slash = suffix.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  return suffix.substr(0, slash);
 }
 
 absl::StatusOr<std::string> FileCrc32Hex(const std::string& path, std::optional<int64_t> length) {
@@ -93,9 +113,21 @@ absl::StatusOr<v1::ModelManifest> DescribeModelFiles(const registry::ModelRecord
   const std::filesystem::path folder = model_path.has_parent_path() ? model_path.parent_path() : ".";
   for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() <= base.size() || !name.starts_with(base) || !entry.is_regular_file()) continue;
+    if (name.size() <= base.size() || !name.starts_with(base)) continue;
     const std::string suffix = name.substr(base.size());
-    if (ModelFilePath(record.artifact.file_path, suffix).ok()) suffixes.push_back(suffix);
+    if (entry.is_regular_file()) {
+      if (ModelFilePath(record.artifact.file_path, suffix).ok()) suffixes.push_back(suffix);
+      continue;
+    }
+    // A folder beside the model (its ANN index, `<model>.ann/`): its files, one level deep.
+    if (!entry.is_directory() || !ValidBesideName(suffix)) continue;
+    for (const auto& inner : std::filesystem::directory_iterator(entry.path(), error)) {
+      const std::string inner_suffix = suffix + "/" + inner.path().filename().string();
+      if (inner.is_regular_file() && ModelFilePath(record.artifact.file_path, inner_suffix).ok()) {
+        suffixes.push_back(inner_suffix);
+      }
+    }
+    if (error) return absl::InternalError(fmt::format("cannot list {}: {}", entry.path().string(), error.message()));
   }
   if (error) return absl::InternalError(fmt::format("cannot list {}: {}", folder.string(), error.message()));
   std::sort(suffixes.begin() + 1, suffixes.end());

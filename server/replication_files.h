@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,15 +15,23 @@ namespace vitrina::server {
 
 // Model files between a primary and its replicas. A model is its model file plus every file
 // beside it whose name extends the model file's (`<model>.popular.tsv`, `<model>.cold-consumed.tsv`,
-// an index): what a training writes beside the model travels without changes here.
+// an index): what a training writes beside the model travels without changes here. A folder beside
+// the model (`<model>.ann/`, the ANN index) travels as its files, suffixes `.ann/<file>`.
+
+// Where a replica gathers the files of a folder beside a model before renaming it into place
+// (`<model>.ann.download/`): a folder is either absent or whole, like a file.
+inline constexpr std::string_view kFolderDownloadSuffix = ".download";
 
 // The registry record and the files of `record` as the primary describes them. NotFound when the
 // model file is missing.
 absl::StatusOr<v1::ModelManifest> DescribeModelFiles(const registry::ModelRecord& record);
 
 // The path of the file `suffix` of the model file `model_path`; InvalidArgument for a suffix that
-// is not one of a manifest's (a path separator, a temp file).
+// is not one of a manifest's (a folder deeper than one level, `..`, a temp file).
 absl::StatusOr<std::string> ModelFilePath(const std::string& model_path, std::string_view suffix);
+
+// ".ann" for the suffix ".ann/personal.hnsw"; nullopt for a file beside the model.
+std::optional<std::string_view> FolderOfSuffix(std::string_view suffix);
 
 // CRC-32 (IEEE, zlib's) of a whole file, 8 lowercase hex digits; of its first `length` bytes when
 // given.

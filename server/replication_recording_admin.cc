@@ -2,6 +2,7 @@
 
 #include "common/status_macros.h"
 #include "registry/unix_time.h"
+#include "spdlog/spdlog.h"
 
 namespace vitrina::server {
 
@@ -46,6 +47,8 @@ absl::StatusOr<v1::RecordInteractionResponse> ReplicationRecordingAdmin::RecordI
   recorded.set_user_id(request.user_id());
   recorded.set_title_id(request.title_id());
   recorded.set_at_unix(request.has_at() ? request.at().seconds() : registry::UnixNow());
+  recorded.set_type(request.type());
+  recorded.set_value(request.value());
   log_.Append(std::move(event));
   return response;
 }
@@ -55,11 +58,41 @@ absl::StatusOr<v1::DeleteInteractionsResponse> ReplicationRecordingAdmin::Delete
   ASSIGN_OR_RETURN(v1::DeleteInteractionsResponse response, inner_.DeleteInteractions(request));
   if (response.deleted() > 0) {
     v1::ReplicationEvent event;
-    if (request.has_user_id()) event.mutable_cache_invalidated()->set_user_id(request.user_id());
-    else event.mutable_cache_invalidated();
+    if (request.has_user_id()) event.mutable_interactions_deleted()->set_user_id(request.user_id());
+    else event.mutable_interactions_deleted();
     log_.Append(std::move(event));
   }
   return response;
+}
+
+void ReplicationRecordingAdmin::LogRunningExperiments() {
+  std::lock_guard lock(experiments_mutex_);
+  v1::ReplicationEvent event;
+  absl::StatusOr<v1::ListExperimentsResponse> listed = inner_.ListExperiments(v1::ListExperimentsRequest());
+  if (!listed.ok()) {
+    // The change is made; replicas get it with their next snapshot (a reconnect).
+    spdlog::error("cannot send the running experiments to the replicas: {}", std::string(listed.status().message()));
+    return;
+  }
+  for (v1::Experiment& experiment : *listed->mutable_experiments()) {
+    if (experiment.state() == v1::Experiment::RUNNING) {
+      *event.mutable_experiments_changed()->add_running() = std::move(experiment);
+    }
+  }
+  event.mutable_experiments_changed();
+  log_.Append(std::move(event));
+}
+
+absl::StatusOr<v1::Experiment> ReplicationRecordingAdmin::CreateExperiment(const v1::CreateExperimentRequest& request) {
+  ASSIGN_OR_RETURN(v1::Experiment created, inner_.CreateExperiment(request));
+  LogRunningExperiments();
+  return created;
+}
+
+absl::StatusOr<v1::Experiment> ReplicationRecordingAdmin::StopExperiment(const v1::StopExperimentRequest& request) {
+  ASSIGN_OR_RETURN(v1::Experiment stopped, inner_.StopExperiment(request));
+  LogRunningExperiments();
+  return stopped;
 }
 
 }  // namespace vitrina::server

@@ -1,14 +1,16 @@
 #pragma once
 
+#include <mutex>
+
 #include "server/admin_core.h"
 #include "server/replication_event_log.h"
 
 namespace vitrina::server {
 
 // The primary's Admin calls as its replicas must repeat them: each successful change to the
-// blacklist, the cache or the recorded interactions is appended to the replication log after the
-// call (activations are logged where a model is published, whatever published it). Everything
-// else passes through unchanged.
+// blacklist, the cache, the recorded interactions or the running experiments is appended to the
+// replication log after the call (activations are logged where a model is published, whatever
+// published it). Everything else passes through unchanged.
 class ReplicationRecordingAdmin final : public AdminCore {
  public:
   ReplicationRecordingAdmin(AdminCore& inner, ReplicationEventLog& log) : inner_(inner), log_(log) {}
@@ -34,20 +36,15 @@ class ReplicationRecordingAdmin final : public AdminCore {
   absl::StatusOr<v1::ListTrialsResponse> ListTrials(const v1::ListTrialsRequest& r) override {
     return inner_.ListTrials(r);
   }
-  // Replicas forward experiment calls here and do not serve experiments created at run time
-  // (docs/DEPLOYMENT.md), so these are not replication events.
-  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& r) override {
-    return inner_.CreateExperiment(r);
-  }
+  // Replicas forward experiment calls here; each change sends the running experiments to them.
+  absl::StatusOr<v1::Experiment> CreateExperiment(const v1::CreateExperimentRequest& request) override;
   absl::StatusOr<v1::ListExperimentsResponse> ListExperiments(const v1::ListExperimentsRequest& r) override {
     return inner_.ListExperiments(r);
   }
   absl::StatusOr<v1::Experiment> GetExperiment(const v1::GetExperimentRequest& r) override {
     return inner_.GetExperiment(r);
   }
-  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& r) override {
-    return inner_.StopExperiment(r);
-  }
+  absl::StatusOr<v1::Experiment> StopExperiment(const v1::StopExperimentRequest& request) override;
   absl::StatusOr<v1::ExperimentReport> GetExperimentReport(const v1::GetExperimentReportRequest& r) override {
     return inner_.GetExperimentReport(r);
   }
@@ -61,7 +58,9 @@ class ReplicationRecordingAdmin final : public AdminCore {
 
  private:
   void LogBlacklist(const v1::BlacklistRequest& request, bool added);
+  void LogRunningExperiments();
 
+  std::mutex experiments_mutex_;  // the list read and its event appended together: the last event is the newest list
   AdminCore& inner_;
   ReplicationEventLog& log_;
 };

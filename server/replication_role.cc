@@ -47,11 +47,13 @@ ReplicationRole::ReplicationRole(Parts parts, AdminCore& admin, RecommenderCore&
         ReplicaModelSync::Parts{p_.registry, p_.models, p_.holder, p_.next_titles, c.models_dir,
                                 c.replication.primary, c.admin_token},
         *replication_stub_);
+    interaction_effects_ = std::make_unique<ReplicaInteractionEffects>(p_.recent, p_.cache, p_.realtime);
     follower_ = std::make_unique<ReplicaFollower>(
-        ReplicaFollower::Parts{*model_sync_, p_.blacklist, p_.cache, p_.recent, c.replication.primary, c.admin_token},
+        ReplicaFollower::Parts{*model_sync_, p_.blacklist, p_.cache, *interaction_effects_, p_.experiments,
+                               c.replication.primary, c.admin_token},
         *replication_stub_);
-    forwarding_admin_ =
-        std::make_unique<ReplicaForwardingAdmin>(admin, *admin_stub_, c.replication.primary, c.admin_token);
+    forwarding_admin_ = std::make_unique<ReplicaForwardingAdmin>(admin, *admin_stub_, c.replication.primary,
+                                                                 c.admin_token, *interaction_effects_);
     replica_recommender_ = std::make_unique<ReplicaRecommender>(recommender, c.replication.primary);
     admin_edge_ = forwarding_admin_.get();
     recommender_edge_ = replica_recommender_.get();
@@ -72,7 +74,9 @@ ReplicationRole::ReplicationRole(Parts parts, AdminCore& admin, RecommenderCore&
     const ModelHolder* holder = &p_.holder;
     const NextTitleHolder* next_titles = &p_.next_titles;
     blacklist::BlacklistManager* blacklist = &p_.blacklist;
-    service_ = std::make_unique<ReplicationService>(p_.registry, *log_, p_.auth, [holder, next_titles, blacklist] {
+    const ExperimentManager* experiments = &p_.experiments;
+    service_ = std::make_unique<ReplicationService>(p_.registry, *log_, p_.auth, [holder, next_titles, blacklist,
+                                                                                  experiments] {
       v1::ReplicationSnapshot snapshot;
       const auto [personal, next_title] = ServedIds(*holder, *next_titles);
       snapshot.mutable_models()->set_personal_model_id(personal);
@@ -84,6 +88,14 @@ ReplicationRole::ReplicationRole(Parts parts, AdminCore& admin, RecommenderCore&
         out->set_reason(entry.reason);
         out->mutable_created_at()->set_seconds(entry.created_at);
       }
+      if (absl::StatusOr<std::vector<v1::Experiment>> listed = experiments->List(); listed.ok()) {
+        for (v1::Experiment& experiment : *listed) {
+          if (experiment.state() == v1::Experiment::RUNNING) *snapshot.add_running_experiments() = std::move(experiment);
+        }
+      } else {
+        // Replicas keep the experiments they run until the next snapshot or change.
+        spdlog::error("replication snapshot without the running experiments: {}", std::string(listed.status().message()));
+      }
       return snapshot;
     });
     registry::HotInteractionStore* store = &p_.hot_interactions;
@@ -94,6 +106,8 @@ ReplicationRole::ReplicationRole(Parts parts, AdminCore& admin, RecommenderCore&
       recorded.set_user_id(interaction.user_id);
       recorded.set_title_id(interaction.title_id);
       recorded.set_at_unix(interaction.timestamp);
+      recorded.set_type(interaction.type);
+      recorded.set_value(interaction.value);
       log->Append(std::move(event));
       return absl::OkStatus();
     });

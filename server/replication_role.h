@@ -15,7 +15,10 @@
 #include "server/admin_auth.h"
 #include "server/admin_core.h"
 #include "server/model_manager.h"
+#include "server/experiment_manager.h"
+#include "server/realtime_updates.h"
 #include "server/recent_consumption.h"
+#include "server/replica_interaction_effects.h"
 #include "server/recommender_core.h"
 #include "server/server_config.h"
 #include "server/session_feedback.h"
@@ -51,6 +54,8 @@ class ReplicationRole {
     RecentConsumption& recent;
     SessionFeedback& session_feedback;
     const AdminAuth& auth;
+    ExperimentManager& experiments;
+    const RealtimeUpdates* realtime;  // null: real-time answers are off
   };
   // `admin` and `recommender` are the instance's own cores; the edges take admin() and
   // recommender() instead.
@@ -89,6 +94,7 @@ class ReplicationRole {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Replication::StubInterface> replication_stub_;
   std::unique_ptr<v1::Admin::StubInterface> admin_stub_;
+  std::unique_ptr<ReplicaInteractionEffects> interaction_effects_;
   std::unique_ptr<ReplicaModelSync> model_sync_;
   std::unique_ptr<ReplicaFollower> follower_;
   std::unique_ptr<ReplicaForwardingAdmin> forwarding_admin_;

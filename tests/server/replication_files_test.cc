@@ -67,6 +67,12 @@ TEST(ReplicationFilesTest, ManifestListsTheModelFileAndWhatSitsBesideIt) {
   ASSERT_TRUE(common::WriteFileAtomically(model + ".hnsw", Bytes(300)).ok());
   ASSERT_TRUE(common::WriteFileAtomically(model + ".tmp.123", "torn").ok());  // an atomic write under way
   ASSERT_TRUE(common::WriteFileAtomically(dir.File("model-job1-50.vtm"), "another model").ok());
+  // The ANN index folder travels as its files; one being written (ModelAnnIndex::Save) does not.
+  std::filesystem::create_directories(model + ".ann");
+  ASSERT_TRUE(common::WriteFileAtomically(model + ".ann/personal.hnsw", Bytes(700)).ok());
+  ASSERT_TRUE(common::WriteFileAtomically(model + ".ann/MANIFEST", "m").ok());
+  std::filesystem::create_directories(model + ".ann.partial.77");
+  ASSERT_TRUE(common::WriteFileAtomically(model + ".ann.partial.77/personal.hnsw", "torn").ok());
   registry::ModelRecord record;
   record.id = 4;
   record.artifact.file_path = model;
@@ -77,7 +83,8 @@ TEST(ReplicationFilesTest, ManifestListsTheModelFileAndWhatSitsBesideIt) {
   EXPECT_EQ(manifest->model().checksum(), "0badf00d");
   std::vector<std::string> suffixes;
   for (const v1::ModelFileDescription& file : manifest->files()) suffixes.push_back(file.suffix());
-  EXPECT_EQ(suffixes, (std::vector<std::string>{"", ".hnsw", ".popular.tsv"}));
+  EXPECT_EQ(suffixes,
+            (std::vector<std::string>{"", ".ann/MANIFEST", ".ann/personal.hnsw", ".hnsw", ".popular.tsv"}));
   EXPECT_EQ(manifest->files(0).size_bytes(), 5000);
   EXPECT_EQ(manifest->files(0).crc32_hex(), *FileCrc32Hex(model));
 }
@@ -93,7 +100,12 @@ TEST(ReplicationFilesTest, MissingModelFileIsNotFound) {
 TEST(ReplicationFilesTest, SuffixesThatLeaveTheModelsFolderAreRefused) {
   EXPECT_EQ(*ModelFilePath("/m/a.vtm", ".popular.tsv"), "/m/a.vtm.popular.tsv");
   EXPECT_EQ(*ModelFilePath("/m/a.vtm", ""), "/m/a.vtm");
-  for (const char* bad : {"/../../etc/passwd", "x", "./../b", ".part", ".tmp.1"}) {
+  EXPECT_EQ(*ModelFilePath("/m/a.vtm", ".ann/personal.hnsw"), "/m/a.vtm.ann/personal.hnsw");
+  EXPECT_EQ(*FolderOfSuffix(".ann/personal.hnsw"), ".ann");
+  EXPECT_FALSE(FolderOfSuffix(".popular.tsv").has_value());
+  for (const char* bad : {"/../../etc/passwd", "x", "./../b", ".part", ".tmp.1", ".ann/../../etc/passwd", ".ann/..",
+                          ".ann/", ".ann/a/b", ".ann.partial.7/personal.hnsw", ".ann.download/personal.hnsw",
+                          ".ann/personal.hnsw.part", "/personal.hnsw"}) {
     absl::StatusOr<std::string> path = ModelFilePath("/m/a.vtm", bad);
     EXPECT_EQ(path.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(path.status().message().find("suffix"), std::string::npos);

@@ -75,7 +75,7 @@ absl::Status ServerProcess::Start(bool wait_serving) {
       http_port_ = *http_port;
     }
     const std::filesystem::path config = data_dir_ / "config.yaml";
-    std::ofstream(config) << ConfigYaml(grpc_port_, http_port_, data_dir_, primary_);
+    std::ofstream(config) << ConfigYaml(grpc_port_, http_port_, data_dir_, primary_) << extra_config_;
     absl::StatusOr<pid_t> pid = vitrina::testing::Spawn(
         {VITRINA_BINARY_DIR "/vitrina-server", "--config", config.string()}, "", data_dir_ / "server.log");
     if (!pid.ok()) return pid.status();

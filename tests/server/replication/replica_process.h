@@ -31,6 +31,9 @@ class ServerProcess {
   void Stop();
   void Kill();  // SIGKILL: no clean shutdown
 
+  // YAML appended to the generated config at the next Start (top-level keys it does not set).
+  void set_extra_config(std::string yaml) { extra_config_ = std::move(yaml); }
+
   bool running() const { return pid_ > 0; }
   std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
   int http_port() const { return http_port_; }
@@ -48,6 +51,7 @@ class ServerProcess {
   std::string name_;
   std::filesystem::path data_dir_;
   std::string primary_;
+  std::string extra_config_;
   int grpc_port_ = 0;
   int http_port_ = 0;
   pid_t pid_ = -1;

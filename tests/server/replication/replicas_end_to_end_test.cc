@@ -8,6 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <ostream>
+#include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
@@ -117,19 +120,81 @@ std::string HttpGet(const ServerProcess& server, const std::string& path) {
   return result ? result->body : "no answer";
 }
 
+// The arm of `experiment` the answer names ("" outside it), and the answering model.
+struct ArmAnswer {
+  std::string arm;
+  int64_t model_id = -1;
+  bool operator==(const ArmAnswer&) const = default;
+  friend void PrintTo(const ArmAnswer& answer, std::ostream* out) {
+    *out << "arm '" << answer.arm << "' from model " << answer.model_id;
+  }
+};
+ArmAnswer ArmOf(ServerProcess& server, int64_t user, const std::string& experiment) {
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server, user, 10);
+  if (!answer.ok()) return {"error: " + std::string(answer.status().message()), -1};
+  auto found = answer->experiments().find(experiment);
+  return {found == answer->experiments().end() ? "" : found->second, answer->model_id()};
+}
+
+grpc::Status CreateModelsExperiment(ServerProcess& server, const std::string& name, int64_t candidate_model) {
+  auto context = AdminContext();
+  v1::CreateExperimentRequest request;
+  v1::Experiment& experiment = *request.mutable_experiment();
+  experiment.set_name(name);
+  v1::Arm* control = experiment.add_arms();
+  control->set_name("control");
+  control->set_weight(1);  // the active model
+  v1::Arm* candidate = experiment.add_arms();
+  candidate->set_name("candidate");
+  candidate->set_weight(1);
+  candidate->set_model_id(candidate_model);
+  v1::AllowListEntry* pinned = experiment.add_allow_list();
+  pinned->set_user_id(kUser);
+  pinned->set_arm("candidate");
+  v1::Experiment created;
+  return server.admin().CreateExperiment(context.get(), request, &created);
+}
+
+grpc::Status StopExperiment(ServerProcess& server, const std::string& name) {
+  auto context = AdminContext();
+  v1::StopExperimentRequest request;
+  request.set_name(name);
+  v1::Experiment stopped;
+  return server.admin().StopExperiment(context.get(), request, &stopped);
+}
+
+grpc::Status RecordBookmark(ServerProcess& server, int64_t user, int64_t title) {
+  auto context = AdminContext();
+  v1::RecordInteractionRequest request;
+  request.set_user_id(user);
+  request.set_title_id(title);
+  request.set_type("bookmark");
+  request.set_value(1);
+  v1::RecordInteractionResponse response;
+  return server.admin().RecordInteraction(context.get(), request, &response);
+}
+
+v1::Source SourceFor(ServerProcess& server, int64_t user) {
+  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(server, user, 10);
+  return answer.ok() ? answer->source() : v1::Source::SOURCE_UNSPECIFIED;
+}
+
 // A primary (first model trained) and `n` replicas started from empty folders.
 struct Cluster {
   TempDir dir;
   ServerProcess primary{"primary", dir.path() / "primary"};
   std::vector<std::unique_ptr<ServerProcess>> replicas;
+  std::string extra_config;  // appended to every instance's config
 
   void Start(int n) {
+    primary.set_extra_config(extra_config);
     absl::Status started = primary.Start(/*wait_serving=*/true);
     ASSERT_TRUE(started.ok()) << started;
     for (int i = 0; i < n; ++i) {
       replicas.push_back(std::make_unique<ServerProcess>(fmt::format("replica {}", i + 1),
                                                          dir.path() / fmt::format("replica{}", i + 1),
                                                          primary.grpc_address()));
+      replicas.back()->set_extra_config(extra_config);
     }
     for (auto& replica : replicas) {
       const auto start = Clock::now();
@@ -223,6 +288,134 @@ TEST(ReplicasEndToEndTest, ReplicasBootstrapFollowActivationsUnderLoadAndBlackli
     EXPECT_GE(ms, 0);
   }
   EXPECT_TRUE(Answers(primary, banned));
+}
+
+TEST(ReplicasEndToEndTest, AReplicaFetchesTheModelsAnnIndexAndAnswersFromIt) {
+  Cluster cluster;
+  cluster.extra_config = "serving: {ann: {min_titles: 2}}\n";  // the demo's 120 titles are "large"
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(1));
+  ServerProcess& primary = cluster.primary;
+  ServerProcess& replica = *cluster.replicas[0];
+  ASSERT_NE(HttpGet(primary, "/metrics").find("\nvitrina_active_model_ann 1\n"), std::string::npos)
+      << "the primary's training built no index";
+
+  // The index folder came whole (its download folder renamed into place) and serves.
+  const std::filesystem::path folder = replica.data_dir() / "models" / "replicated-model-1.vtm.ann";
+  EXPECT_TRUE(std::filesystem::is_regular_file(folder / "personal.hnsw")) << replica.log_tail();
+  EXPECT_TRUE(std::filesystem::is_regular_file(folder / "similar.hnsw"));
+  EXPECT_FALSE(std::filesystem::exists(folder.string() + ".download"));
+  const std::string metrics = HttpGet(replica, "/metrics");
+  EXPECT_NE(metrics.find("\nvitrina_active_model_ann 1\n"), std::string::npos)
+      << "the replica ranks by the exact pass:\n" << replica.log_tail();
+  for (int64_t user : {kUser, int64_t{11}, int64_t{42}}) {
+    absl::StatusOr<v1::RecommendationsResponse> on_primary = Recommend(primary, user, 10);
+    absl::StatusOr<v1::RecommendationsResponse> on_replica = Recommend(replica, user, 10);
+    ASSERT_TRUE(on_primary.ok() && on_replica.ok());
+    ASSERT_EQ(on_primary->items_size(), on_replica->items_size());
+    for (int i = 0; i < on_primary->items_size(); ++i) {
+      EXPECT_EQ(on_primary->items(i).title_id(), on_replica->items(i).title_id()) << "user " << user << " rank " << i;
+    }
+  }
+}
+
+TEST(ReplicasEndToEndTest, ExperimentsCreatedAndStoppedOnThePrimaryRunOnEveryReplica) {
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(2));
+  ServerProcess& primary = cluster.primary;
+  ServerProcess& a = *cluster.replicas[0];
+  ServerProcess& b = *cluster.replicas[1];
+  const int64_t candidate = TrainInactiveModel(primary);  // an arm's model that never serves as the active one
+  ASSERT_EQ(candidate, 2);
+
+  // Created on the primary: every replica assigns each user the primary's arm and serves its
+  // model (the candidate fetched for the arm).
+  const auto created = Clock::now();
+  ASSERT_TRUE(CreateModelsExperiment(primary, "models", candidate).ok());
+  for (ServerProcess* replica : {&a, &b}) {
+    const double ms = MillisUntil([&] { return ArmOf(*replica, kUser, "models") == ArmAnswer{"candidate", candidate}; },
+                                  std::chrono::seconds(5));
+    const double since_creation = ms < 0 ? -1 : MillisSince(created);
+    std::printf("[replicas] experiment created on the primary served by the replica after %.0f ms (target <= 1000)\n",
+                since_creation);
+    EXPECT_GE(since_creation, 0) << replica->log_tail();
+    EXPECT_LE(since_creation, 1000);
+  }
+  int in_candidate = 0;
+  for (int64_t user = 1; user <= 60; ++user) {
+    const ArmAnswer on_primary = ArmOf(primary, user, "models");
+    ASSERT_TRUE(on_primary.arm == "control" || on_primary.arm == "candidate") << on_primary.arm;
+    EXPECT_EQ(on_primary.model_id, on_primary.arm == "candidate" ? candidate : 1) << "user " << user;
+    EXPECT_EQ(ArmOf(a, user, "models"), on_primary) << "user " << user;
+    EXPECT_EQ(ArmOf(b, user, "models"), on_primary) << "user " << user;
+    in_candidate += on_primary.arm == "candidate" ? 1 : 0;
+  }
+  EXPECT_GT(in_candidate, 10);
+  EXPECT_LT(in_candidate, 50);
+
+  // Stopped on the primary (sent through a replica, which forwards it): stopped everywhere.
+  const auto stopped = Clock::now();
+  ASSERT_TRUE(StopExperiment(a, "models").ok());
+  for (ServerProcess* replica : {&a, &b}) {
+    const double ms =
+        MillisUntil([&] { return ArmOf(*replica, kUser, "models") == ArmAnswer{"", 1}; }, std::chrono::seconds(5));
+    const double since_stop = ms < 0 ? -1 : MillisSince(stopped);
+    std::printf("[replicas] experiment stopped on the primary stopped on the replica after %.0f ms (target <= 1000)\n",
+                since_stop);
+    EXPECT_GE(since_stop, 0) << replica->log_tail();
+    EXPECT_LE(since_stop, 1000);
+  }
+
+  // A replica that was away takes the running experiments from its snapshot, and drops the ones
+  // it ran that the primary stopped meanwhile.
+  ASSERT_TRUE(CreateModelsExperiment(primary, "models_again", candidate).ok());
+  EXPECT_GE(MillisUntil([&] { return ArmOf(b, kUser, "models_again").arm == "candidate"; }, std::chrono::seconds(5)), 0);
+  b.Kill();
+  ASSERT_TRUE(StopExperiment(primary, "models_again").ok());
+  ASSERT_TRUE(CreateModelsExperiment(primary, "models_third", candidate).ok());
+  ASSERT_TRUE(b.Start(/*wait_serving=*/true).ok()) << b.log_tail();
+  EXPECT_GE(MillisUntil(
+                [&] {
+                  absl::StatusOr<v1::RecommendationsResponse> answer = Recommend(b, kUser, 10);
+                  return answer.ok() && answer->experiments_size() == 1 &&
+                         answer->experiments().contains("models_third") && answer->model_id() == candidate;
+                },
+                std::chrono::seconds(10)),
+            0)
+      << b.log_tail();
+}
+
+TEST(ReplicasEndToEndTest, AnInteractionSentToAReplicaMovesTheUsersNextAnswerThereAndOnEveryReplica) {
+  Cluster cluster;
+  ASSERT_NO_FATAL_FAILURE(cluster.Start(2));
+  ServerProcess& a = *cluster.replicas[0];
+  ServerProcess& b = *cluster.replicas[1];
+  const int64_t newcomer = 1'000'007;  // outside the model: popular titles until the real-time overlay has a row
+  ASSERT_EQ(SourceFor(a, newcomer), v1::POPULAR);
+  ASSERT_EQ(SourceFor(b, newcomer), v1::POPULAR);
+  const int64_t bookmarked = TopTitle(a);
+  ASSERT_TRUE(RecordBookmark(a, newcomer, bookmarked).ok());
+  // The replica that took the call answers from the refitted row at once (its overlay, not a
+  // round trip through the primary's event).
+  EXPECT_EQ(SourceFor(a, newcomer), v1::MODEL);
+  const auto recorded = Clock::now();
+  const double ms = MillisUntil([&] { return SourceFor(b, newcomer) == v1::MODEL; }, std::chrono::seconds(5));
+  std::printf("[replicas] an interaction sent to one replica moved the user's answer on the other after %.0f ms\n",
+              ms < 0 ? -1 : MillisSince(recorded));
+  EXPECT_GE(ms, 0) << b.log_tail();
+  EXPECT_LE(ms, 1000);
+
+  // Deleted (through a replica): the rows go back to the trained ones everywhere.
+  {
+    auto context = AdminContext();
+    v1::DeleteInteractionsRequest request;
+    request.set_user_id(newcomer);
+    v1::DeleteInteractionsResponse response;
+    grpc::Status status = a.admin().DeleteInteractions(context.get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.deleted(), 1);
+  }
+  EXPECT_EQ(SourceFor(a, newcomer), v1::POPULAR);
+  EXPECT_GE(MillisUntil([&] { return SourceFor(b, newcomer) == v1::POPULAR; }, std::chrono::seconds(5)), 0);
 }
 
 TEST(ReplicasEndToEndTest, WritesSentToAReplicaReachThePrimaryOrAreRefusedNamingIt) {
