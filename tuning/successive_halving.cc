@@ -100,17 +100,25 @@ absl::Status SearchOptions::Validate() const {
 }
 
 std::optional<size_t> PickWinner(std::span<const TrialRecord> trials,
-                                 const std::vector<bool>& cut_by_time) {
+                                 const std::vector<bool>& cut_by_time, double fewer_epochs_margin) {
   for (bool finished_only : {true, false}) {
+    auto candidate = [&](const TrialRecord& record) {
+      if (std::isnan(record.validation_metric)) return false;
+      return !(finished_only && static_cast<size_t>(record.trial) < cut_by_time.size() &&
+               cut_by_time[record.trial]);
+    };
+    int most_epochs = 0;
+    for (const TrialRecord& record : trials) {
+      if (candidate(record)) most_epochs = std::max(most_epochs, record.epochs);
+    }
+    auto judged = [&](const TrialRecord& record) {
+      return record.epochs == most_epochs ? record.validation_metric
+                                          : record.validation_metric / (1 + fewer_epochs_margin);
+    };
     std::optional<size_t> winner;
     for (size_t i = 0; i < trials.size(); ++i) {
-      const TrialRecord& record = trials[i];
-      if (std::isnan(record.validation_metric)) continue;
-      if (finished_only && static_cast<size_t>(record.trial) < cut_by_time.size() &&
-          cut_by_time[record.trial]) {
-        continue;
-      }
-      if (!winner || record.validation_metric > trials[*winner].validation_metric) winner = i;
+      if (!candidate(trials[i])) continue;
+      if (!winner || judged(trials[i]) > judged(trials[*winner])) winner = i;
     }
     if (winner) return winner;
   }
@@ -273,7 +281,8 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     alive = std::move(promoted);
   }
   if (last_measured_rung < 0) return absl::InternalError("the search measured no trial");
-  const std::optional<size_t> winner = PickWinner(result.trials, cut_by_time);
+  const std::optional<size_t> winner =
+      PickWinner(result.trials, cut_by_time, kFewerEpochsMargin);
   if (!winner) {
     return absl::InternalError(
         fmt::format("every trial failed; first error: {}", result.trials.front().error));
