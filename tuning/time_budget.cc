@@ -41,9 +41,10 @@ double TimeBudget::CommittedSeconds(const RungStart& start, double seconds_per_e
   // The winner's refit on all the training data, at the longest it can be, costed as this trial's
   // should it win (a later rung's trials are the likely winners; the dearest trial of the first
   // rung rarely is, and costing its refit refused rungs that fitted). It trains Hogwild on all the
-  // threads where a trial had one of them, but on the shared 2-vCPU machine its epoch took
-  // 0.6-1.2x a trial's epoch scaled to its data (0.8x typically): threads are not counted on.
-  seconds += rung_epochs_.back() * own_seconds_per_epoch * refit_scale_;
+  // threads where a trial had one of them, but on the shared 2-vCPU machine (load 8-10) its epoch
+  // took 0.6-1.2x a trial's epoch scaled to its data, 0.8x typically: that much is counted on.
+  const double refit_share = threads_ > 1 ? kRefitEpochShareWithThreads : 1.0;
+  seconds += rung_epochs_.back() * own_seconds_per_epoch * refit_scale_ * refit_share;
   return seconds;
 }
 
