@@ -33,7 +33,7 @@ struct Trial {
   std::optional<trainer::Model> model;
   int epochs_trained = 0;
   double last_score = -std::numeric_limits<double>::infinity();  // at its previous rung
-  std::optional<double> seconds_per_epoch;                          // at its previous rung
+  std::optional<double> seconds_per_epoch;                       // at its previous rung
 };
 
 // Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
@@ -140,9 +140,10 @@ std::vector<int> RungEpochs(int min_epochs, int max_epochs, int eta) {
 }
 
 std::vector<int> KeepTop(std::span<const double> scores, int eta) {
-  return KeepBest(scores, scores.empty() ? 0
-                                         : std::max<size_t>(1, scores.size() /
-                                                                   static_cast<size_t>(std::max(eta, 1))));
+  return KeepBest(scores,
+                  scores.empty()
+                      ? 0
+                      : std::max<size_t>(1, scores.size() / static_cast<size_t>(std::max(eta, 1))));
 }
 
 int PromotedCount(int measured, int eta, int threads) {
@@ -200,8 +201,8 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   std::vector<bool> cut_by_time(trials.size(), false);  // promoted to a rung the budget refused
   std::mutex mutex;
   // The winner is refitted on all of `train`, not the fit split: its epochs cost that much more.
-  const double refit_scale =
-      static_cast<double>(train.size()) / static_cast<double>(std::max<size_t>(split.fit.size(), 1));
+  const double refit_scale = static_cast<double>(train.size()) /
+                             static_cast<double>(std::max<size_t>(split.fit.size(), 1));
   TimeBudget time_budget(options.budget.max_seconds.value_or(0), result.rung_epochs, options.eta,
                          options.threads, refit_scale);
   auto may_start = [&](int rung, size_t slot, const Trial& trial) {
@@ -259,8 +260,8 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     last_measured_rung = rung;
     if (std::all_of(scores.begin(), scores.end(), [](double x) { return std::isnan(x); }) &&
         rung == 0) {
-      return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}",
-                                             rung, result.trials.back().error));
+      return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}", rung,
+                                             result.trials.back().error));
     }
     // A rung cut short by the budget halves the trials it measured: the time the budget kept for
     // the later rungs is theirs.
@@ -281,8 +282,7 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     alive = std::move(promoted);
   }
   if (last_measured_rung < 0) return absl::InternalError("the search measured no trial");
-  const std::optional<size_t> winner =
-      PickWinner(result.trials, cut_by_time, kFewerEpochsMargin);
+  const std::optional<size_t> winner = PickWinner(result.trials, cut_by_time, kFewerEpochsMargin);
   if (!winner) {
     return absl::InternalError(
         fmt::format("every trial failed; first error: {}", result.trials.front().error));

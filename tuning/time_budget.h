@@ -10,8 +10,8 @@ namespace vitrina::tuning {
 // are wall seconds as measured inside the search (so they include the machine's load and the
 // other trials training at the same time).
 struct RungStart {
-  int rung = 0;                  // index into rung_epochs
-  int slot = 0;                  // this trial's position among the rung's trials (0 first)
+  int rung = 0;  // index into rung_epochs
+  int slot = 0;  // this trial's position among the rung's trials (0 first)
   std::optional<double> trial_seconds_per_epoch;  // this trial's own cost at its previous rung
 };
 

@@ -223,9 +223,8 @@ TrialRecord Measured(int trial, int rung, int epochs, double score) {
 }
 
 TEST(PickWinnerTest, ATrialTheBudgetCutBeforeItsNextRungWinsOnlyAlone) {
-  const std::vector<TrialRecord> trials = {
-      Measured(0, 0, 9, 0.170), Measured(1, 0, 9, 0.180), Measured(2, 0, 9, 0.150),
-      Measured(0, 1, 27, 0.173)};
+  const std::vector<TrialRecord> trials = {Measured(0, 0, 9, 0.170), Measured(1, 0, 9, 0.180),
+                                           Measured(2, 0, 9, 0.150), Measured(0, 1, 27, 0.173)};
   // Trial 1 earned rung 1 but the budget refused it: trial 0's 27 epochs win.
   EXPECT_EQ(PickWinner(trials, {false, true, false}, 0.02), 3u);
   // Had it not been cut (it fell back, say), its 9-epoch score, 4% better, wins: overfitting
@@ -283,7 +282,8 @@ TEST(RunSearchBudgetTest, TheFirstRungLeavesRoomForTheLastRungAndTheRefit) {
   const absl::StatusOr<trainer::Model> winner =
       TrainWinner(result, data.dataset, data.train, {.threads = 1});
   ASSERT_TRUE(winner.ok()) << winner.status();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   EXPECT_TRUE(result.stopped_by_time);
   int first_rung = 0;

@@ -108,9 +108,9 @@ absl::Status RunSearchCommand(const TrainFlags& flags) {
   // --search-seconds bounds the whole run: what reading the files took is no longer the search's.
   tuning::SearchOptions timed_options = options;
   if (options.budget.max_seconds) {
-    timed_options.budget.max_seconds = std::max(
-        1e-9, *options.budget.max_seconds -
-                  std::chrono::duration<double>(Clock::now() - start).count());
+    timed_options.budget.max_seconds =
+        std::max(1e-9, *options.budget.max_seconds -
+                           std::chrono::duration<double>(Clock::now() - start).count());
   }
   const std::string metric_label = MetricLabel(options.metric, options.k);
   ASSIGN_OR_RETURN(
