@@ -39,8 +39,8 @@ class TimeBudget {
   // Whether a trial may start `start.rung` at `elapsed` seconds into the search: the rung's epochs
   // at this trial's cost, the later rungs of the trials this rung will promote if this one is its
   // last, and the refit (at this trial's cost, should it win) must all end within kPlannedShare
-  // of the budget. Before any measurement only the
-  // time already spent is checked (the first trials must run for anything to be measured).
+  // of the budget. Before any measurement only the time already spent is checked (the first
+  // trials must run for anything to be measured).
   bool MayStart(double elapsed, const RungStart& start) const;
 
   // The seconds MayStart expects the search to still need once `start` runs; exposed for tests
