@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/trainer/planted_data.h"
+#include "tuning/quasi_random.h"
 #include "trainer/evaluation.h"
 #include "tuning/validation_split.h"
 #include "tuning/winner_training.h"
@@ -201,6 +202,49 @@ TEST_F(RunSearchTest, ThreadsChangeNoMeasurementAndKeepAsManyTrialsGoingAsThread
   EXPECT_EQ(three_per_rung[1], 3);
   EXPECT_LE(one_per_rung[2], 1);
   EXPECT_GE(three_per_rung[2], 2);  // a trial whose score fell stops
+}
+
+TEST_F(RunSearchTest, TheCallbackCancels) {
+  int heard = 0;
+  const absl::StatusOr<SearchResult> result =
+      RunSearch(data_.dataset, data_.train, SmallSearch(), [&](const TrialRecord&) {
+        return ++heard < 2;
+      });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(heard, 2);
+}
+
+TEST_F(RunSearchTest, AnExhaustedTimeBudgetStillNamesAWinner) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_seconds = 1e-9;  // over before the second trial starts
+  const absl::StatusOr<SearchResult> result = RunSearch(data_.dataset, data_.train, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->stopped_by_time);
+  ASSERT_EQ(result->trials.size(), 1u);
+  EXPECT_EQ(result->winner_trial, 0);
+  EXPECT_EQ(result->winner_epochs, 1);
+}
+
+// The first trial is the centre of the space; the quasi-random points follow from the second.
+TEST_F(RunSearchTest, TheFirstTrialIsTheCentreOfTheSpace) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_trials = 2;
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, options);
+  const trainer::Hyperparameters centre = HyperparametersAt(
+      options.space, std::vector<double>(kSearchDimensions, 0.5), options.base);
+  const trainer::Hyperparameters second = HyperparametersAt(
+      options.space, QuasiRandomPoints(kSearchDimensions, 11).Point(0), options.base);
+  std::map<int, const TrialRecord*> first_rung;
+  for (const TrialRecord& record : result.trials) {
+    if (record.rung == 0) first_rung[record.trial] = &record;
+  }
+  ASSERT_EQ(first_rung.size(), 2u);
+  EXPECT_EQ(first_rung[0]->hyperparameters.no_components, centre.no_components);
+  EXPECT_EQ(first_rung[0]->hyperparameters.learning_rate, centre.learning_rate);
+  EXPECT_EQ(first_rung[0]->hyperparameters.item_alpha, centre.item_alpha);
+  EXPECT_EQ(first_rung[0]->hyperparameters.max_sampled, centre.max_sampled);
+  EXPECT_EQ(first_rung[1]->hyperparameters.learning_rate, second.learning_rate);
+  EXPECT_EQ(first_rung[1]->hyperparameters.no_components, second.no_components);
 }
 
 TEST(PromotedCountTest, AThirdAtLeastOneAndNeverFewerThanTheThreads) {
