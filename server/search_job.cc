@@ -134,7 +134,7 @@ int PlannedMeasurements(const tuning::SearchOptions& options) {
        rung < tuning::RungEpochs(options.space.min_epochs, options.space.max_epochs, options.eta).size();
        ++rung) {
     total += alive;
-    alive = std::max(1, alive / options.eta);
+    alive = tuning::PromotedCount(alive, options.eta, options.threads);
   }
   return total;
 }

@@ -15,6 +15,7 @@
 #include "trainer/evaluation.h"
 #include "trainer/model.h"
 #include "tuning/quasi_random.h"
+#include "tuning/time_budget.h"
 #include "tuning/validation_split.h"
 
 namespace vitrina::tuning {
@@ -32,6 +33,7 @@ struct Trial {
   std::optional<trainer::Model> model;
   int epochs_trained = 0;
   double last_score = -std::numeric_limits<double>::infinity();  // at its previous rung
+  std::optional<double> seconds_per_epoch;                       // at its previous rung
 };
 
 // Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
@@ -97,6 +99,32 @@ absl::Status SearchOptions::Validate() const {
   return base.Validate();
 }
 
+std::optional<size_t> PickWinner(std::span<const TrialRecord> trials,
+                                 const std::vector<bool>& cut_by_time, double fewer_epochs_margin) {
+  for (bool finished_only : {true, false}) {
+    auto candidate = [&](const TrialRecord& record) {
+      if (std::isnan(record.validation_metric)) return false;
+      return !(finished_only && static_cast<size_t>(record.trial) < cut_by_time.size() &&
+               cut_by_time[record.trial]);
+    };
+    int most_epochs = 0;
+    for (const TrialRecord& record : trials) {
+      if (candidate(record)) most_epochs = std::max(most_epochs, record.epochs);
+    }
+    auto judged = [&](const TrialRecord& record) {
+      return record.epochs == most_epochs ? record.validation_metric
+                                          : record.validation_metric / (1 + fewer_epochs_margin);
+    };
+    std::optional<size_t> winner;
+    for (size_t i = 0; i < trials.size(); ++i) {
+      if (!candidate(trials[i])) continue;
+      if (!winner || judged(trials[i]) > judged(trials[*winner])) winner = i;
+    }
+    if (winner) return winner;
+  }
+  return std::nullopt;
+}
+
 std::vector<int> RungEpochs(int min_epochs, int max_epochs, int eta) {
   std::vector<int> epochs;
   if (min_epochs < 1 || max_epochs < min_epochs || eta < 2) return epochs;
@@ -112,15 +140,25 @@ std::vector<int> RungEpochs(int min_epochs, int max_epochs, int eta) {
 }
 
 std::vector<int> KeepTop(std::span<const double> scores, int eta) {
+  return KeepBest(scores,
+                  scores.empty()
+                      ? 0
+                      : std::max<size_t>(1, scores.size() / static_cast<size_t>(std::max(eta, 1))));
+}
+
+int PromotedCount(int measured, int eta, int threads) {
+  if (measured <= 0) return 0;
+  return std::max({1, measured / std::max(eta, 1), std::min(threads, measured)});
+}
+
+std::vector<int> KeepBest(std::span<const double> scores, size_t count) {
   std::vector<int> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   auto key = [&](int i) {
     return std::isnan(scores[i]) ? -std::numeric_limits<double>::infinity() : scores[i];
   };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) > key(b); });
-  const size_t keep =
-      scores.empty() ? 0 : std::max<size_t>(1, scores.size() / static_cast<size_t>(std::max(eta, 1)));
-  order.resize(keep);
+  order.resize(std::min(count, order.size()));
   return order;
 }
 
@@ -148,7 +186,11 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   const QuasiRandomPoints points(kSearchDimensions, options.seed);
   std::vector<Trial> trials(options.budget.max_trials);
   for (int t = 0; t < options.budget.max_trials; ++t) {
-    trials[t].hyperparameters = HyperparametersAt(options.space, points.Point(t), options.base);
+    // The first trial is the centre of the space (the middle of every log range): the ranges are
+    // drawn around what scored well, so a budget that affords few trials starts from there.
+    const std::vector<double> point =
+        t == 0 ? std::vector<double>(kSearchDimensions, 0.5) : points.Point(t - 1);
+    trials[t].hyperparameters = HyperparametersAt(options.space, point, options.base);
     trials[t].hyperparameters.random_state = options.seed;
   }
 
@@ -156,9 +198,20 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   std::iota(alive.begin(), alive.end(), 0);
   std::atomic<bool> cancelled = false;
   std::atomic<bool> out_of_time = false;
+  std::vector<bool> cut_by_time(trials.size(), false);  // promoted to a rung the budget refused
   std::mutex mutex;
-  auto time_left = [&] {
-    return !options.budget.max_seconds || SecondsSince(start) < *options.budget.max_seconds;
+  // The winner is refitted on all of `train`, not the fit split: its epochs cost that much more.
+  const double refit_scale = static_cast<double>(train.size()) /
+                             static_cast<double>(std::max<size_t>(split.fit.size(), 1));
+  TimeBudget time_budget(options.budget.max_seconds.value_or(0), result.rung_epochs, options.eta,
+                         options.threads, refit_scale);
+  auto may_start = [&](int rung, size_t slot, const Trial& trial) {
+    if (!options.budget.max_seconds) return true;
+    const std::lock_guard lock(mutex);
+    return time_budget.MayStart(SecondsSince(start),
+                                {.rung = rung,
+                                 .slot = static_cast<int>(slot),
+                                 .trial_seconds_per_epoch = trial.seconds_per_epoch});
   };
   int last_measured_rung = -1;
   for (int rung = 0; rung < static_cast<int>(result.rung_epochs.size()) && !alive.empty(); ++rung) {
@@ -167,14 +220,20 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     auto work = [&] {
       for (size_t slot = next++; slot < alive.size() && !cancelled; slot = next++) {
         // The very first trial runs whatever the budget, so a search always has a winner.
-        if (!(rung == 0 && slot == 0) && !time_left()) {
+        Trial& trial = trials[alive[slot]];
+        if (!(rung == 0 && slot == 0) && !may_start(rung, slot, trial)) {
           out_of_time = true;
           return;
         }
-        TrialRecord record = RunRung(trials[alive[slot]], alive[slot], rung,
-                                     result.rung_epochs[rung], dataset, split, fit_csr,
-                                     validation_csr, options);
+        const int epochs_before = trial.epochs_trained;
+        TrialRecord record = RunRung(trial, alive[slot], rung, result.rung_epochs[rung], dataset,
+                                     split, fit_csr, validation_csr, options);
         const std::lock_guard lock(mutex);
+        if (record.error.empty()) {
+          const int epochs = result.rung_epochs[rung] - epochs_before;
+          time_budget.Record(record.seconds, epochs);
+          trial.seconds_per_epoch = record.seconds / epochs;
+        }
         if (on_trial && !on_trial(record)) cancelled = true;
         records[slot] = std::move(record);
       }
@@ -189,28 +248,25 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     std::vector<int> measured;
     std::vector<double> scores;
     for (size_t slot = 0; slot < alive.size(); ++slot) {
-      if (!records[slot]) continue;
+      if (!records[slot]) {
+        cut_by_time[alive[slot]] = true;
+        continue;
+      }
       measured.push_back(alive[slot]);
       scores.push_back(records[slot]->validation_metric);
       result.trials.push_back(std::move(*records[slot]));
     }
     if (measured.empty()) break;
     last_measured_rung = rung;
-    // A rung cut short by the budget still names the winner among those it measured.
-    const std::vector<int> best = KeepTop(scores, out_of_time ? static_cast<int>(scores.size())
-                                                              : options.eta);
-    if (std::isnan(scores[best.front()])) {
-      if (!result.winner_epochs) {
-        return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}",
-                                               rung, result.trials.back().error));
-      }
-    } else if (!result.winner_epochs || scores[best.front()] > result.winner_validation_metric) {
-      // The winner is the best measurement of any rung, with the epochs it had then: a trial that
-      // scored better at 9 epochs than at 27 is overfitting, and its 9-epoch model is the one to keep.
-      result.winner_trial = measured[best.front()];
-      result.winner_epochs = result.rung_epochs[rung];
-      result.winner_validation_metric = scores[best.front()];
+    if (std::all_of(scores.begin(), scores.end(), [](double x) { return std::isnan(x); }) &&
+        rung == 0) {
+      return absl::InternalError(fmt::format("every trial of rung {} failed; first error: {}", rung,
+                                             result.trials.back().error));
     }
+    // A rung cut short by the budget halves the trials it measured: the time the budget kept for
+    // the later rungs is theirs.
+    const std::vector<int> best = KeepBest(
+        scores, PromotedCount(static_cast<int>(scores.size()), options.eta, options.threads));
     std::vector<int> promoted;
     for (int position : best) {
       const double score = scores[position];
@@ -224,9 +280,16 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
       if (std::find(promoted.begin(), promoted.end(), t) == promoted.end()) trials[t].model.reset();
     }
     alive = std::move(promoted);
-    if (out_of_time) break;
   }
   if (last_measured_rung < 0) return absl::InternalError("the search measured no trial");
+  const std::optional<size_t> winner = PickWinner(result.trials, cut_by_time, kFewerEpochsMargin);
+  if (!winner) {
+    return absl::InternalError(
+        fmt::format("every trial failed; first error: {}", result.trials.front().error));
+  }
+  result.winner_trial = result.trials[*winner].trial;
+  result.winner_epochs = result.trials[*winner].epochs;
+  result.winner_validation_metric = result.trials[*winner].validation_metric;
   result.winner = trials[result.winner_trial].hyperparameters;
   result.stopped_by_time = out_of_time;
   result.seconds = SecondsSince(start);

@@ -4,13 +4,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "tests/trainer/planted_data.h"
+#include "tuning/quasi_random.h"
 #include "trainer/evaluation.h"
 #include "tuning/validation_split.h"
 #include "tuning/winner_training.h"
@@ -101,11 +104,15 @@ TEST_F(RunSearchTest, EachRungContinuesTheBestThirdOfThePrevious) {
     for (const TrialRecord* record : by_rung[rung + 1]) promoted.insert(record->trial);
     EXPECT_EQ(promoted, expected) << "rung " << rung + 1;
   }
-  // The winner is the best measurement of any rung, with the epochs it had then.
-  const auto best = std::max_element(result->trials.begin(), result->trials.end(),
-                                     [](const TrialRecord& a, const TrialRecord& b) {
-                                       return a.validation_metric < b.validation_metric;
-                                     });
+  // The winner is the best measurement of any rung, with the epochs it had then, one at fewer
+  // epochs than the last rung's needing a kFewerEpochsMargin lead.
+  auto judged = [&](const TrialRecord& record) {
+    return record.epochs == 9 ? record.validation_metric
+                              : record.validation_metric / (1 + kFewerEpochsMargin);
+  };
+  const auto best = std::max_element(
+      result->trials.begin(), result->trials.end(),
+      [&](const TrialRecord& a, const TrialRecord& b) { return judged(a) < judged(b); });
   EXPECT_EQ(result->winner_validation_metric, best->validation_metric);
   EXPECT_EQ(result->winner_epochs, best->epochs);
   EXPECT_EQ(result->winner.no_components, result->trials[best - result->trials.begin()].hyperparameters.no_components);
@@ -169,18 +176,32 @@ TEST_F(RunSearchTest, AnOverfittingTrialWinsWithItsBestEpochsAndStopsWhenItsScor
   EXPECT_EQ(result.winner_validation_metric, best->validation_metric);
 }
 
-TEST_F(RunSearchTest, ThreadsChangeNothingButTheClock) {
+// Each trial trains on one thread with its own seed, so threads change no measurement; they only
+// keep more trials going when a rung would keep fewer than the threads (9 trials, eta 3: rung 1
+// measures 3 either way, then one thread continues 1 of them, three threads all 3).
+TEST_F(RunSearchTest, ThreadsChangeNoMeasurementAndKeepAsManyTrialsGoingAsThreads) {
   SearchOptions options = SmallSearch();
   const SearchResult one = *RunSearch(data_.dataset, data_.train, options);
   options.threads = 3;
   const SearchResult three = *RunSearch(data_.dataset, data_.train, options);
-  ASSERT_EQ(one.trials.size(), three.trials.size());
-  for (size_t i = 0; i < one.trials.size(); ++i) {
-    EXPECT_EQ(one.trials[i].trial, three.trials[i].trial);
-    EXPECT_EQ(one.trials[i].rung, three.trials[i].rung);
-    EXPECT_EQ(one.trials[i].validation_metric, three.trials[i].validation_metric);
+  std::map<std::pair<int, int>, double> three_scores;  // (trial, rung) -> score
+  std::map<int, int> three_per_rung;
+  for (const TrialRecord& record : three.trials) {
+    three_scores[{record.trial, record.rung}] = record.validation_metric;
+    ++three_per_rung[record.rung];
   }
-  EXPECT_EQ(one.winner_trial, three.winner_trial);
+  std::map<int, int> one_per_rung;
+  for (const TrialRecord& record : one.trials) {
+    ++one_per_rung[record.rung];
+    ASSERT_TRUE(three_scores.contains({record.trial, record.rung}))
+        << "trial " << record.trial << " rung " << record.rung;
+    EXPECT_EQ(three_scores[std::make_pair(record.trial, record.rung)], record.validation_metric);
+  }
+  EXPECT_EQ(one_per_rung[0], 9);
+  EXPECT_EQ(three_per_rung[0], 9);
+  EXPECT_EQ(three_per_rung[1], 3);
+  EXPECT_LE(one_per_rung[2], 1);
+  EXPECT_GE(three_per_rung[2], 2);  // a trial whose score fell stops
 }
 
 TEST_F(RunSearchTest, TheCallbackCancels) {
@@ -202,6 +223,126 @@ TEST_F(RunSearchTest, AnExhaustedTimeBudgetStillNamesAWinner) {
   ASSERT_EQ(result->trials.size(), 1u);
   EXPECT_EQ(result->winner_trial, 0);
   EXPECT_EQ(result->winner_epochs, 1);
+}
+
+// The first trial is the centre of the space; the quasi-random points follow from the second.
+TEST_F(RunSearchTest, TheFirstTrialIsTheCentreOfTheSpace) {
+  SearchOptions options = SmallSearch();
+  options.budget.max_trials = 2;
+  const SearchResult result = *RunSearch(data_.dataset, data_.train, options);
+  const trainer::Hyperparameters centre = HyperparametersAt(
+      options.space, std::vector<double>(kSearchDimensions, 0.5), options.base);
+  const trainer::Hyperparameters second = HyperparametersAt(
+      options.space, QuasiRandomPoints(kSearchDimensions, 11).Point(0), options.base);
+  std::map<int, const TrialRecord*> first_rung;
+  for (const TrialRecord& record : result.trials) {
+    if (record.rung == 0) first_rung[record.trial] = &record;
+  }
+  ASSERT_EQ(first_rung.size(), 2u);
+  EXPECT_EQ(first_rung[0]->hyperparameters.no_components, centre.no_components);
+  EXPECT_EQ(first_rung[0]->hyperparameters.learning_rate, centre.learning_rate);
+  EXPECT_EQ(first_rung[0]->hyperparameters.item_alpha, centre.item_alpha);
+  EXPECT_EQ(first_rung[0]->hyperparameters.max_sampled, centre.max_sampled);
+  EXPECT_EQ(first_rung[1]->hyperparameters.learning_rate, second.learning_rate);
+  EXPECT_EQ(first_rung[1]->hyperparameters.no_components, second.no_components);
+}
+
+TEST(PromotedCountTest, AThirdAtLeastOneAndNeverFewerThanTheThreads) {
+  EXPECT_EQ(PromotedCount(9, 3, 1), 3);
+  EXPECT_EQ(PromotedCount(3, 3, 1), 1);
+  EXPECT_EQ(PromotedCount(2, 3, 1), 1);
+  EXPECT_EQ(PromotedCount(3, 3, 2), 2);
+  EXPECT_EQ(PromotedCount(1, 3, 2), 1);  // never more than were measured
+  EXPECT_EQ(PromotedCount(9, 3, 2), 3);
+  EXPECT_EQ(PromotedCount(0, 3, 2), 0);
+}
+
+TrialRecord Measured(int trial, int rung, int epochs, double score) {
+  TrialRecord record;
+  record.trial = trial;
+  record.rung = rung;
+  record.epochs = epochs;
+  record.validation_metric = score;
+  return record;
+}
+
+TEST(PickWinnerTest, ATrialTheBudgetCutBeforeItsNextRungWinsOnlyAlone) {
+  const std::vector<TrialRecord> trials = {Measured(0, 0, 9, 0.170), Measured(1, 0, 9, 0.180),
+                                           Measured(2, 0, 9, 0.150), Measured(0, 1, 27, 0.173)};
+  // Trial 1 earned rung 1 but the budget refused it: trial 0's 27 epochs win.
+  EXPECT_EQ(PickWinner(trials, {false, true, false}, 0.02), 3u);
+  // Had it not been cut (it fell back, say), its 9-epoch score, 4% better, wins: overfitting
+  // trials keep their best epochs.
+  EXPECT_EQ(PickWinner(trials, {false, false, false}, 0.02), 1u);
+  // Every trial cut: the best measurement still names a winner.
+  EXPECT_EQ(PickWinner(trials, {true, true, true}, 0.02), 1u);
+  EXPECT_EQ(PickWinner(std::vector<TrialRecord>{Measured(0, 0, 9, kNaN)}, {false}, 0.02),
+            std::nullopt);
+  // Ties go to the earlier measurement.
+  EXPECT_EQ(PickWinner(std::vector<TrialRecord>{Measured(0, 0, 9, 0.2), Measured(1, 0, 9, 0.2)},
+                       {false, false}, 0.02),
+            0u);
+}
+
+TEST(PickWinnerTest, FewerEpochsMustWinByTheMargin) {
+  // Seed 3 of ml-100k's search: trial 1 scored 0.1764 at 9 epochs and 0.1736 at 27, trial 0
+  // 0.1757 at 27. 0.4% is noise: the longer-trained measurement wins.
+  const std::vector<TrialRecord> trials = {Measured(0, 0, 9, 0.1700), Measured(1, 0, 9, 0.1764),
+                                           Measured(0, 1, 27, 0.1757), Measured(1, 1, 27, 0.1736)};
+  EXPECT_EQ(PickWinner(trials, {false, false}, 0.02), 2u);
+  EXPECT_EQ(PickWinner(trials, {false, false}, 0.0), 1u);  // without a margin, the best score
+}
+
+// With many trials and a budget of ~60 epochs, the old rule (start while time is left) spent it
+// all on the first rung and never measured a trial at the last; the budget now keeps room for the
+// rungs the first rung's trials earn and for the winner's refit, and the whole run ends near the
+// budget.
+TEST(RunSearchBudgetTest, TheFirstRungLeavesRoomForTheLastRungAndTheRefit) {
+  // ~100k interactions: an epoch takes milliseconds, not microseconds, so timing is measurable.
+  const trainer::testing::PlantedData data =
+      trainer::testing::MakePlantedData({.users = 3000, .items = 1000, .positives_per_user = 40});
+  SearchOptions options;
+  options.space.min_components = 8;
+  options.space.max_components = 16;
+  options.space.min_epochs = 1;
+  options.space.max_epochs = 9;
+  options.seed = 3;
+  options.budget.max_trials = 1;
+  // The cost per epoch the way the search measures it (the dearest rung, evaluation included).
+  const SearchResult calibration = *RunSearch(data.dataset, data.train, options);
+  double seconds_per_epoch = 0;
+  int epochs_before = 0;
+  for (const TrialRecord& record : calibration.trials) {
+    seconds_per_epoch =
+        std::max(seconds_per_epoch, record.seconds / (record.epochs - epochs_before));
+    epochs_before = record.epochs;
+  }
+  ASSERT_GT(seconds_per_epoch, 0);
+
+  options.budget.max_trials = 500;
+  options.budget.max_seconds = 60 * seconds_per_epoch;
+  const auto start = std::chrono::steady_clock::now();
+  const SearchResult result = *RunSearch(data.dataset, data.train, options);
+  const absl::StatusOr<trainer::Model> winner =
+      TrainWinner(result, data.dataset, data.train, {.threads = 1});
+  ASSERT_TRUE(winner.ok()) << winner.status();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  EXPECT_TRUE(result.stopped_by_time);
+  int first_rung = 0;
+  int last_rung = 0;
+  for (const TrialRecord& record : result.trials) {
+    first_rung += record.rung == 0 ? 1 : 0;
+    last_rung += record.rung == 2 ? 1 : 0;
+  }
+  EXPECT_GE(first_rung, 3);
+  EXPECT_GE(last_rung, 1) << first_rung << " trials measured at the first rung, none at the last";
+  // The estimate takes the dearest epoch, so the run ends before the budget; a loaded machine may
+  // still stretch the last epochs.
+  EXPECT_LE(seconds, 1.25 * *options.budget.max_seconds)
+      << "budget " << *options.budget.max_seconds << " s, " << result.trials.size()
+      << " measurements";
 }
 
 TEST_F(RunSearchTest, TheWinnerIsRetrainedOnEverything) {

@@ -121,8 +121,10 @@ void AddSearchOptions(CLI::App& app, TrainFlags& flags) {
   app.add_option("--search-trials", flags.search_trials, "--search: trials sampled")
       ->capture_default_str();
   app.add_option("--search-seconds", flags.search_seconds,
-                 "--search: wall-time budget; no trial starts a rung after it (the first trial "
-                 "always runs)");
+                 "--search: wall-time budget of the whole run, the winner's refit included: no "
+                 "trial starts a rung unless it, the rungs it commits to and the refit are "
+                 "expected (from the epoch costs measured so far) to end within it; the first "
+                 "trial always runs");
   app.add_option("--search-metric", flags.search_metric,
                  "--search: what the validation split scores: precision@k, recall@k, auc or mrr "
                  "(k is --k)")

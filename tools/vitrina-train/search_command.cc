@@ -1,5 +1,6 @@
 #include "tools/vitrina-train/search_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -104,10 +105,17 @@ absl::Status RunSearchCommand(const TrainFlags& flags) {
 
   // Trial lines are results too, but with --metrics-json stdout carries the JSON object alone.
   FILE* trial_stream = flags.metrics_json ? stderr : stdout;
+  // --search-seconds bounds the whole run: what reading the files took is no longer the search's.
+  tuning::SearchOptions timed_options = options;
+  if (options.budget.max_seconds) {
+    timed_options.budget.max_seconds =
+        std::max(1e-9, *options.budget.max_seconds -
+                           std::chrono::duration<double>(Clock::now() - start).count());
+  }
   const std::string metric_label = MetricLabel(options.metric, options.k);
   ASSIGN_OR_RETURN(
       const tuning::SearchResult search,
-      tuning::RunSearch(search_data.dataset, search_data.train, options,
+      tuning::RunSearch(search_data.dataset, search_data.train, timed_options,
                         [&](const tuning::TrialRecord& record) {
                           fmt::print(trial_stream, "trial {:3} rung {} epochs {:3}  {}  {} {}  {:.3f} s\n",
                                      record.trial, record.rung, record.epochs,

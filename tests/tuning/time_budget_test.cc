@@ -1,0 +1,65 @@
+#include "tuning/time_budget.h"
+
+#include <gtest/gtest.h>
+
+namespace vitrina::tuning {
+namespace {
+
+// Rungs 9 and 27 (eta 3), two threads, a refit on 1.25x the fit split's data.
+TimeBudget NineAndTwentySeven(double budget_seconds) {
+  return TimeBudget(budget_seconds, {9, 27}, 3, 2, 1.25);
+}
+
+TEST(TimeBudgetTest, BeforeAnyMeasurementOnlyTheTimeSpentCounts) {
+  const TimeBudget budget = NineAndTwentySeven(10);
+  EXPECT_FALSE(budget.SecondsPerEpoch().has_value());
+  EXPECT_TRUE(budget.MayStart(9.9, {.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}));
+  EXPECT_FALSE(budget.MayStart(10, {.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}));
+}
+
+TEST(TimeBudgetTest, TheDearestEpochMeasuredIsTheEstimate) {
+  TimeBudget budget = NineAndTwentySeven(10);
+  budget.Record(0.9, 9);    // 0.1 s per epoch
+  budget.Record(0.36, 18);  // 0.02: cheaper, not the estimate
+  ASSERT_TRUE(budget.SecondsPerEpoch().has_value());
+  EXPECT_DOUBLE_EQ(*budget.SecondsPerEpoch(), 0.1);
+  budget.Record(1.0, 0);  // no epochs: nothing to learn from
+  EXPECT_DOUBLE_EQ(*budget.SecondsPerEpoch(), 0.1);
+}
+
+TEST(TimeBudgetTest, AFirstRungTrialCommitsToItsShareOfTheLaterRungsAndTheRefit) {
+  const TimeBudget budget = NineAndTwentySeven(100);
+  // Slot 5 (the sixth trial) at 0.1 s per epoch: its own 9 epochs (0.9 s), then the 2 of 6 trials
+  // promoted train 18 more epochs in one wave of 2 threads (1.8 s), then the refit's 27 epochs on
+  // 1.25x the data on 2 threads (27 * 0.1 * 1.25 * 0.8 = 2.7 s).
+  EXPECT_NEAR(budget.CommittedSeconds({.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}, 0.1),
+              0.9 + 1.8 + 2.7, 1e-12);
+  // Slot 8: 3 of 9 promoted, two waves.
+  EXPECT_NEAR(budget.CommittedSeconds({.rung = 0, .slot = 8, .trial_seconds_per_epoch = {}}, 0.1),
+              0.9 + 3.6 + 2.7, 1e-12);
+  // A last-rung trial at its own measured cost: its 18 epochs and its refit should it win.
+  EXPECT_NEAR(budget.CommittedSeconds({.rung = 1, .slot = 0, .trial_seconds_per_epoch = 0.05}, 0.1),
+              0.9 + 1.35, 1e-12);
+}
+
+TEST(TimeBudgetTest, OnOneThreadTheRefitEpochCostsATrialsScaledToItsData) {
+  const TimeBudget budget(100, {9, 27}, 3, 1, 1.25);
+  // 9 epochs, then 2 of 6 trials 18 more one after the other, then 27 * 0.1 * 1.25.
+  EXPECT_NEAR(budget.CommittedSeconds({.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}, 0.1),
+              0.9 + 2 * 1.8 + 3.375, 1e-12);
+}
+
+TEST(TimeBudgetTest, ARungStartsOnlyIfWhatItCommitsToEndsWithinTheBudget) {
+  TimeBudget budget = NineAndTwentySeven(10);
+  budget.Record(0.9, 9);
+  const double committed =
+      budget.CommittedSeconds({.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}, 0.1);  // 5.4 s
+  const double planned = TimeBudget::kPlannedShare * 10;
+  EXPECT_TRUE(budget.MayStart(planned - committed - 0.01,
+                              {.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}));
+  EXPECT_FALSE(budget.MayStart(planned - committed + 0.01,
+                               {.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}));
+}
+
+}  // namespace
+}  // namespace vitrina::tuning
