@@ -45,7 +45,6 @@ absl::StatusOr<std::vector<serving::Candidate>> WithNewTitles(
   return main;
 }
 
-
 }  // namespace
 
 absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
