@@ -52,6 +52,9 @@ class NewTitlesEndToEndTest : public SharedServerTest {
   static void AddTitle(int64_t id, const std::vector<std::string>& genres, const std::vector<std::string>& creators,
                        bool available = true) {
     SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    // The server reads the catalog in the background (the refresh after its first activation):
+    // wait for its read lock instead of failing with SQLITE_BUSY.
+    catalog.setBusyTimeout(10'000);
     SQLite::Statement title(catalog, "INSERT INTO titles (id, name, available) VALUES (?, ?, ?)");
     title.bind(1, id);
     title.bind(2, "Added after training");
