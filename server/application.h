@@ -47,6 +47,9 @@ class Application {
   const NextTitleHolder& next_titles() const;
   // The personal model serving now (with its ANN index, when it has one).
   const ModelHolder& models() const;
+  // Reads the catalog's titles now and places those the served model was not trained on
+  // (what the refresher does every serving.new_titles_refresh_seconds).
+  absl::Status RefreshNewTitles();
 
  private:
   struct Parts;

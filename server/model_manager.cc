@@ -60,6 +60,8 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> ModelManager::Load(const regi
   served->model_id = record.id;
   served->model = std::make_shared<const trainer::Model>(std::move(model).value());
   served->sessions = std::make_shared<const sessions::SessionModel>(served->model);
+  served->title_attributes =
+      std::make_shared<const trainer::CsrMatrix>(served->model->dataset().items().SideFeatureMatrix());
   if (realtime_.enabled) served->overlay = std::make_shared<UserOverlay>(served->model, realtime_);
   served->popular = std::move(popular);
   served->cold_consumed = std::move(cold_consumed);

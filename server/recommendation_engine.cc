@@ -5,9 +5,11 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/answer_cache.h"
+#include "server/title_filter.h"
 #include "serving/ann_sources.h"
 #include "serving/blacklist_filter.h"
 #include "serving/excluded_titles_filter.h"
+#include "serving/feature_titles.h"
 #include "serving/filter_chain.h"
 #include "serving/model_sources.h"
 #include "serving/popular_source.h"
@@ -21,6 +23,28 @@ std::span<const int64_t> Ids(const google::protobuf::RepeatedField<int64_t>& ids
   return {ids.data(), static_cast<size_t>(ids.size())};
 }
 
+std::span<const float> Row(const trainer::ServingIndex::RowMatrix& rows, int32_t row) {
+  return {rows.row(row).data(), static_cast<size_t>(rows.cols())};
+}
+
+// The new titles' part of a cache key: answers computed before a refresh placed other titles
+// are not read back after it.
+std::string NewTitlesVariant(const serving::FeatureTitles* new_titles) {
+  return new_titles ? fmt::format(":n{:016x}", new_titles->digest()) : "";
+}
+
+// The main source's candidates and the new titles' (when there are any), ranked together.
+absl::StatusOr<std::vector<serving::Candidate>> WithNewTitles(
+    absl::StatusOr<std::vector<serving::Candidate>> main, const serving::FeatureTitles* new_titles,
+    std::span<const float> query, serving::FeatureTitlesSource::Space space, std::optional<int64_t> self, int limit,
+    const serving::CandidateFilter& filters) {
+  if (!main.ok() || new_titles == nullptr) return main;
+  ASSIGN_OR_RETURN(std::vector<serving::Candidate> added,
+                   serving::FeatureTitlesSource(*new_titles, query, space, self).Fetch(limit, filters));
+  main->insert(main->end(), added.begin(), added.end());
+  return main;
+}
+
 }  // namespace
 
 absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
@@ -31,6 +55,12 @@ absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
   return requested;
 }
 
+std::shared_ptr<const serving::FeatureTitles> RecommendationEngine::NewTitlesOf(const ServedModel& served) const {
+  if (new_titles_ == nullptr) return nullptr;
+  std::shared_ptr<const serving::FeatureTitles> titles = new_titles_->For(served.model_id);
+  return titles && !titles->empty() ? titles : nullptr;
+}
+
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUser(
     const v1::GetUserRecommendationsRequest& request, std::shared_ptr<const ServedModel> served) const {
   absl::StatusOr<int> k = ValidK(request.k());
@@ -39,11 +69,14 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   const int64_t user_id = request.user_id();
   const bool exclude_seen = !request.has_exclude_seen() || request.exclude_seen();
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
+  ASSIGN_OR_RETURN(const serving::AttributeSpec attributes, ValidAttributeSpec(request.filter()));
 
   if (served == nullptr) served = models_.Current();
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, user_id);
+  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesOf(*served);
+  const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
   const trainer::Model& model = *served->model;
   // Read only when an answer is computed: recording an interaction already drops cached answers.
   auto recent_titles = [&] { return exclude_seen ? recent_.TitlesOf(user_id) : std::vector<int64_t>(); };
@@ -56,14 +89,16 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     const serving::SeenFilter seen = serving::SeenFilter::ForColdUser(
         exclude_seen ? served->cold_consumed->TitlesOf(user_id) : std::span<const int64_t>(), recent_titles());
-    const serving::FilterChain filters{&excluded, &seen, &blacklisted};
+    const serving::FilterChain filters{&excluded, &attribute_filter, &seen, &blacklisted};
     ASSIGN_OR_RETURN(std::vector<serving::Candidate> popular,
                      serving::PopularSource(served->popular->ranking()).Fetch(*k, filters));
     return ToResponse(serving::RankAndCut(std::move(popular), *k), v1::POPULAR, served->model_id);
   }
 
-  const int computed_length = std::min(*k + limits_.overfetch, static_cast<int>(model.n_items()));
-  std::string variant = AnswerVariant(*k, exclude_seen, excluded.sorted_ids());
+  const int n_titles = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0);
+  const int computed_length = std::min(*k + limits_.overfetch, n_titles);
+  std::string variant =
+      AnswerVariant(*k, exclude_seen, excluded.sorted_ids()) + FilterVariant(attributes) + NewTitlesVariant(new_titles.get());
   // The row's revision keys the answer: one computed from an older row (a request racing an
   // update) is cached under a key no later read asks for.
   if (adapted) variant += fmt::format(":r{}", adapted->revision);
@@ -74,14 +109,17 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       !exclude_seen ? serving::SeenFilter::ForColdUser({}, {})
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
-  const serving::FilterChain filters{&seen, &excluded, &blacklisted};
+  const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &blacklisted};
   // A user adapted since the snapshot is ranked by the adapted row (exactly: the index's graph
   // was built for the trained rows' queries, and an overlay user is one query among many).
+  const std::span<const float> user_row = adapted ? std::span<const float>(adapted->row) : Row(model.serving().users(), *user);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,
-      adapted ? serving::UserRowRankingSource(model, adapted->row).Fetch(computed_length, filters)
-      : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
-                    : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters));
+      WithNewTitles(
+          adapted ? serving::UserRowRankingSource(model, adapted->row).Fetch(computed_length, filters)
+          : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
+                        : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters),
+          new_titles.get(), user_row, serving::FeatureTitlesSource::Space::kScore, std::nullopt, computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 
@@ -90,24 +128,36 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   absl::StatusOr<int> k = ValidK(request.k());
   if (!k.ok()) return k.status();
   if (request.title_id() < 0) return absl::InvalidArgumentError("title_id must be a catalog id (>= 0)");
+  ASSIGN_OR_RETURN(const serving::AttributeSpec attributes, ValidAttributeSpec(request.filter()));
   if (served == nullptr) served = models_.Current();
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   const trainer::Model& model = *served->model;
   std::optional<int32_t> item = model.ItemIndex(request.title_id());
-  if (!item) return absl::NotFoundError(fmt::format("unknown title {}", request.title_id()));
+  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesOf(*served);
+  // A title added to the catalog after the training answers through its feature-placed row.
+  const std::optional<int32_t> new_title = !item && new_titles ? new_titles->Index(request.title_id()) : std::nullopt;
+  if (!item && !new_title) return absl::NotFoundError(fmt::format("unknown title {}", request.title_id()));
 
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, std::nullopt);
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
-  const int computed_length = std::min(*k + limits_.overfetch, static_cast<int>(model.n_items()) - 1);
+  const int n_others = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0) - 1;
+  const int computed_length = std::min(*k + limits_.overfetch, n_others);
   cache::CacheKey key{cache::kSimilarTitleAnswers, served->model_id, request.title_id(),
-                      AnswerVariant(*k, false, excluded.sorted_ids())};
+                      AnswerVariant(*k, false, excluded.sorted_ids()) + FilterVariant(attributes) +
+                          NewTitlesVariant(new_titles.get())};
   if (auto cached = ReadCachedAnswer(cache_, key, blacklisted, *k, computed_length)) return *std::move(cached);
 
-  const serving::FilterChain filters{&excluded, &blacklisted};
-  ASSIGN_OR_RETURN(std::vector<serving::Candidate> ranked,
-                   served->ann ? serving::AnnSimilarSource(model, served->ann->similar(), *item).Fetch(computed_length, filters)
-                               : serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters));
+  const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
+  const serving::FilterChain filters{&excluded, &attribute_filter, &blacklisted};
+  const std::span<const float> unit_row = item ? Row(model.serving().unit_items(), *item) : new_titles->UnitRow(*new_title);
+  ASSIGN_OR_RETURN(
+      std::vector<serving::Candidate> ranked,
+      WithNewTitles(!item       ? serving::UnitRowSimilarSource(model, unit_row).Fetch(computed_length, filters)
+                    : served->ann ? serving::AnnSimilarSource(model, served->ann->similar(), *item).Fetch(computed_length, filters)
+                                  : serving::SimilarTitlesSource(model, *item).Fetch(computed_length, filters),
+                    new_titles.get(), unit_row, serving::FeatureTitlesSource::Space::kCosine, request.title_id(),
+                    computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 

@@ -5,6 +5,7 @@
 #include "blacklist/blacklist_manager.h"
 #include "cache/result_cache.h"
 #include "server/recent_consumption.h"
+#include "server/new_titles.h"
 #include "server/served_model.h"
 #include "vitrina/v1/recommender.pb.h"
 
@@ -21,15 +22,19 @@ struct AnswerLimits {
 // GetUserRecommendations and GetTitleRelevant as compositions of the answer path's parts
 // (serving/): a candidate source (the model's personal ranking, similar titles, or popularity;
 // the first two from the model's ANN index when it has one, ServedModel::ann),
-// filters applied inside its selection (seen, request exclusions, blacklist), the ranking step,
-// then the cache (server/answer_cache.h). The blacklist runs again on every cache read, so a
+// filters applied inside its selection (seen, request exclusions, attribute filters, blacklist),
+// the ranking step, then the cache (server/answer_cache.h). Titles added to the catalog after the
+// training (NewTitlesHolder) are ranked beside the model's by their feature-placed rows. The blacklist runs again on every cache read, so a
 // change to it takes effect at once.
 class RecommendationEngine {
  public:
+  // `new_titles`: catalog titles added after the served model's training, placed by their
+  // features (null: none are answered).
   RecommendationEngine(const ModelHolder& models, cache::ResultCache& cache,
                        const blacklist::BlacklistManager& blacklist, const RecentConsumption& recent,
-                       AnswerLimits limits)
-      : models_(models), cache_(cache), blacklist_(blacklist), recent_(recent), limits_(limits) {}
+                       AnswerLimits limits, const NewTitlesHolder* new_titles = nullptr)
+      : models_(models), cache_(cache), blacklist_(blacklist), recent_(recent), limits_(limits),
+        new_titles_(new_titles) {}
 
   // `served`: the model an experiment arm chose; null: the active one.
   absl::StatusOr<v1::RecommendationsResponse> RecommendForUser(const v1::GetUserRecommendationsRequest& request,
@@ -41,12 +46,14 @@ class RecommendationEngine {
 
  private:
   absl::StatusOr<int> ValidK(int requested) const;
+  std::shared_ptr<const serving::FeatureTitles> NewTitlesOf(const ServedModel& served) const;
 
   const ModelHolder& models_;
   cache::ResultCache& cache_;
   const blacklist::BlacklistManager& blacklist_;
   const RecentConsumption& recent_;
   AnswerLimits limits_;
+  const NewTitlesHolder* new_titles_;
 };
 
 }  // namespace vitrina::server

@@ -28,6 +28,9 @@ struct ServedModel {
   // Users adapted to their interactions since `model`'s snapshot; mutable (thread-safe) and owned
   // by this model alone, so activating another model drops it. Null: real-time updates are off.
   std::shared_ptr<UserOverlay> overlay;
+  // The titles' genres and creators (model.dataset().items().SideFeatureMatrix()), read by the
+  // request's attribute filters; built at load. Null: built per filtered request (tests, benches).
+  std::shared_ptr<const trainer::CsrMatrix> title_attributes;
 
   // The HNSW indexes saved beside the model file, loaded when the catalog reaches
   // serving.ann.min_titles; null: every answer is ranked by the exact pass.

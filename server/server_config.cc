@@ -280,8 +280,9 @@ absl::StatusOr<ServerConfig> ServerConfig::Parse(const std::string& yaml_text,
   }
   ASSIGN_OR_RETURN(std::optional<YamlSection> serving, top.Child("serving"));
   if (serving) {
-    RETURN_IF_ERROR(serving->RejectUnknownKeys({"max_k", "default_k", "ann"}));
+    RETURN_IF_ERROR(serving->RejectUnknownKeys({"max_k", "default_k", "ann", "new_titles_refresh_seconds"}));
     RETURN_IF_ERROR(serving->ReadInt("max_k", 1, 100'000, &config.max_k));
+    RETURN_IF_ERROR(serving->ReadInt("new_titles_refresh_seconds", 0, 7 * 86'400, &config.new_titles_refresh_seconds));
     RETURN_IF_ERROR(serving->ReadInt("default_k", 1, 100'000, &config.default_k));
     ASSIGN_OR_RETURN(std::optional<YamlSection> ann, serving->Child("ann"));
     if (ann) {

@@ -86,6 +86,10 @@ struct ServerConfig {
   int max_k = 1000;
   int default_k = 10;
   serving::AnnConfig ann;  // serving.ann: approximate retrieval for large catalogs
+  // serving.new_titles_refresh_seconds: how often the primary reads the catalog's titles to place
+  // those added after the served model's training by their features (and at once after each
+  // activation); 0: never.
+  int new_titles_refresh_seconds = 300;
 
   data::DataSourceConfig data_source;
   DemoCatalogConfig demo;

@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "fmt/format.h"
 #include "server/call_next_titles.h"
+#include "server/title_filter.h"
 
 namespace vitrina::server {
 namespace {
@@ -72,6 +73,7 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
         fmt::format("k must be in 1..{} (0 means 1), got {}", sessions::NextTitlePolicy::kMaxK, request.k()));
   }
   for (int64_t id : request.exclude_title_ids()) RETURN_IF_ERROR(ValidId("exclude_title_ids", id));
+  ASSIGN_OR_RETURN(const serving::AttributeSpec attributes, ValidAttributeSpec(request.filter()));
   if (absl::StatusOr<const sessions::NextTitlePolicy*> policy = policies_.Find(request.policy()); !policy.ok()) {
     return absl::InvalidArgumentError(fmt::format("policy: {}", std::string(policy.status().message())));
   }
@@ -87,6 +89,8 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
   if (request.has_consumed()) next.consumed = request.consumed();
   next.k = k;
   next.exclude_title_ids.assign(request.exclude_title_ids().begin(), request.exclude_title_ids().end());
+  const RequestAttributeFilter attribute_filter(*served, attributes);
+  if (!attributes.empty()) next.attributes = &attribute_filter;
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const sessions::SessionModel& parts = *served->sessions;
   // The learned next-title model when one is active, kept alive for the call if it is swapped meanwhile.

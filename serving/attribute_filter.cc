@@ -35,8 +35,8 @@ bool Intersects(std::span<const int32_t> sorted_row, const std::vector<int32_t>&
 }  // namespace
 
 AttributeFilter::AttributeFilter(const trainer::Model& model, const trainer::CsrMatrix& side_features,
-                                 const AttributeSpec& spec)
-    : model_(model), side_features_(side_features) {
+                                 const AttributeSpec& spec, const FeatureTitles* new_titles)
+    : model_(model), side_features_(side_features), new_titles_(new_titles) {
   const trainer::FeatureSpace& items = model.dataset().items();
   if (!spec.genres_any.empty()) any_of_.push_back({KnownFeatures(items, "genre:", spec.genres_any)});
   if (!spec.creators_any.empty()) any_of_.push_back({KnownFeatures(items, "creator:", spec.creators_any)});
@@ -48,8 +48,14 @@ AttributeFilter::AttributeFilter(const trainer::Model& model, const trainer::Csr
 
 bool AttributeFilter::Rejects(int64_t title_id) const {
   std::optional<int32_t> item = model_.ItemIndex(title_id);
-  if (!item || *item >= side_features_.rows) return !any_of_.empty();
-  std::span<const int32_t> features = side_features_.RowIndices(*item);
+  std::span<const int32_t> features;
+  if (item && *item < side_features_.rows) {
+    features = side_features_.RowIndices(*item);
+  } else if (std::optional<int32_t> added = new_titles_ ? new_titles_->Index(title_id) : std::nullopt; !item && added) {
+    features = new_titles_->Features(*added);
+  } else {
+    return !any_of_.empty();
+  }
   for (const AnyOf& any : any_of_) {
     if (!Intersects(features, any.features)) return true;
   }

@@ -94,6 +94,7 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
   std::optional<serving::BlacklistFilter> blacklisted;
   if (inputs.blacklist != nullptr) blacklisted.emplace(*inputs.blacklist, request.user_id);
   serving::FilterChain admissible{&excluded};
+  if (request.attributes != nullptr) admissible.Add(request.attributes);
   if (spec_.admissible.no_repeats) admissible.Add(&no_repeats);
   if (spec_.admissible.creator_cap > 0) admissible.Add(&creator_cap);
   if (spec_.admissible.tired) admissible.Add(&tired);
@@ -191,6 +192,7 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
   // First the variety rules give way (creator cap, tired buffers, seen), never the no-repeat rule.
   if (static_cast<int>(answer.items.size()) < request.k) {
     serving::FilterChain relaxed{&excluded, &no_repeats};
+    if (request.attributes != nullptr) relaxed.Add(request.attributes);
     if (spec_.admissible.blacklist && blacklisted) relaxed.Add(&*blacklisted);
     if (spec_.admissible.available) relaxed.Add(&available);
     ASSIGN_OR_RETURN(std::vector<serving::Candidate> pool,
@@ -201,6 +203,7 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
   // longest ago first (a playlist that starts over).
   if (static_cast<int>(answer.items.size()) < request.k) {
     serving::FilterChain replayable{&excluded};
+    if (request.attributes != nullptr) replayable.Add(request.attributes);
     if (spec_.admissible.blacklist && blacklisted) replayable.Add(&*blacklisted);
     if (spec_.admissible.available) replayable.Add(&available);
     for (int64_t title_id : TitlesShownLongestAgoFirst(state)) {

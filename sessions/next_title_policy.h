@@ -26,6 +26,9 @@ struct NextTitleRequest {
   std::optional<double> consumed;            // share of the previous title consumed, 0..1
   int k = 1;
   std::vector<int64_t> exclude_title_ids;
+  // The request's attribute filter (genres, creators), a hard constraint like exclude_title_ids:
+  // the last resorts keep to it too. Null: none. Must outlive the call.
+  const serving::CandidateFilter* attributes = nullptr;
 };
 
 struct NextTitleAnswer {

@@ -52,6 +52,14 @@ RouteHandler PathIdCall(AdminCore& core, AdminCall<Request, Response> call, std:
   };
 }
 
+// The TitleFilter's lists as query parameters of the same names: genres_any=drama,comedy&...
+void ReadTitleFilter(const QueryParams& query, v1::TitleFilter& filter) {
+  for (std::string& name : query.StringList("genres_any")) filter.add_genres_any(std::move(name));
+  for (std::string& name : query.StringList("genres_none")) filter.add_genres_none(std::move(name));
+  for (std::string& name : query.StringList("creators_any")) filter.add_creators_any(std::move(name));
+  for (std::string& name : query.StringList("creators_none")) filter.add_creators_none(std::move(name));
+}
+
 RouteHandler GetUserRecommendationsHandler(RecommenderCore& core) {
   return [&core](const RouteRequest& request) -> absl::StatusOr<HttpReply> {
     v1::GetUserRecommendationsRequest message;
@@ -63,6 +71,7 @@ RouteHandler GetUserRecommendationsHandler(RecommenderCore& core) {
     if (exclude_seen) message.set_exclude_seen(*exclude_seen);
     ASSIGN_OR_RETURN(std::vector<int64_t> excluded, request.query.Int64List("exclude_title_ids"));
     message.mutable_exclude_title_ids()->Add(excluded.begin(), excluded.end());
+    ReadTitleFilter(request.query, *message.mutable_filter());
     ASSIGN_OR_RETURN(v1::RecommendationsResponse response, core.GetUserRecommendations(message));
     return MessageReply(response);
   };
@@ -169,6 +178,7 @@ RouteHandler GetTitleRelevantHandler(RecommenderCore& core) {
     if (k) message.set_k(*k);
     ASSIGN_OR_RETURN(std::vector<int64_t> excluded, request.query.Int64List("exclude_title_ids"));
     message.mutable_exclude_title_ids()->Add(excluded.begin(), excluded.end());
+    ReadTitleFilter(request.query, *message.mutable_filter());
     ASSIGN_OR_RETURN(v1::RecommendationsResponse response, core.GetTitleRelevant(message));
     return MessageReply(response);
   };

@@ -89,6 +89,21 @@ absl::StatusOr<std::vector<int64_t>> QueryParams::Int64List(std::string_view nam
   return values;
 }
 
+std::vector<std::string> QueryParams::StringList(std::string_view name) const {
+  std::vector<std::string> values;
+  auto [first, last] = params_.equal_range(std::string(name));
+  for (auto it = first; it != last; ++it) {
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (!item.empty()) values.emplace_back(item);
+    }
+  }
+  return values;
+}
+
 absl::StatusOr<int64_t> QueryParams::RequiredInt64(std::string_view name) const {
   ASSIGN_OR_RETURN(std::optional<int64_t> value, Int64(name));
   if (!value) return Missing(name);

@@ -26,6 +26,8 @@ class QueryParams {
   absl::StatusOr<std::optional<bool>> Bool(std::string_view name) const;
   // `name=1,2,3`, `name=1&name=2`, or both; empty items are skipped.
   absl::StatusOr<std::vector<int64_t>> Int64List(std::string_view name) const;
+  // `name=a,b`, `name=a&name=b`, or both; empty items are skipped (a name cannot hold a comma).
+  std::vector<std::string> StringList(std::string_view name) const;
 
   // Like the above, but absence is InvalidArgument too.
   absl::StatusOr<int64_t> RequiredInt64(std::string_view name) const;

@@ -1,0 +1,73 @@
+#include "server/new_titles.h"
+
+#include <vector>
+
+#include "common/status_macros.h"
+#include "data/open_data_source.h"
+#include "spdlog/spdlog.h"
+
+namespace vitrina::server {
+
+void NewTitlesRefresher::Start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  requested_ = true;  // the served model's new titles at once, not an interval later
+  thread_ = std::thread([this] { Run(); });
+}
+
+void NewTitlesRefresher::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void NewTitlesRefresher::RequestRefresh() {
+  {
+    std::lock_guard lock(mutex_);
+    requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+void NewTitlesRefresher::Run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, absl::ToChronoSeconds(interval_), [this] { return stopping_ || requested_; });
+    if (stopping_) break;
+    requested_ = false;
+    lock.unlock();
+    if (absl::Status refreshed = RefreshNow(); !refreshed.ok()) {
+      // The titles placed before stay; the next pass tries again.
+      spdlog::warn("new titles: cannot read the catalog's titles: {}", std::string(refreshed.message()));
+    }
+    lock.lock();
+  }
+}
+
+absl::Status NewTitlesRefresher::RefreshNow() {
+  std::lock_guard refresh(refresh_mutex_);
+  std::shared_ptr<const ServedModel> served = models_.Current();
+  if (served == nullptr) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(source_));
+  const trainer::Model& model = *served->model;
+  std::vector<data::TitleRecord> added;
+  RETURN_IF_ERROR(source->ReadTitles([&](const data::TitleRecord& title) {
+    if (title.available && !model.ItemIndex(title.id)) added.push_back(title);
+    return absl::OkStatus();
+  }));
+  auto placed = std::make_shared<const serving::FeatureTitles>(serving::FeatureTitles::Build(model, added));
+  std::shared_ptr<const serving::FeatureTitles> before = out_.For(served->model_id);
+  if (before == nullptr || before->size() != placed->size() || before->digest() != placed->digest()) {
+    spdlog::info("new titles: {} catalog title(s) the served model {} was not trained on are placed by their "
+                 "features ({} available ones have no genre or creator it knows)",
+                 placed->size(), served->model_id, static_cast<int64_t>(added.size()) - placed->size());
+  }
+  out_.Set(served->model_id, std::move(placed));
+  return absl::OkStatus();
+}
+
+}  // namespace vitrina::server
