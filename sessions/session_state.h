@@ -53,6 +53,9 @@ class SessionState {
   // reproducible.
   int64_t step() const { return step_; }
   bool WasShown(int64_t title_id) const;
+  // Changes whenever the shown titles or the creator counts change (RecordShown, Apply): what a
+  // filter that caches something derived from them compares.
+  int64_t revision() const { return revision_; }
 
   void RecordShown(int64_t title_id, const std::vector<std::string>& creators);
   void RecordFeedback(const Feedback& feedback);
@@ -73,6 +76,7 @@ class SessionState {
   std::deque<int64_t> tired_titles_;
   std::deque<std::string> tired_creators_;
   int64_t step_ = 0;
+  int64_t revision_ = 0;
   SessionDelta delta_;
 };
 
