@@ -100,7 +100,8 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
                                       .popular = served->popular->ranking(),
                                       .next_titles = next_titles.model(),
                                       .blacklist = blacklist.get(),
-                                      .personal_lists = &parts.personal_lists()};
+                                      .personal_lists = &parts.personal_lists(),
+                                      .personal_graph = served->ann ? &served->ann->personal() : nullptr};
   ASSIGN_OR_RETURN(sessions::NextTitleResult result, next_.Next(next, request.policy(), inputs));
   if (next.previous_title_id && next.consumed) feedback_.Record(next.user_id, *next.previous_title_id, *next.consumed);
 

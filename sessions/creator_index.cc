@@ -30,6 +30,8 @@ CreatorIndex::CreatorIndex(const trainer::Model& model) : model_(&model) {
   const int32_t n = model.n_items();
   const int width = 2 * dims_;
   creators_of_.resize(static_cast<size_t>(n));
+  creator_id_offsets_.reserve(static_cast<size_t>(n) + 1);
+  creator_id_offsets_.push_back(0);
   blend_rows_.assign(static_cast<size_t>(n) * width, 0.0f);
   const auto& unit_items = model.serving().unit_items();
   for (int32_t item = 0; item < n; ++item) {
@@ -48,7 +50,16 @@ CreatorIndex::CreatorIndex(const trainer::Model& model) : model_(&model) {
     // The mean of several creators points where their sum points: normalising makes them equal.
     Normalize(creator_part);
     std::sort(creators_of_[item].begin(), creators_of_[item].end());
-    for (const std::string& creator : creators_of_[item]) titles_of_[creator].push_back(item);
+    for (const std::string& creator : creators_of_[item]) {
+      auto [found, added] = creator_ids_.try_emplace(creator, static_cast<int32_t>(creator_names_.size()));
+      if (added) {
+        creator_names_.push_back(creator);
+        titles_of_.emplace_back();
+      }
+      creator_ids_of_.push_back(found->second);
+      titles_of_[static_cast<size_t>(found->second)].push_back(item);
+    }
+    creator_id_offsets_.push_back(static_cast<int32_t>(creator_ids_of_.size()));
   }
   half_blend_rows_ = trainer::HalfPrecisionRows::Build(blend_rows_.data(), n, width);
 }
@@ -65,9 +76,32 @@ const std::vector<std::string>& CreatorIndex::CreatorsOfTitle(int64_t title_id) 
 }
 
 std::span<const int32_t> CreatorIndex::TitlesOf(const std::string& creator) const {
-  auto found = titles_of_.find(creator);
-  if (found == titles_of_.end()) return {};
+  std::optional<int32_t> id = CreatorId(creator);
+  return id ? TitlesOfCreator(*id) : std::span<const int32_t>();
+}
+
+std::optional<int32_t> CreatorIndex::CreatorId(const std::string& creator) const {
+  auto found = creator_ids_.find(creator);
+  if (found == creator_ids_.end()) return std::nullopt;
   return found->second;
+}
+
+std::span<const int32_t> CreatorIndex::CreatorIdsOf(int32_t item) const {
+  if (item < 0 || static_cast<size_t>(item) >= creators_of_.size()) return {};
+  const auto begin = static_cast<size_t>(creator_id_offsets_[static_cast<size_t>(item)]);
+  const auto end = static_cast<size_t>(creator_id_offsets_[static_cast<size_t>(item) + 1]);
+  return std::span<const int32_t>(creator_ids_of_).subspan(begin, end - begin);
+}
+
+std::span<const int32_t> CreatorIndex::CreatorIdsOfTitle(int64_t title_id) const {
+  if (model_ == nullptr) return {};
+  std::optional<int32_t> item = model_->ItemIndex(title_id);
+  return item ? CreatorIdsOf(*item) : std::span<const int32_t>();
+}
+
+std::span<const int32_t> CreatorIndex::TitlesOfCreator(int32_t creator) const {
+  if (creator < 0 || static_cast<size_t>(creator) >= titles_of_.size()) return {};
+  return titles_of_[static_cast<size_t>(creator)];
 }
 
 std::vector<trainer::ScoredIndex> CreatorIndex::TopBlended(int32_t item, double alpha, int k,

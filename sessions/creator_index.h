@@ -32,6 +32,15 @@ class CreatorIndex {
   // The titles (model indices) of a creator, ascending; empty for an unknown name.
   std::span<const int32_t> TitlesOf(const std::string& creator) const;
 
+  // The same by creator id (0..creator_count()-1, numbered by first appearance in the model), for
+  // the per-title checks of a call: integers in one flat array, no name hashed or compared.
+  int32_t creator_count() const { return static_cast<int32_t>(creator_names_.size()); }
+  std::optional<int32_t> CreatorId(const std::string& creator) const;
+  // The creator ids of a title (model index / catalog id), in the order of CreatorsOf's names.
+  std::span<const int32_t> CreatorIdsOf(int32_t item) const;
+  std::span<const int32_t> CreatorIdsOfTitle(int64_t title_id) const;
+  std::span<const int32_t> TitlesOfCreator(int32_t creator) const;
+
   // The k titles with the best blend score to `item` (itself left out) that excluded(index)
   // does not reject, best first. On a large catalog (over 4 x max(4k, 300) titles) and alpha >=
   // 0.5, ranked over the max(4k, 300) best by title cosine (see FromShortlist).
@@ -47,7 +56,11 @@ class CreatorIndex {
 
   const trainer::Model* model_ = nullptr;
   std::vector<std::vector<std::string>> creators_of_;  // by item index
-  absl::flat_hash_map<std::string, std::vector<int32_t>> titles_of_;
+  std::vector<std::string> creator_names_;             // by creator id
+  absl::flat_hash_map<std::string, int32_t> creator_ids_;
+  std::vector<int32_t> creator_id_offsets_;  // item i's creator ids: [offsets[i], offsets[i + 1])
+  std::vector<int32_t> creator_ids_of_;
+  std::vector<std::vector<int32_t>> titles_of_;  // by creator id, ascending
   int dims_ = 0;
   std::vector<float> blend_rows_;  // n_items x 2 * dims_
   trainer::HalfPrecisionRows half_blend_rows_;

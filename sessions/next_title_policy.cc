@@ -129,13 +129,15 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
     switch (rule.source) {
       case SourceKind::kPersonalList: {
         if (!personal_list) {
-          ASSIGN_OR_RETURN(PersonalListSource built, PersonalListSource::Create(model, user, spec_.list_length, inputs.personal_lists));
+          ASSIGN_OR_RETURN(PersonalListSource built, PersonalListSource::Create(model, user, spec_.list_length,
+                                                                                inputs.personal_lists, inputs.personal_graph));
           personal_list = std::move(built);
         }
         int start = 0;
         if (rule.start == ListStart::kOffset) start = state.list_offset();
         if (rule.start == ListStart::kAfterPrevious && request.previous_title_id) {
-          start = personal_list->PositionOf(*request.previous_title_id).value_or(-1) + 1;
+          ASSIGN_OR_RETURN(std::optional<int> previous, personal_list->PositionOf(*request.previous_title_id));
+          start = previous.value_or(-1) + 1;
         }
         personal_list->set_start(start);
         source = &*personal_list;
@@ -181,7 +183,8 @@ absl::StatusOr<NextTitleAnswer> NextTitlePolicy::Next(const NextTitleRequest& re
       serving::Candidate chosen = pool[index];
       pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(index));
       if (rule.source == SourceKind::kPersonalList && rule.start == ListStart::kOffset) {
-        state.SetListOffset(personal_list->PositionOf(chosen.title_id).value_or(-1) + 1);
+        ASSIGN_OR_RETURN(std::optional<int> position, personal_list->PositionOf(chosen.title_id));
+        state.SetListOffset(position.value_or(-1) + 1);
       }
       take(chosen, chance, rule.branch);
     }

@@ -10,6 +10,7 @@
 #include "blacklist/blacklist_snapshot.h"
 #include "data/prepared_dataset.h"
 #include "serving/candidate.h"
+#include "serving/hnsw_index.h"
 #include "sessions/creator_index.h"
 #include "sessions/next_title_model.h"
 #include "sessions/personal_list_cache.h"
@@ -52,6 +53,9 @@ struct PolicyInputs {
   const blacklist::BlacklistSnapshot* blacklist = nullptr;  // none: nothing is blacklisted
   // The model's personal lists kept between calls (none: computed on every call).
   const PersonalListCache* personal_lists = nullptr;
+  // The model's HNSW graph of title vectors (ModelAnnIndex::personal), when it has one: a new
+  // user's list then starts as the graph's first cut (PersonalListSource). None: exact lists.
+  const serving::HnswIndex* personal_graph = nullptr;
 };
 
 // One configured policy (a PolicySpec): the entry point of a next-title call. Next reads and

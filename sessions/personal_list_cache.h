@@ -17,6 +17,9 @@ namespace vitrina::sessions {
 struct PersonalList {
   std::vector<int64_t> title_ids;
   std::vector<float> scores;
+  // False for a first cut, the head of the list the rest is added to when a walk reaches its end
+  // (PersonalListSource).
+  bool complete = true;
 };
 
 // The personal lists of the users served lately, for one model (a new model starts a new cache):

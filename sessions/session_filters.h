@@ -1,5 +1,9 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <vector>
+
 #include "serving/candidate_filter.h"
 #include "sessions/creator_index.h"
 #include "sessions/session_state.h"
@@ -17,7 +21,11 @@ class NoRepeatsFilter final : public serving::CandidateFilter {
   const SessionState& state_;
 };
 
-// Rejects titles by a creator the session has shown `cap` titles of already.
+// Rejects titles by a creator the session has shown `cap` titles of already. A source may ask it
+// about a thousand titles in one call (every title of a creator), so it keeps the capped creators'
+// ids, recomputed only when the session's counts changed (a pick during the call): a title then
+// costs its id lookup and a comparison of a few integers, nothing when no creator is capped. For
+// one call on one thread, like the SessionState it reads.
 class CreatorCapFilter final : public serving::CandidateFilter {
  public:
   CreatorCapFilter(const CreatorIndex& creators, const SessionState& state, int cap)
@@ -25,9 +33,13 @@ class CreatorCapFilter final : public serving::CandidateFilter {
   bool Rejects(int64_t title_id) const override;
 
  private:
+  const std::vector<int32_t>& CappedCreators() const;  // sorted ids
+
   const CreatorIndex& creators_;
   const SessionState& state_;
   int cap_;
+  mutable std::optional<int64_t> capped_revision_;  // the state's revision capped_ was made from
+  mutable std::vector<int32_t> capped_;
 };
 
 // Rejects the titles in the session's tired-titles buffer and the titles of its tired creators.

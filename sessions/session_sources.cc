@@ -3,54 +3,97 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "common/status_macros.h"
+#include "serving/ann_sources.h"
 
 namespace vitrina::sessions {
 namespace {
 
 int64_t TitleAt(const trainer::Model& model, int32_t index) { return model.dataset().items().ids().IdAt(index); }
 
+class AcceptEveryTitle final : public serving::CandidateFilter {
+ public:
+  bool Rejects(int64_t) const override { return false; }
+};
+
 }  // namespace
 
 absl::StatusOr<PersonalListSource> PersonalListSource::Create(const trainer::Model& model, std::optional<int32_t> user,
-                                                              int length, const PersonalListCache* cache) {
-  PersonalListSource source;
-  if (!user) return source;
+                                                              int length, const PersonalListCache* cache,
+                                                              const serving::HnswIndex* personal_graph) {
+  if (!user) return PersonalListSource();
+  PersonalListSource source(&model, *user, length, cache);
   if (cache != nullptr) {
     if (std::shared_ptr<const PersonalList> kept = cache->Find(*user, length)) {
       source.list_ = std::move(kept);
       return source;
     }
   }
-  absl::StatusOr<std::vector<trainer::ScoredIndex>> ranked =
-      model.TopItemsForUser(*user, length, [](int32_t) { return false; });
-  if (!ranked.ok()) return ranked.status();
-  auto list = std::make_shared<PersonalList>();
-  list->title_ids.reserve(ranked->size());
-  list->scores.reserve(ranked->size());
-  for (const trainer::ScoredIndex& hit : *ranked) {
-    list->title_ids.push_back(TitleAt(model, hit.index));
-    list->scores.push_back(hit.score);
+  if (personal_graph == nullptr || length <= kFirstCut) {
+    source.list_ = std::make_shared<const PersonalList>(PersonalList{.title_ids = {}, .scores = {}, .complete = false});  // nothing yet
+    RETURN_IF_ERROR(source.Complete());
+    return source;
   }
+  ASSIGN_OR_RETURN(std::vector<serving::Candidate> first_cut,
+                   serving::AnnPersonalSource(model, *personal_graph, *user).Fetch(kFirstCut, AcceptEveryTitle()));
+  auto list = std::make_shared<PersonalList>();
+  list->title_ids.reserve(first_cut.size());
+  list->scores.reserve(first_cut.size());
+  for (const serving::Candidate& candidate : first_cut) {
+    list->title_ids.push_back(candidate.title_id);
+    list->scores.push_back(candidate.score);
+  }
+  // A catalog of no more titles than the cut is whole already.
+  list->complete = static_cast<int>(first_cut.size()) < kFirstCut || model.n_items() <= kFirstCut;
   if (cache != nullptr) cache->Put(*user, length, list);
   source.list_ = std::move(list);
   return source;
 }
 
+absl::Status PersonalListSource::Complete() const {
+  if (model_ == nullptr || list_->complete) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<trainer::ScoredIndex> ranked,
+                   model_->TopItemsForUser(user_, length_, [](int32_t) { return false; }));
+  auto list = std::make_shared<PersonalList>(*list_);
+  const absl::flat_hash_set<int64_t> head(list->title_ids.begin(), list->title_ids.end());
+  list->title_ids.reserve(ranked.size());
+  list->scores.reserve(ranked.size());
+  for (const trainer::ScoredIndex& hit : ranked) {
+    if (static_cast<int>(list->title_ids.size()) >= length_) break;
+    const int64_t title = TitleAt(*model_, hit.index);
+    if (head.contains(title)) continue;
+    list->title_ids.push_back(title);
+    list->scores.push_back(hit.score);
+  }
+  list->complete = true;
+  if (cache_ != nullptr) cache_->Put(user_, length_, list);
+  list_ = std::move(list);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<serving::Candidate>> PersonalListSource::Fetch(int limit,
                                                                           const serving::CandidateFilter& filter) const {
   std::vector<serving::Candidate> candidates;
-  const std::vector<int64_t>& ids = list_->title_ids;
-  for (size_t i = static_cast<size_t>(std::max(start_, 0)); i < ids.size(); ++i) {
-    if (static_cast<int>(candidates.size()) >= limit) break;
-    if (!filter.Rejects(ids[i])) candidates.push_back({.title_id = ids[i], .score = list_->scores[i], .source = kName});
+  for (size_t i = static_cast<size_t>(std::max(start_, 0)); static_cast<int>(candidates.size()) < limit; ++i) {
+    if (i >= list_->title_ids.size()) {
+      if (list_->complete) break;
+      RETURN_IF_ERROR(Complete());
+      if (i >= list_->title_ids.size()) break;
+    }
+    const int64_t title = list_->title_ids[i];
+    if (!filter.Rejects(title)) candidates.push_back({.title_id = title, .score = list_->scores[i], .source = kName});
   }
   return candidates;
 }
 
-std::optional<int> PersonalListSource::PositionOf(int64_t title_id) const {
-  const std::vector<int64_t>& ids = list_->title_ids;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] == title_id) return static_cast<int>(i);
+absl::StatusOr<std::optional<int>> PersonalListSource::PositionOf(int64_t title_id) const {
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::vector<int64_t>& ids = list_->title_ids;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] == title_id) return static_cast<int>(i);
+    }
+    if (list_->complete) break;
+    RETURN_IF_ERROR(Complete());
   }
   return std::nullopt;
 }
@@ -72,13 +115,23 @@ absl::StatusOr<std::vector<serving::Candidate>> SameCreatorSource::Fetch(int lim
   std::vector<serving::Candidate> candidates;
   std::optional<int32_t> item = model_.ItemIndex(title_id_);
   if (!item) return candidates;
-  std::vector<int32_t> titles;
-  for (const std::string& creator : creators_.CreatorsOf(*item)) {
-    std::span<const int32_t> of_creator = creators_.TitlesOf(creator);
-    titles.insert(titles.end(), of_creator.begin(), of_creator.end());
+  // Most titles have one creator, whose ascending list is read in place; several are merged.
+  const std::span<const int32_t> creators = creators_.CreatorIdsOf(*item);
+  std::vector<int32_t> merged;
+  std::span<const int32_t> titles;
+  if (creators.size() == 1) {
+    titles = creators_.TitlesOfCreator(creators.front());
+  } else {
+    for (int32_t creator : creators) {
+      std::span<const int32_t> of_creator = creators_.TitlesOfCreator(creator);
+      const size_t before = merged.size();
+      merged.insert(merged.end(), of_creator.begin(), of_creator.end());
+      std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(before), merged.end());
+    }
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    titles = merged;
   }
-  std::sort(titles.begin(), titles.end());
-  titles.erase(std::unique(titles.begin(), titles.end()), titles.end());
+  candidates.reserve(std::min(titles.size(), static_cast<size_t>(std::max(limit, 0))));
   for (int32_t index : titles) {
     if (static_cast<int>(candidates.size()) >= limit) break;
     const int64_t title = TitleAt(model_, index);

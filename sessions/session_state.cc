@@ -14,6 +14,7 @@ bool SessionState::WasShown(int64_t title_id) const {
 }
 
 void SessionState::RecordShown(int64_t title_id, const std::vector<std::string>& creators) {
+  ++revision_;
   shown_.push_back(title_id);
   delta_.shown.push_back(title_id);
   for (const std::string& creator : creators) {
@@ -51,6 +52,7 @@ void SessionState::MarkStarted(int64_t now_unix_micros) {
 }
 
 void SessionState::Apply(const SessionDelta& delta) {
+  ++revision_;
   shown_.insert(shown_.end(), delta.shown.begin(), delta.shown.end());
   feedback_.insert(feedback_.end(), delta.feedback.begin(), delta.feedback.end());
   for (const auto& [creator, count] : delta.creator_counts) creator_counts_[creator] += count;

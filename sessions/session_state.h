@@ -59,6 +59,9 @@ class SessionState {
   // When the session began (0: not yet). With the user and the session id it names one session,
   // which an implicit session (no id) needs: the user's next one reuses the empty id.
   int64_t started_unix_micros() const { return started_unix_micros_; }
+  // Changes whenever the shown titles or the creator counts change (RecordShown, Apply): what a
+  // filter that caches something derived from them compares.
+  int64_t revision() const { return revision_; }
 
   void RecordShown(int64_t title_id, const std::vector<std::string>& creators);
   void RecordFeedback(const Feedback& feedback);
@@ -82,6 +85,7 @@ class SessionState {
   std::deque<std::string> tired_creators_;
   int64_t step_ = 0;
   int64_t started_unix_micros_ = 0;
+  int64_t revision_ = 0;
   SessionDelta delta_;
 };
 

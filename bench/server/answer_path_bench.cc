@@ -21,6 +21,7 @@
 #include "cache/redis_endpoint.h"
 #include "sessions/failover_session_store.h"
 #include "sessions/in_process_session_store.h"
+#include "sessions/next_title_model.h"
 #include "sessions/session_model.h"
 #include "sessions/next_title_service.h"
 #include "trainer/model_file.h"
@@ -141,12 +142,15 @@ int main(int argc, char** argv) {
   // Redis): what GetNextTitle runs. The per-model parts are built once, timed apart.
   const auto index_start = std::chrono::steady_clock::now();
   const vitrina::sessions::SessionModel session_model(served->model);  // what ModelManager builds per model
+  // The next-title stand-in as the server builds it per call (server/call_next_titles.h); this
+  // bench loads no ANN index, so it is the exact pass.
+  const vitrina::sessions::EmbeddingNextTitles next_titles(model_ref);
   const double index_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
   const auto blacklist_snapshot = blacklist->Snapshot();
   const vitrina::sessions::PolicyInputs inputs{model_ref,
                                                session_model.creators(),
                                                served->popular->ranking(),
-                                               session_model.next_titles(),
+                                               next_titles,
                                                blacklist_snapshot.get(),
                                                &session_model.personal_lists()};
   std::unique_ptr<vitrina::cache::RedisConnectionPool> redis_pool;

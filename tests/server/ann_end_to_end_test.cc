@@ -11,6 +11,7 @@
 
 #include "serving/ann_index.h"
 #include "server/served_model.h"
+#include "sessions/session_sources.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -112,6 +113,41 @@ TEST(AnnEndToEndTest, TheIndexAnswersWhatTheExactPassAnswers) {
   const Answers despite_damage = Ask(*damaged, 10);
   EXPECT_EQ(despite_damage.users, exact.users);
   EXPECT_EQ(despite_damage.titles, exact.titles);
+}
+
+// The server hands the model's personal graph to the session policies: a new user's first ranked
+// next title starts their personal list as the graph's first cut, not a pass over every title.
+TEST(AnnEndToEndTest, ANewUsersFirstRankedNextTitleStartsTheirListAsTheGraphsFirstCut) {
+  TempDir dir;
+  auto server = TestServer::Start(AnnConfig(dir, 2));
+  ASSERT_NE(server, nullptr);
+  int ranked = 0;
+  {
+    std::shared_ptr<const ServedModel> served = server->app().models().Current();  // released before the server stops
+    ASSERT_NE(served->ann, nullptr);
+    const int list_length = 500;
+    ASSERT_GT(served->model->n_items(), list_length);
+    for (int64_t user = 0; user < 10; ++user) {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      v1::GetNextTitleRequest request;
+      request.set_user_id(user);
+      request.set_policy("memory_hybrid");
+      v1::GetNextTitleResponse response;
+      grpc::Status status = server->recommender().GetNextTitle(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      const std::optional<int32_t> index = served->model->UserIndex(user);
+      if (response.branch() != "ranked" || !index) continue;  // the 2% exploration, or a user the model lacks
+      ++ranked;
+      std::shared_ptr<const sessions::PersonalList> kept = served->sessions->personal_lists().Find(*index, list_length);
+      ASSERT_NE(kept, nullptr) << "user " << user;
+      EXPECT_EQ(kept->title_ids.size(), static_cast<size_t>(sessions::PersonalListSource::kFirstCut)) << "user " << user;
+      EXPECT_FALSE(kept->complete);
+      ASSERT_EQ(response.items_size(), 1);
+      EXPECT_EQ(response.items(0).title_id(), kept->title_ids.front()) << "a first call walks the list from its top";
+    }
+  }
+  EXPECT_GE(ranked, 5);
 }
 
 }  // namespace

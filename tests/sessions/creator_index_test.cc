@@ -63,6 +63,28 @@ TEST_F(CreatorIndexTest, ReadsEachTitlesCreatorsFromTheItemFeatures) {
   EXPECT_TRUE(index.TitlesOf("nobody").empty());
 }
 
+TEST_F(CreatorIndexTest, CreatorIdsNameTheSameCreatorsAndTitlesAsTheNames) {
+  const CreatorIndex index(*model_);
+  ASSERT_EQ(index.creator_count(), 3);
+  EXPECT_FALSE(index.CreatorId("nobody").has_value());
+  for (int64_t title = 1; title <= 6; ++title) {
+    std::vector<std::string> named;
+    for (int32_t id : index.CreatorIdsOfTitle(title)) {
+      std::span<const int32_t> titles = index.TitlesOfCreator(id);
+      for (const std::string name : {"a", "b", "c"}) {
+        if (index.CreatorId(name) == id) {
+          named.push_back(name);
+          EXPECT_TRUE(std::equal(titles.begin(), titles.end(), index.TitlesOf(name).begin(), index.TitlesOf(name).end()));
+        }
+      }
+    }
+    EXPECT_EQ(named, index.CreatorsOfTitle(title)) << title;
+  }
+  EXPECT_TRUE(index.CreatorIdsOfTitle(999).empty());
+  EXPECT_TRUE(index.TitlesOfCreator(3).empty());
+  EXPECT_TRUE(index.TitlesOfCreator(-1).empty());
+}
+
 TEST_F(CreatorIndexTest, TheBlendIsAlphaTitleCosinePlusTheRestCreatorCosineWithSeveralCreatorsAveraged) {
   ASSERT_EQ(model_->serving().items()(2, 0), 1.8f);  // the representation is what the test assumes
   const CreatorIndex index(*model_);
