@@ -22,6 +22,7 @@
 #include "registry/model_registry.h"
 #include "registry/registry_database.h"
 #include "server/admin_service.h"
+#include "server/demo_catalog_spec.h"
 #include "server/experiment_manager.h"
 #include "server/exposure_recorder.h"
 #include "server/grpc_services.h"
@@ -120,11 +121,7 @@ absl::Status EnsureEmbeddedCatalog(const ServerConfig& config) {
   if (config.data_source.kind != data::DataSourceConfig::Kind::kEmbedded) return absl::OkStatus();
   const std::string& path = config.data_source.embedded_path;
   if (std::filesystem::exists(path) || !config.demo.generate_if_missing) return absl::OkStatus();
-  data::DemoCatalogSpec spec;
-  spec.seed = config.demo.seed;
-  spec.users = config.demo.users;
-  spec.titles = config.demo.titles;
-  spec.interactions = config.demo.interactions;
+  const data::DemoCatalogSpec spec = DemoSpecOf(config.demo);
   spdlog::info("no catalog at {}: generating the demo catalog ({} users, {} titles, {} interactions)", path,
                spec.users, spec.titles, spec.interactions);
   return data::GenerateDemoCatalog(path, spec);  // creates the folder too

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "data/demo_data_source.h"
+#include "server/demo_catalog_spec.h"
 #include "fmt/format.h"
 #include "tests/server/http/json_answers.h"
 #include "tests/server/test_server.h"
@@ -30,11 +31,7 @@ struct CatalogTitle {
 
 // The catalog the server generated from config.demo, as the demo generator writes it.
 std::map<int64_t, CatalogTitle> CatalogOf(const ServerConfig& config) {
-  data::DemoCatalogSpec spec;
-  spec.seed = config.demo.seed;
-  spec.users = config.demo.users;
-  spec.titles = config.demo.titles;
-  spec.interactions = config.demo.interactions;
+  const data::DemoCatalogSpec spec = DemoSpecOf(config.demo);
   auto source = data::DemoDataSource::Create(spec);
   EXPECT_TRUE(source.ok()) << source.status();
   std::map<int64_t, CatalogTitle> titles;

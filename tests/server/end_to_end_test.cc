@@ -10,6 +10,7 @@
 #include "data/demo_catalog.h"
 #include "fmt/format.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "server/demo_catalog_spec.h"
 #include "registry/job_store.h"
 #include "registry/registry_database.h"
 #include "tests/server/test_server.h"
@@ -401,11 +402,7 @@ TEST(EndToEndColdStartTest, PopularAnswersLeaveOutWhatAUserOutsideTheModelConsum
   TempDir dir;
   ServerConfig config = TestServer::SmallConfig(dir.path());
   ASSERT_TRUE(config.Finalize().ok());
-  data::DemoCatalogSpec spec;
-  spec.seed = config.demo.seed;
-  spec.users = config.demo.users;
-  spec.titles = config.demo.titles;
-  spec.interactions = config.demo.interactions;
+  const data::DemoCatalogSpec spec = DemoSpecOf(config.demo);
   std::filesystem::create_directories(config.data_dir);
   ASSERT_TRUE(data::GenerateDemoCatalog(config.data_source.embedded_path, spec).ok());
   constexpr int64_t kColdUser = 777777;

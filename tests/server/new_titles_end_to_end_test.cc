@@ -12,6 +12,7 @@
 
 #include "SQLiteCpp/SQLiteCpp.h"
 #include "data/demo_data_source.h"
+#include "server/demo_catalog_spec.h"
 #include "server/served_model.h"
 #include "tests/server/test_server.h"
 
@@ -33,12 +34,7 @@ class NewTitlesEndToEndTest : public SharedServerTest {
       config.training.defaults.set_epochs(15);
     });
     const ServerConfig& config = server_->app().config();
-    data::DemoCatalogSpec spec;
-    spec.seed = config.demo.seed;
-    spec.users = config.demo.users;
-    spec.titles = config.demo.titles;
-    spec.interactions = config.demo.interactions;
-    auto source = data::DemoDataSource::Create(spec);
+    auto source = data::DemoDataSource::Create(DemoSpecOf(config.demo));
     ASSERT_TRUE(source.ok()) << source.status();
     truth_ = new data::PlantedTruth((*source)->truth());
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data/demo_data_source.h"
+#include "server/demo_catalog_spec.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -17,12 +18,7 @@ class RealtimeEndToEndTest : public SharedServerTest {
   static void SetUpTestSuite() {
     StartSharedServer([](ServerConfig& config) { config.demo.titles = 240; });  // 30 titles per cluster
     const ServerConfig& config = server_->app().config();
-    data::DemoCatalogSpec spec;
-    spec.seed = config.demo.seed;
-    spec.users = config.demo.users;
-    spec.titles = config.demo.titles;
-    spec.interactions = config.demo.interactions;
-    auto source = data::DemoDataSource::Create(spec);
+    auto source = data::DemoDataSource::Create(DemoSpecOf(config.demo));
     ASSERT_TRUE(source.ok()) << source.status();
     truth_ = new data::PlantedTruth((*source)->truth());
   }

@@ -14,11 +14,7 @@
 namespace vitrina::serving {
 namespace {
 
-std::vector<int64_t> Titles(const std::vector<Candidate>& candidates) {
-  std::vector<int64_t> titles;
-  for (const Candidate& candidate : candidates) titles.push_back(candidate.title_id);
-  return titles;
-}
+using testing::Titles;
 
 class AttributeFilterTest : public ::testing::Test {
  protected:

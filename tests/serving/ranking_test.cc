@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "serving/excluded_titles_filter.h"
+#include "tests/serving/tiny_model.h"
 
 namespace vitrina::serving {
 namespace {
 
-std::vector<int64_t> Titles(const std::vector<Candidate>& candidates) {
-  std::vector<int64_t> titles;
-  for (const Candidate& candidate : candidates) titles.push_back(candidate.title_id);
-  return titles;
-}
+using testing::Titles;
 
 TEST(RankAndCutTest, MergesSourcesBestScoreFirstKeepsEachTitleOnceAndCuts) {
   std::vector<Candidate> candidates = {

@@ -26,4 +26,12 @@ struct TinyModelSpec {
 
 trainer::Model MakeTinyModel(const TinyModelSpec& spec);
 
+// The title ids of candidates, in order: what most assertions on an answer compare.
+template <class Candidates>
+std::vector<int64_t> Titles(const Candidates& candidates) {
+  std::vector<int64_t> titles;
+  for (const auto& candidate : candidates) titles.push_back(candidate.title_id);
+  return titles;
+}
+
 }  // namespace vitrina::serving::testing
