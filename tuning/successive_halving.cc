@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -21,11 +20,6 @@
 namespace vitrina::tuning {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // What one trial carries from rung to rung.
 struct Trial {
@@ -39,8 +33,9 @@ struct Trial {
 // Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
 TrialRecord RunRung(Trial& trial, int index, int rung, int epochs, const trainer::Dataset& dataset,
                     const ValidationSplit& split, const trainer::CsrMatrix& fit_csr,
-                    const trainer::CsrMatrix& validation_csr, const SearchOptions& options) {
-  const Clock::time_point start = Clock::now();
+                    const trainer::CsrMatrix& validation_csr, const SearchOptions& options,
+                    SearchClock& clock) {
+  const double start = clock.Seconds();
   TrialRecord record{.trial = index,
                      .rung = rung,
                      .epochs = epochs,
@@ -50,7 +45,7 @@ TrialRecord RunRung(Trial& trial, int index, int rung, int epochs, const trainer
                      .error = {}};
   auto fail = [&](const absl::Status& status) {
     record.error = std::string(status.message());
-    record.seconds = SecondsSince(start);
+    record.seconds = clock.Seconds() - start;
     trial.model.reset();
     return record;
   };
@@ -59,7 +54,12 @@ TrialRecord RunRung(Trial& trial, int index, int rung, int epochs, const trainer
     if (!model.ok()) return fail(model.status());
     trial.model = std::move(model).value();
   }
-  const trainer::FitOptions fit_options{.epochs = epochs - trial.epochs_trained, .threads = 1};
+  const trainer::FitOptions fit_options{.epochs = epochs - trial.epochs_trained,
+                                        .threads = 1,
+                                        .on_epoch = [&clock](const trainer::EpochReport&) {
+                                          clock.EpochTrained();
+                                          return true;
+                                        }};
   const absl::Status fitted = trial.epochs_trained == 0
                                   ? trial.model->Fit(dataset, split.fit, fit_options)
                                   : trial.model->FitPartial(dataset, split.fit, fit_options);
@@ -69,7 +69,7 @@ TrialRecord RunRung(Trial& trial, int index, int rung, int epochs, const trainer
       *trial.model, validation_csr, {.k = options.k, .train = &fit_csr, .threads = 1});
   if (!summary.ok()) return fail(summary.status());
   record.validation_metric = MetricValue(options.metric, *summary);
-  record.seconds = SecondsSince(start);
+  record.seconds = clock.Seconds() - start;
   return record;
 }
 
@@ -167,7 +167,9 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
                                        const SearchOptions& options,
                                        const TrialCallback& on_trial) {
   RETURN_IF_ERROR(options.Validate());
-  const Clock::time_point start = Clock::now();
+  const std::shared_ptr<SearchClock> clock =
+      options.clock ? options.clock : std::make_shared<SteadySearchClock>();
+  const double start = clock->Seconds();
   ASSIGN_OR_RETURN(const ValidationSplit split,
                    SplitPerUser(train, options.validation_fraction, options.seed));
   if (split.validation.size() == 0) {
@@ -208,7 +210,7 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   auto may_start = [&](int rung, size_t slot, const Trial& trial) {
     if (!options.budget.max_seconds) return true;
     const std::lock_guard lock(mutex);
-    return time_budget.MayStart(SecondsSince(start),
+    return time_budget.MayStart(clock->Seconds() - start,
                                 {.rung = rung,
                                  .slot = static_cast<int>(slot),
                                  .trial_seconds_per_epoch = trial.seconds_per_epoch});
@@ -227,7 +229,7 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
         }
         const int epochs_before = trial.epochs_trained;
         TrialRecord record = RunRung(trial, alive[slot], rung, result.rung_epochs[rung], dataset,
-                                     split, fit_csr, validation_csr, options);
+                                     split, fit_csr, validation_csr, options, *clock);
         const std::lock_guard lock(mutex);
         if (record.error.empty()) {
           const int epochs = result.rung_epochs[rung] - epochs_before;
@@ -292,7 +294,7 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
   result.winner_validation_metric = result.trials[*winner].validation_metric;
   result.winner = trials[result.winner_trial].hyperparameters;
   result.stopped_by_time = out_of_time;
-  result.seconds = SecondsSince(start);
+  result.seconds = clock->Seconds() - start;
   spdlog::info("search: {} measurements in {:.2f} s, winner trial {} ({} epochs, {} {:.4f})",
                result.trials.size(), result.seconds, result.winner_trial, result.winner_epochs,
                SearchMetricName(options.metric), result.winner_validation_metric);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,6 +12,7 @@
 #include "trainer/dataset.h"
 #include "trainer/hyperparameters.h"
 #include "trainer/interactions.h"
+#include "tuning/search_clock.h"
 #include "tuning/search_metric.h"
 #include "tuning/search_space.h"
 
@@ -38,6 +40,8 @@ struct SearchOptions {
   double validation_fraction = 0.2;
   // Everything the space does not choose (learning schedule, k-OS's k and n, ...).
   trainer::Hyperparameters base;
+  // What trials and the budget are timed with; nullptr reads std::chrono::steady_clock.
+  std::shared_ptr<SearchClock> clock;
 
   absl::Status Validate() const;
 };
