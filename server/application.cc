@@ -492,13 +492,15 @@ absl::Status Application::Start() {
     spdlog::info("HTTP listening on port {}", p.http->port());
   }
 
+  // Before the job runner starts: a first training queued by the previous run is still queued
+  // then, not already running where QueueFirstTraining would not see it and queue a second one.
+  if (p.holder.Current() == nullptr && !p.replication->is_replica()) RETURN_IF_ERROR(p.QueueFirstTraining());
   if (p.jobs) {
     p.jobs->Start();
     p.scheduler->Start();
   }
   p.replication->Start();
   if (p.new_titles_refresher) p.new_titles_refresher->Start();
-  if (p.holder.Current() == nullptr && !p.replication->is_replica()) RETURN_IF_ERROR(p.QueueFirstTraining());
   return absl::OkStatus();
 }
 
