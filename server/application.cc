@@ -65,8 +65,8 @@ struct Application::Parts {
   RecentConsumption recent;
   std::unique_ptr<RealtimeUpdates> realtime;
   std::unique_ptr<ModelManager> models;
-  NewTitlesHolder new_titles;
-  std::unique_ptr<NewTitlesRefresher> new_titles_refresher;  // primary only, when configured
+  NewcomersHolder newcomers;
+  std::unique_ptr<NewcomersRefresher> newcomers_refresher;  // primary only, when configured
   std::unique_ptr<RecommendationEngine> engine;
   std::unique_ptr<sessions::PolicySet> policies;
   std::unique_ptr<cache::RedisConnectionPool> session_redis;
@@ -342,7 +342,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
 
   p->models = std::make_unique<ModelManager>(*p->registry, p->holder, p->recent, &p->next_titles,
                                              c.interactions.realtime, c.ann);
-  p->realtime = std::make_unique<RealtimeUpdates>(p->holder, c.preparation);
+  p->realtime = std::make_unique<RealtimeUpdates>(p->holder, c.preparation, &p->newcomers);
   if (absl::Status loaded = p->models->LoadActive(); !loaded.ok()) {
     // Serving nothing beats not starting: the next training (or an activation) repairs it.
     spdlog::error("cannot serve the active model: {}", std::string(loaded.message()));
@@ -357,11 +357,11 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   limits.default_k = c.default_k;
   limits.max_k = c.max_k;
   if (!c.is_replica() && c.new_titles_refresh_seconds > 0) {
-    p->new_titles_refresher = std::make_unique<NewTitlesRefresher>(c.data_source, p->holder, p->new_titles,
-                                                                   absl::Seconds(c.new_titles_refresh_seconds));
+    p->newcomers_refresher = std::make_unique<NewcomersRefresher>(c.data_source, p->holder, p->newcomers,
+                                                                  absl::Seconds(c.new_titles_refresh_seconds));
   }
   p->engine =
-      std::make_unique<RecommendationEngine>(p->holder, *p->cache, *p->blacklist, p->recent, limits, &p->new_titles);
+      std::make_unique<RecommendationEngine>(p->holder, *p->cache, *p->blacklist, p->recent, limits, &p->newcomers);
   if (c.jobs_enabled) {
     p->runner = std::make_unique<TrainingRunner>(c, *p->registry, *p->hot_interactions, *p->models, p->holder,
                                                  *p->blacklist, *p->search_trials);
@@ -460,7 +460,7 @@ absl::Status Application::Start() {
   }
   p.models->set_on_published([&p] {
     p.replication->OnPublished();
-    if (p.new_titles_refresher) p.new_titles_refresher->RequestRefresh();
+    if (p.newcomers_refresher) p.newcomers_refresher->RequestRefresh();
     p.RefreshHealth();
   });
   p.RefreshHealth();
@@ -500,7 +500,7 @@ absl::Status Application::Start() {
     p.scheduler->Start();
   }
   p.replication->Start();
-  if (p.new_titles_refresher) p.new_titles_refresher->Start();
+  if (p.newcomers_refresher) p.newcomers_refresher->Start();
   return absl::OkStatus();
 }
 
@@ -513,7 +513,7 @@ void Application::Shutdown(absl::Duration grace) {
   }
   spdlog::info("shutting down");
   if (p.scheduler) p.scheduler->Stop();
-  if (p.new_titles_refresher) p.new_titles_refresher->Stop();
+  if (p.newcomers_refresher) p.newcomers_refresher->Stop();
   if (p.http) p.http->Stop();
   if (p.health_monitor) p.health_monitor->Stop();
   // The job worker ends first, so TrainModel calls waiting for a job are answered before the
@@ -540,13 +540,14 @@ int Application::grpc_port() const { return parts_->grpc_port; }
 int Application::http_port() const { return parts_->http ? parts_->http->port() : 0; }
 const NextTitleHolder& Application::next_titles() const { return parts_->next_titles; }
 const ModelHolder& Application::models() const { return parts_->holder; }
+const NewcomersHolder& Application::newcomers() const { return parts_->newcomers; }
 
-absl::Status Application::RefreshNewTitles() {
-  if (parts_->new_titles_refresher == nullptr) {
+absl::Status Application::RefreshNewcomers() {
+  if (parts_->newcomers_refresher == nullptr) {
     return absl::FailedPreconditionError(
-        "new titles are not refreshed here (a read replica, or serving.new_titles_refresh_seconds is 0)");
+        "new titles and users are not refreshed here (a read replica, or serving.new_titles_refresh_seconds is 0)");
   }
-  return parts_->new_titles_refresher->RefreshNow();
+  return parts_->newcomers_refresher->RefreshNow();
 }
 
 bool Application::serving() const { return parts_->holder.Current() != nullptr; }

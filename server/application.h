@@ -15,6 +15,7 @@ namespace vitrina::server {
 // macro breaks Eigen's headers) in a file that includes both.
 class NextTitleHolder;
 class ModelHolder;
+class NewcomersHolder;
 
 // The whole server wired from its config: stores, model, cache, blacklist, job worker, schedules
 // and the gRPC (and HTTP) listeners. main() and the end-to-end tests both run it.
@@ -47,9 +48,11 @@ class Application {
   const NextTitleHolder& next_titles() const;
   // The personal model serving now (with its ANN index, when it has one).
   const ModelHolder& models() const;
-  // Reads the catalog's titles now and places those the served model was not trained on
-  // (what the refresher does every serving.new_titles_refresh_seconds).
-  absl::Status RefreshNewTitles();
+  // Titles and users the served model was not trained on, placed by their features.
+  const NewcomersHolder& newcomers() const;
+  // Reads the catalog's titles and users now and places those the served model was not trained
+  // on by their features (what the refresher does every serving.new_titles_refresh_seconds).
+  absl::Status RefreshNewcomers();
 
  private:
   struct Parts;

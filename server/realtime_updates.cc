@@ -1,6 +1,8 @@
 #include "server/realtime_updates.h"
 
+#include <span>
 #include <string>
+#include <vector>
 
 namespace vitrina::server {
 
@@ -16,7 +18,14 @@ bool RealtimeUpdates::Record(int64_t user_id, int64_t title_id, std::string_view
   if (!IsPositive(type, value)) return false;
   std::shared_ptr<const ServedModel> served = holder_.Current();
   if (served == nullptr || served->overlay == nullptr) return false;
-  return served->overlay->AddPositive(user_id, title_id);
+  std::optional<std::vector<float>> featured;
+  if (newcomers_ != nullptr && !served->model->UserIndex(user_id)) {
+    if (std::shared_ptr<const serving::FeatureUsers> users = newcomers_->UsersFor(served->model_id)) {
+      featured = users->Row(*served->model, user_id);
+    }
+  }
+  return served->overlay->AddPositive(user_id, title_id,
+                                      featured ? std::span<const float>(*featured) : std::span<const float>());
 }
 
 void RealtimeUpdates::Forget(std::optional<int64_t> user_id) const {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "data/preparation_config.h"
+#include "server/catalog_newcomers.h"
 #include "server/served_model.h"
 
 namespace vitrina::server {
@@ -15,9 +16,12 @@ namespace vitrina::server {
 // afterwards (answers of adapted users are also keyed by the row's revision).
 class RealtimeUpdates {
  public:
-  // `preparation` decides what counts as positive, as for training (the type's min_value).
-  RealtimeUpdates(const ModelHolder& holder, const data::PreparationConfig& preparation)
-      : holder_(holder), preparation_(preparation) {}
+  // `preparation` decides what counts as positive, as for training (the type's min_value);
+  // `newcomers` (optional) places a user outside the model by their features before the first
+  // update moves them, instead of starting from no taste at all.
+  RealtimeUpdates(const ModelHolder& holder, const data::PreparationConfig& preparation,
+                  const NewcomersHolder* newcomers = nullptr)
+      : holder_(holder), preparation_(preparation), newcomers_(newcomers) {}
 
   // True when the user's vector moved (a positive interaction on a title the served model knows,
   // with real-time updates on).
@@ -31,6 +35,7 @@ class RealtimeUpdates {
 
   const ModelHolder& holder_;
   const data::PreparationConfig& preparation_;
+  const NewcomersHolder* newcomers_;
 };
 
 }  // namespace vitrina::server

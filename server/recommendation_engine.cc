@@ -56,9 +56,15 @@ absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
 }
 
 std::shared_ptr<const serving::FeatureTitles> RecommendationEngine::NewTitlesOf(const ServedModel& served) const {
-  if (new_titles_ == nullptr) return nullptr;
-  std::shared_ptr<const serving::FeatureTitles> titles = new_titles_->For(served.model_id);
+  if (newcomers_ == nullptr) return nullptr;
+  std::shared_ptr<const serving::FeatureTitles> titles = newcomers_->TitlesFor(served.model_id);
   return titles && !titles->empty() ? titles : nullptr;
+}
+
+std::shared_ptr<const serving::FeatureUsers> RecommendationEngine::NewUsersOf(const ServedModel& served) const {
+  if (newcomers_ == nullptr) return nullptr;
+  std::shared_ptr<const serving::FeatureUsers> users = newcomers_->UsersFor(served.model_id);
+  return users && !users->empty() ? users : nullptr;
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUser(
@@ -84,7 +90,11 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   std::optional<int32_t> user = model.UserIndex(user_id);
   // A user whose interactions since the model's snapshot moved their vector (server/user_overlay.h).
   std::shared_ptr<const AdaptedUser> adapted = served->overlay ? served->overlay->Find(user_id) : nullptr;
-  if (!user && !adapted) {
+  // A user the model was not trained on, placed by the features the catalog gives them.
+  const std::shared_ptr<const serving::FeatureUsers> new_users = !user && !adapted ? NewUsersOf(*served) : nullptr;
+  const std::optional<std::vector<float>> featured =
+      new_users ? new_users->Row(model, user_id) : std::optional<std::vector<float>>();
+  if (!user && !adapted && !featured) {
     // Cold start: popular titles, filtered the same way (what the user consumed comes from the
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     const serving::SeenFilter seen = serving::SeenFilter::ForColdUser(
@@ -102,6 +112,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   // The row's revision keys the answer: one computed from an older row (a request racing an
   // update) is cached under a key no later read asks for.
   if (adapted) variant += fmt::format(":r{}", adapted->revision);
+  if (featured) variant += fmt::format(":f{:016x}", new_users->FeaturesDigest(user_id));
   cache::CacheKey key{cache::kUserAnswers, served->model_id, user_id, std::move(variant)};
   if (auto cached = ReadCachedAnswer(cache_, key, blacklisted, *k, computed_length)) return *std::move(cached);
 
@@ -110,13 +121,15 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
   const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &blacklisted};
-  // A user adapted since the snapshot is ranked by the adapted row (exactly: the index's graph
-  // was built for the trained rows' queries, and an overlay user is one query among many).
-  const std::span<const float> user_row = adapted ? std::span<const float>(adapted->row) : Row(model.serving().users(), *user);
+  // A user adapted since the snapshot or placed by features is ranked by that row (exactly: the
+  // index's graph was built for the trained rows' queries, and such a user is one query among many).
+  const std::span<const float> user_row = adapted    ? std::span<const float>(adapted->row)
+                                          : featured ? std::span<const float>(*featured)
+                                                     : Row(model.serving().users(), *user);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,
       WithNewTitles(
-          adapted ? serving::UserRowRankingSource(model, adapted->row).Fetch(computed_length, filters)
+          !user || adapted ? serving::UserRowRankingSource(model, user_row).Fetch(computed_length, filters)
           : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
                         : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters),
           new_titles.get(), user_row, serving::FeatureTitlesSource::Space::kScore, std::nullopt, computed_length, filters));

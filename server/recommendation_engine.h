@@ -5,7 +5,7 @@
 #include "blacklist/blacklist_manager.h"
 #include "cache/result_cache.h"
 #include "server/recent_consumption.h"
-#include "server/new_titles.h"
+#include "server/catalog_newcomers.h"
 #include "server/served_model.h"
 #include "vitrina/v1/recommender.pb.h"
 
@@ -24,17 +24,19 @@ struct AnswerLimits {
 // the first two from the model's ANN index when it has one, ServedModel::ann),
 // filters applied inside its selection (seen, request exclusions, attribute filters, blacklist),
 // the ranking step, then the cache (server/answer_cache.h). Titles added to the catalog after the
-// training (NewTitlesHolder) are ranked beside the model's by their feature-placed rows. The blacklist runs again on every cache read, so a
-// change to it takes effect at once.
+// training (NewcomersHolder) are ranked beside the model's by their feature-placed rows, and a
+// user the model was not trained on is ranked by their features' row when the catalog gives them
+// features the model knows (POPULAR otherwise). The blacklist runs again on every cache read, so
+// a change to it takes effect at once.
 class RecommendationEngine {
  public:
-  // `new_titles`: catalog titles added after the served model's training, placed by their
+  // `newcomers`: catalog titles and users the served model was not trained on, placed by their
   // features (null: none are answered).
   RecommendationEngine(const ModelHolder& models, cache::ResultCache& cache,
                        const blacklist::BlacklistManager& blacklist, const RecentConsumption& recent,
-                       AnswerLimits limits, const NewTitlesHolder* new_titles = nullptr)
+                       AnswerLimits limits, const NewcomersHolder* newcomers = nullptr)
       : models_(models), cache_(cache), blacklist_(blacklist), recent_(recent), limits_(limits),
-        new_titles_(new_titles) {}
+        newcomers_(newcomers) {}
 
   // `served`: the model an experiment arm chose; null: the active one.
   absl::StatusOr<v1::RecommendationsResponse> RecommendForUser(const v1::GetUserRecommendationsRequest& request,
@@ -47,13 +49,14 @@ class RecommendationEngine {
  private:
   absl::StatusOr<int> ValidK(int requested) const;
   std::shared_ptr<const serving::FeatureTitles> NewTitlesOf(const ServedModel& served) const;
+  std::shared_ptr<const serving::FeatureUsers> NewUsersOf(const ServedModel& served) const;
 
   const ModelHolder& models_;
   cache::ResultCache& cache_;
   const blacklist::BlacklistManager& blacklist_;
   const RecentConsumption& recent_;
   AnswerLimits limits_;
-  const NewTitlesHolder* new_titles_;
+  const NewcomersHolder* newcomers_;
 };
 
 }  // namespace vitrina::server

@@ -98,7 +98,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
   RETURN_IF_ERROR(section.RejectUnknownKeys(
       {"loss", "no_components", "epochs", "learning_rate", "learning_schedule", "item_alpha", "user_alpha",
        "max_sampled", "threads", "seed", "rho", "epsilon", "kos_k", "kos_n", "eval_k", "test_fraction",
-       "use_title_features", "train_at_start", "nightly_uses_search_winner", "limits", "next_title"}));
+       "use_title_features", "use_user_features", "train_at_start", "nightly_uses_search_winner", "limits", "next_title"}));
   ASSIGN_OR_RETURN(std::optional<YamlSection> limits, section.Child("limits"));
   if (limits) RETURN_IF_ERROR(ReadTrainingLimits(*limits, training.limits));
   ASSIGN_OR_RETURN(std::optional<YamlSection> next_title, section.Child("next_title"));
@@ -150,6 +150,7 @@ absl::Status ReadTraining(const YamlSection& section, TrainingConfig& training) 
     return section.Invalid("test_fraction", "must be in (0, 1)");
   }
   RETURN_IF_ERROR(section.ReadBool("use_title_features", &training.use_title_features));
+  RETURN_IF_ERROR(section.ReadBool("use_user_features", &training.use_user_features));
   RETURN_IF_ERROR(section.ReadBool("train_at_start", &training.train_at_start));
   RETURN_IF_ERROR(section.ReadBool("nightly_uses_search_winner", &training.nightly_uses_search_winner));
   if (absl::Status within = ValidateTrainingParams(p, training.limits); !within.ok()) {

@@ -32,6 +32,9 @@ struct TrainingConfig {
   int eval_k = 10;
   double test_fraction = 0.2;   // held out to evaluate every new model
   bool use_title_features = true;  // genres and creators as side features
+  // The catalog's user features (users.features) as side features of the users with positives, so
+  // that a user outside the model is placed by their features (MODEL answers, not POPULAR).
+  bool use_user_features = true;
   bool train_at_start = true;   // train a first model when the registry has none
   // Nightly full trainings start from the parameters of the newest model a search (Admin.StartSearch)
   // produced, instead of `defaults`.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "common/status_macros.h"
@@ -31,27 +32,36 @@ struct TrainingInput {
   ColdConsumption cold_consumed;  // of users the model does not know
 };
 
-// Adds the prepared users, titles (with their genre/creator features) and interactions to
-// `dataset` (fresh, or a copy of the parent model's for an incremental fit) and translates them.
-// `earlier_cold` is what users outside the parent model consumed (an incremental fit): those who
-// are in the model now take it into their consumed sets.
-absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::PreparedDataset& prepared,
-                                         bool use_title_features, const ColdConsumption& earlier_cold) {
-  const data::FeatureTriples& features = prepared.title_features;
-  for (size_t begin = 0; begin < features.size();) {
+// The side features of `triples`, grouped by owner (the triples are sorted by owner).
+template <class Visit>
+absl::Status ForEachOwner(const data::FeatureTriples& triples, Visit visit) {
+  for (size_t begin = 0; begin < triples.size();) {
     size_t end = begin;
     std::vector<trainer::WeightedFeature> own;
-    while (end < features.size() && features.owner_ids[end] == features.owner_ids[begin]) {
-      own.push_back({features.features[end], features.weights[end]});
+    while (end < triples.size() && triples.owner_ids[end] == triples.owner_ids[begin]) {
+      own.push_back({triples.features[end], triples.weights[end]});
       ++end;
     }
-    if (use_title_features) {
-      RETURN_IF_ERROR(dataset.items().SetFeatures(features.owner_ids[begin], own));
-    } else {
-      dataset.items().AddEntity(features.owner_ids[begin]);
-    }
+    RETURN_IF_ERROR(visit(triples.owner_ids[begin], own));
     begin = end;
   }
+  return absl::OkStatus();
+}
+
+// Adds the prepared users (with their catalog features), titles (with their genre/creator
+// features) and interactions to `dataset` (fresh, or a copy of the parent model's for an
+// incremental fit) and translates them. Only users with positives enter the model; the others'
+// features place them at serving time (serving::FeatureUsers). `earlier_cold` is what users
+// outside the parent model consumed (an incremental fit): those who are in the model now take it
+// into their consumed sets.
+absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::PreparedDataset& prepared,
+                                         bool use_title_features, bool use_user_features,
+                                         const ColdConsumption& earlier_cold) {
+  RETURN_IF_ERROR(ForEachOwner(prepared.title_features, [&](int64_t title_id, std::span<const trainer::WeightedFeature> own) {
+    if (use_title_features) return dataset.items().SetFeatures(title_id, own);
+    dataset.items().AddEntity(title_id);
+    return absl::OkStatus();
+  }));
   std::vector<trainer::Interaction> positives;
   positives.reserve(prepared.positives.size());
   for (size_t i = 0; i < prepared.positives.size(); ++i) {
@@ -59,6 +69,11 @@ absl::StatusOr<TrainingInput> BuildInput(trainer::Dataset dataset, const data::P
     dataset.items().AddEntity(prepared.positives.title_ids[i]);
     positives.push_back({prepared.positives.user_ids[i], prepared.positives.title_ids[i], 1.0f,
                          prepared.positives.weights[i]});
+  }
+  if (use_user_features) {
+    RETURN_IF_ERROR(ForEachOwner(prepared.user_features, [&](int64_t user_id, std::span<const trainer::WeightedFeature> own) {
+      return dataset.users().ids().Find(user_id) ? dataset.users().SetFeatures(user_id, own) : absl::OkStatus();
+    }));
   }
   // Users the model knows exclude what they consumed through its consumed sets; the others get the
   // popularity answer, which excludes theirs through the cold set.
@@ -216,7 +231,7 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
 
   trainer::Dataset base = incremental ? parent->model->dataset() : trainer::Dataset();
   ASSIGN_OR_RETURN(TrainingInput input, BuildInput(std::move(base), *prepared, config_.training.use_title_features,
-                                                   incremental ? *parent->cold_consumed : ColdConsumption()));
+                                                   config_.training.use_user_features, incremental ? *parent->cold_consumed : ColdConsumption()));
   const trainer::LossKind loss = incremental ? parent->model->hyperparameters().loss : ToHyperparameters(params).loss;
   if (loss == trainer::LossKind::kWarpKos) IgnoreSampleWeightsForKos(job.id, input.positives);
   ASSIGN_OR_RETURN(auto split, trainer::RandomTrainTestSplit(input.positives, config_.training.test_fraction, params.seed()));

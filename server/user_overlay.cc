@@ -25,11 +25,12 @@ UserOverlay::UserOverlay(std::shared_ptr<const trainer::Model> model, RealtimeCo
   }
 }
 
-std::vector<float> UserOverlay::PriorRow(int64_t user_id) const {
+std::vector<float> UserOverlay::PriorRow(int64_t user_id, std::span<const float> outside_prior) const {
   const trainer::ServingIndex::RowMatrix& users = model_->serving().users();
   if (std::optional<int32_t> user = model_->UserIndex(user_id)) {
     return {users.row(*user).data(), users.row(*user).data() + users.cols()};
   }
+  if (outside_prior.size() == static_cast<size_t>(users.cols())) return {outside_prior.begin(), outside_prior.end()};
   // A user outside the model: no taste yet (zero embedding), so the item biases rank until the
   // first steps; [embedding, 1, user bias] as ServingIndex lays out users.
   std::vector<float> row(static_cast<size_t>(model_->serving().items().cols()), 0.0f);
@@ -37,7 +38,7 @@ std::vector<float> UserOverlay::PriorRow(int64_t user_id) const {
   return row;
 }
 
-bool UserOverlay::AddPositive(int64_t user_id, int64_t title_id) {
+bool UserOverlay::AddPositive(int64_t user_id, int64_t title_id, std::span<const float> outside_prior) {
   std::optional<int32_t> item = model_->ItemIndex(title_id);
   if (!item) return false;
   Shard& shard = ShardOf(user_id);
@@ -66,7 +67,7 @@ bool UserOverlay::AddPositive(int64_t user_id, int64_t title_id) {
   std::sort(sorted.begin(), sorted.end());
   auto adapted = std::make_shared<AdaptedUser>();
   const uint64_t seed = static_cast<uint64_t>(user_id) * 0x9e3779b97f4a7c15ull + entry.positives.size();
-  adapted->row = trainer::UpdatedUserRow(model_->serving().items(), PriorRow(user_id), sorted, seed, config_.update);
+  adapted->row = trainer::UpdatedUserRow(model_->serving().items(), PriorRow(user_id, outside_prior), sorted, seed, config_.update);
   adapted->revision = next_revision_.fetch_add(1, std::memory_order_relaxed);
   entry.adapted = std::move(adapted);
   return true;

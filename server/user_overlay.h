@@ -33,9 +33,10 @@ class UserOverlay {
   UserOverlay(std::shared_ptr<const trainer::Model> model, RealtimeConfig config);
 
   // The user consumed `title_id` (a positive interaction): their row is refitted from the prior
-  // (their trained row, or a zero embedding for a user outside the model) to their newest
-  // positives. False when the title is unknown to the model (nothing to learn from).
-  bool AddPositive(int64_t user_id, int64_t title_id);
+  // (their trained row; for a user outside the model `outside_prior`, the row their catalog
+  // features place them at, or a zero embedding without one) to their newest positives. False
+  // when the title is unknown to the model (nothing to learn from).
+  bool AddPositive(int64_t user_id, int64_t title_id, std::span<const float> outside_prior = {});
   // The adapted row, or null when the user has none; marks the user recently used.
   std::shared_ptr<const AdaptedUser> Find(int64_t user_id) const;
 
@@ -60,7 +61,7 @@ class UserOverlay {
     absl::flat_hash_map<int64_t, std::list<Entry>::iterator> by_user;
   };
   Shard& ShardOf(int64_t user_id) const { return shards_[static_cast<uint64_t>(user_id) % shards_.size()]; }
-  std::vector<float> PriorRow(int64_t user_id) const;
+  std::vector<float> PriorRow(int64_t user_id, std::span<const float> outside_prior) const;
 
   std::shared_ptr<const trainer::Model> model_;
   RealtimeConfig config_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -60,6 +61,30 @@ TEST(UserOverlayTest, AUserOutsideTheModelStartsFromAZeroEmbedding) {
   ASSERT_NE(adapted, nullptr);
   EXPECT_EQ(adapted->row[kDim], 1.0f);
   EXPECT_EQ(adapted->row[kDim + 1], 0.0f);
+}
+
+TEST(UserOverlayTest, AUserOutsideTheModelWithFeaturesStartsFromTheRowTheyGive) {
+  auto model = RandomModel();
+  UserOverlay overlay(model, Config(100));
+  // What serving::FeatureUsers gives a placed user: [embedding, 1, bias].
+  std::vector<float> featured(kDim + 2, 0.5f);
+  featured[kDim] = 1.0f;
+  featured[kDim + 1] = 0.25f;
+  ASSERT_TRUE(overlay.AddPositive(99, 5001, featured));
+  ASSERT_TRUE(overlay.AddPositive(98, 5001));
+  const std::vector<float>& from_features = overlay.Find(99)->row;
+  const std::vector<float>& from_nothing = overlay.Find(98)->row;
+  EXPECT_EQ(from_features[kDim + 1], 0.25f) << "the features' user bias is kept";
+  EXPECT_EQ(from_nothing[kDim + 1], 0.0f);
+  double moved_from_features = 0;
+  for (int c = 0; c < kDim; ++c) moved_from_features += std::abs(from_features[c] - featured[c]);
+  double apart = 0;
+  for (int c = 0; c < kDim; ++c) apart += std::abs(from_nothing[c] - featured[c]);
+  EXPECT_LT(moved_from_features, apart) << "the adapted row stays nearer the features' row than one grown from zero";
+
+  // A row of another width (another model's) is no prior: the user starts from zero.
+  ASSERT_TRUE(overlay.AddPositive(97, 5001, std::vector<float>(kDim, 1.0f)));
+  EXPECT_EQ(overlay.Find(97)->row[kDim + 1], 0.0f);
 }
 
 TEST(UserOverlayTest, ATitleUnknownToTheModelChangesNothing) {

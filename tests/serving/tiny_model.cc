@@ -19,7 +19,13 @@ trainer::Model MakeTinyModel(const TinyModelSpec& spec) {
   trainer::Hyperparameters hyperparameters;
   hyperparameters.no_components = spec.components;
   trainer::Dataset dataset(true, true, /*normalize_features=*/false);
-  for (int64_t user : spec.user_ids) dataset.users().AddEntity(user);
+  for (int64_t user : spec.user_ids) {
+    std::vector<trainer::WeightedFeature> features;
+    if (auto found = spec.user_features.find(user); found != spec.user_features.end()) {
+      for (const std::string& name : found->second) features.push_back({name, 1.0f});
+    }
+    EXPECT_TRUE(dataset.users().SetFeatures(user, features).ok());
+  }
   for (int64_t title : spec.title_ids) {
     std::vector<trainer::WeightedFeature> features;
     if (auto found = spec.creators.find(title); found != spec.creators.end()) {
@@ -36,7 +42,16 @@ trainer::Model MakeTinyModel(const TinyModelSpec& spec) {
   trainer::Pcg32 rng(1, 1);
   state.users.Grow(dataset.users().n_features(), spec.components, hyperparameters.learning_schedule, rng);
   state.items.Grow(dataset.items().n_features(), spec.components, hyperparameters.learning_schedule, rng);
-  for (size_t u = 0; u < spec.user_ids.size(); ++u) WriteRow(state.users, static_cast<int32_t>(u), spec.user_vectors[u]);
+  for (int32_t feature = 0; feature < dataset.users().n_features(); ++feature) {
+    const std::string& name = dataset.users().feature_names()[feature];
+    if (!name.empty()) WriteRow(state.users, feature, spec.user_feature_vectors.at(name));
+  }
+  const trainer::CsrMatrix user_features = *dataset.users().BuildFeatureMatrix(false);
+  for (size_t u = 0; u < spec.user_ids.size(); ++u) {
+    for (int32_t column : user_features.RowIndices(static_cast<int32_t>(u))) {
+      if (dataset.users().feature_names()[column].empty()) WriteRow(state.users, column, spec.user_vectors[u]);
+    }
+  }
   // Identity features come first in each entity's order of appearance; look each one up by name
   // instead of assuming it: a title's identity feature is the one without a name.
   for (int32_t feature = 0; feature < dataset.items().n_features(); ++feature) {

@@ -10,8 +10,9 @@
 namespace vitrina::serving::testing {
 
 // A model whose representations are written by hand, so that a test knows every score. Biases are
-// zero and features are not normalised: a user's representation is its vector, a title's is its
-// own vector plus the vectors of its creators (features "creator:<name>"), as LightFM sums them.
+// zero and features are not normalised: a user's representation is its vector plus the vectors of
+// its features, a title's is its own vector plus the vectors of its creators (features
+// "creator:<name>"), as LightFM sums them.
 struct TinyModelSpec {
   int components = 2;
   std::vector<int64_t> user_ids;
@@ -22,6 +23,8 @@ struct TinyModelSpec {
   std::map<std::string, std::vector<float>> creator_vectors;  // by creator name
   std::map<int64_t, std::vector<std::string>> genres;         // by title id: features "genre:<name>", zero vectors
   std::map<int64_t, std::vector<int64_t>> consumed;           // by user id: title ids
+  std::map<int64_t, std::vector<std::string>> user_features;  // by user id: feature names
+  std::map<std::string, std::vector<float>> user_feature_vectors;  // by feature name
 };
 
 trainer::Model MakeTinyModel(const TinyModelSpec& spec);

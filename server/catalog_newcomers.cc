@@ -1,4 +1,4 @@
-#include "server/new_titles.h"
+#include "server/catalog_newcomers.h"
 
 #include <vector>
 
@@ -8,15 +8,15 @@
 
 namespace vitrina::server {
 
-void NewTitlesRefresher::Start() {
+void NewcomersRefresher::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  requested_ = true;  // the served model's new titles at once, not an interval later
+  requested_ = true;  // the served model's newcomers at once, not an interval later
   thread_ = std::thread([this] { Run(); });
 }
 
-void NewTitlesRefresher::Stop() {
+void NewcomersRefresher::Stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -25,7 +25,7 @@ void NewTitlesRefresher::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void NewTitlesRefresher::RequestRefresh() {
+void NewcomersRefresher::RequestRefresh() {
   {
     std::lock_guard lock(mutex_);
     requested_ = true;
@@ -33,7 +33,7 @@ void NewTitlesRefresher::RequestRefresh() {
   wake_.notify_all();
 }
 
-void NewTitlesRefresher::Run() {
+void NewcomersRefresher::Run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, absl::ToChronoSeconds(interval_), [this] { return stopping_ || requested_; });
@@ -41,14 +41,14 @@ void NewTitlesRefresher::Run() {
     requested_ = false;
     lock.unlock();
     if (absl::Status refreshed = RefreshNow(); !refreshed.ok()) {
-      // The titles placed before stay; the next pass tries again.
-      spdlog::warn("new titles: cannot read the catalog's titles: {}", std::string(refreshed.message()));
+      // The titles and users placed before stay; the next pass tries again.
+      spdlog::warn("newcomers: cannot read the catalog: {}", std::string(refreshed.message()));
     }
     lock.lock();
   }
 }
 
-absl::Status NewTitlesRefresher::RefreshNow() {
+absl::Status NewcomersRefresher::RefreshNow() {
   std::lock_guard refresh(refresh_mutex_);
   std::shared_ptr<const ServedModel> served = models_.Current();
   if (served == nullptr) return absl::OkStatus();
@@ -60,13 +60,28 @@ absl::Status NewTitlesRefresher::RefreshNow() {
     return absl::OkStatus();
   }));
   auto placed = std::make_shared<const serving::FeatureTitles>(serving::FeatureTitles::Build(model, added));
-  std::shared_ptr<const serving::FeatureTitles> before = out_.For(served->model_id);
+  std::shared_ptr<const serving::FeatureTitles> before = out_.TitlesFor(served->model_id);
   if (before == nullptr || before->size() != placed->size() || before->digest() != placed->digest()) {
     spdlog::info("new titles: {} catalog title(s) the served model {} was not trained on are placed by their "
                  "features ({} available ones have no genre or creator it knows)",
                  placed->size(), served->model_id, static_cast<int64_t>(added.size()) - placed->size());
   }
-  out_.Set(served->model_id, std::move(placed));
+  // Users are placed as they are read: only the feature indices of those outside the model are
+  // kept, never the catalog's users as such.
+  serving::FeatureUsers placed_users;
+  int64_t read = 0;
+  RETURN_IF_ERROR(source->ReadUsers([&](const data::UserRecord& user) {
+    ++read;
+    placed_users.Place(model, user);
+    return absl::OkStatus();
+  }));
+  auto users = std::make_shared<const serving::FeatureUsers>(std::move(placed_users));
+  std::shared_ptr<const serving::FeatureUsers> users_before = out_.UsersFor(served->model_id);
+  if (users_before == nullptr || users_before->size() != users->size()) {
+    spdlog::info("new users: {} catalog user(s) the served model {} was not trained on are placed by their "
+                 "features ({} users read)", users->size(), served->model_id, read);
+  }
+  out_.Set(served->model_id, std::move(placed), std::move(users));
   return absl::OkStatus();
 }
 

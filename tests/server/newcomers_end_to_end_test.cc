@@ -1,17 +1,22 @@
 // End-to-end: cold start by features. A title added to the catalog after the training is placed
 // by its genres and creators (the model's feature embeddings) once the server reads the catalog
 // again: GetTitleRelevant answers for it with titles of its planted cluster, and it appears in
-// other answers. On the demo catalog, whose clusters each have two signature genres and twelve
-// creators.
+// other answers. A user the model was not trained on is placed by their catalog features: their
+// first answer is the model's, from their features' cluster. On the demo catalog, whose clusters
+// each have two signature genres and twelve creators, and whose users sign up with one of their
+// cluster's genres (feature "signup_genre:<genre>", 60% of them) and a random country.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "SQLiteCpp/SQLiteCpp.h"
 #include "data/demo_data_source.h"
+#include "server/catalog_newcomers.h"
 #include "server/demo_catalog_spec.h"
 #include "server/served_model.h"
 #include "tests/server/test_server.h"
@@ -25,7 +30,7 @@ constexpr int kCluster = 3;
 const std::vector<std::string> kClusterGenres = {"fantasy", "documentary"};
 const std::vector<std::string> kClusterCreators = {"37", "38"};
 
-class NewTitlesEndToEndTest : public SharedServerTest {
+class NewcomersEndToEndTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     StartSharedServer([](ServerConfig& config) {
@@ -33,6 +38,14 @@ class NewTitlesEndToEndTest : public SharedServerTest {
       config.demo.interactions = 20000;
       config.training.defaults.set_epochs(15);
     });
+    // The refresh that follows the first activation runs in the background: the tests' "not
+    // placed before the catalog is read again" holds only once it has run.
+    const int64_t model_id = server_->app().models().Current()->model_id;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (server_->app().newcomers().UsersFor(model_id) == nullptr && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_NE(server_->app().newcomers().UsersFor(model_id), nullptr) << "the refresh after the activation did not run";
     const ServerConfig& config = server_->app().config();
     auto source = data::DemoDataSource::Create(DemoSpecOf(config.demo));
     ASSERT_TRUE(source.ok()) << source.status();
@@ -70,6 +83,29 @@ class NewTitlesEndToEndTest : public SharedServerTest {
     }
   }
 
+  // Adds a user with `features` and no interaction to the embedded catalog.
+  static void AddUser(int64_t id, const std::vector<std::string>& features) {
+    SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(10'000);
+    SQLite::Statement user(catalog, "INSERT INTO users (id) VALUES (?)");
+    user.bind(1, id);
+    user.exec();
+    for (const std::string& feature : features) {
+      SQLite::Statement insert(catalog, "INSERT INTO user_features (user_id, feature) VALUES (?, ?)");
+      insert.bind(1, id);
+      insert.bind(2, feature);
+      insert.exec();
+    }
+  }
+
+  static grpc::Status Recommend(int64_t user, int k, v1::RecommendationsResponse* response) {
+    grpc::ClientContext context;
+    v1::GetUserRecommendationsRequest request;
+    request.set_user_id(user);
+    request.set_k(k);
+    return server_->recommender().GetUserRecommendations(&context, request, response);
+  }
+
   static grpc::Status Relevant(int64_t title, int k, v1::RecommendationsResponse* response,
                                const v1::TitleFilter& filter = {}) {
     grpc::ClientContext context;
@@ -89,16 +125,16 @@ class NewTitlesEndToEndTest : public SharedServerTest {
   static data::PlantedTruth* truth_;
 };
 
-data::PlantedTruth* NewTitlesEndToEndTest::truth_ = nullptr;
+data::PlantedTruth* NewcomersEndToEndTest::truth_ = nullptr;
 
-TEST_F(NewTitlesEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
+TEST_F(NewcomersEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
   constexpr int64_t kNew = 100'001;
   AddTitle(kNew, kClusterGenres, kClusterCreators);
   v1::RecommendationsResponse response;
   EXPECT_EQ(Relevant(kNew, 10, &response).error_code(), grpc::StatusCode::NOT_FOUND)
       << "the served model does not know it before the catalog is read again";
 
-  ASSERT_TRUE(server_->app().RefreshNewTitles().ok());
+  ASSERT_TRUE(server_->app().RefreshNewcomers().ok());
   grpc::Status status = Relevant(kNew, 10, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.source(), v1::MODEL);
@@ -136,10 +172,35 @@ TEST_F(NewTitlesEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
   EXPECT_THAT(TitleIds(response), ::testing::Contains(kNew));
 }
 
-TEST_F(NewTitlesEndToEndTest, TitlesThatCannotBePlacedStayUnknown) {
+TEST_F(NewcomersEndToEndTest, AUserOutsideTheModelIsPlacedByTheirFeatures) {
+  constexpr int64_t kNewUser = 900'001;
+  constexpr int64_t kUnplaceable = 900'002;
+  AddUser(kNewUser, {"country:de", "signup_genre:" + kClusterGenres[0]});
+  AddUser(kUnplaceable, {"country:atlantis"});
+  v1::RecommendationsResponse response;
+  ASSERT_TRUE(Recommend(kNewUser, 10, &response).ok());
+  EXPECT_EQ(response.source(), v1::POPULAR) << "the served model does not know them before the catalog is read again";
+
+  ASSERT_TRUE(server_->app().RefreshNewcomers().ok());
+  grpc::Status status = Recommend(kNewUser, 10, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.source(), v1::MODEL);
+  ASSERT_EQ(response.items_size(), 10);
+  const std::vector<int64_t> answer = TitleIds(response);
+  const auto in_cluster =
+      std::count_if(answer.begin(), answer.end(), [](int64_t title) { return truth_->TitleCluster(title) == kCluster; });
+  EXPECT_GE(in_cluster, 7) << "the answer of a user who signed up with cluster " << kCluster << "'s genre: "
+                           << ::testing::PrintToString(answer);
+
+  // A feature the model never learned places nobody.
+  ASSERT_TRUE(Recommend(kUnplaceable, 10, &response).ok());
+  EXPECT_EQ(response.source(), v1::POPULAR);
+}
+
+TEST_F(NewcomersEndToEndTest, TitlesThatCannotBePlacedStayUnknown) {
   AddTitle(100'002, {"no-such-genre"}, {"no-such-creator"});            // no feature the model knows
   AddTitle(100'003, kClusterGenres, kClusterCreators, /*available=*/false);
-  ASSERT_TRUE(server_->app().RefreshNewTitles().ok());
+  ASSERT_TRUE(server_->app().RefreshNewcomers().ok());
   v1::RecommendationsResponse response;
   EXPECT_EQ(Relevant(100'002, 5, &response).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Relevant(100'003, 5, &response).error_code(), grpc::StatusCode::NOT_FOUND);

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "data/data_source_config.h"
+#include "server/served_model.h"
+#include "serving/feature_titles.h"
+#include "serving/feature_users.h"
+
+namespace vitrina::server {
+
+// Catalog titles added after the served model's training and catalog users it was not trained on,
+// placed by their features (serving::FeatureTitles, serving::FeatureUsers), for one model: answers
+// of another model never see them.
+class NewcomersHolder {
+ public:
+  // The titles / users placed for `model_id`; null when the last refresh placed them for another
+  // model (or none were placed yet).
+  std::shared_ptr<const serving::FeatureTitles> TitlesFor(int64_t model_id) const {
+    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
+    return entry && entry->model_id == model_id ? entry->titles : nullptr;
+  }
+  std::shared_ptr<const serving::FeatureUsers> UsersFor(int64_t model_id) const {
+    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
+    return entry && entry->model_id == model_id ? entry->users : nullptr;
+  }
+  void Set(int64_t model_id, std::shared_ptr<const serving::FeatureTitles> titles,
+           std::shared_ptr<const serving::FeatureUsers> users) {
+    current_.store(std::make_shared<const Entry>(Entry{model_id, std::move(titles), std::move(users)}),
+                   std::memory_order_release);
+  }
+
+ private:
+  struct Entry {
+    int64_t model_id = 0;
+    std::shared_ptr<const serving::FeatureTitles> titles;
+    std::shared_ptr<const serving::FeatureUsers> users;
+  };
+  std::atomic<std::shared_ptr<const Entry>> current_;
+};
+
+// How the serving side learns of titles and users added to the catalog after a training: the
+// primary reads the catalog's titles and users (the data source trainings read; a replica never
+// reads the catalog) every `interval` and right after a model is published, and places the
+// available titles the served model does not hold by their genres and creators, and the users it
+// does not hold by their features. Only those are kept, so a refresh holds no copy of the catalog.
+class NewcomersRefresher {
+ public:
+  NewcomersRefresher(data::DataSourceConfig source, const ModelHolder& models, NewcomersHolder& out,
+                     absl::Duration interval)
+      : source_(std::move(source)), models_(models), out_(out), interval_(interval) {}
+  ~NewcomersRefresher() { Stop(); }
+
+  // Refreshes in a thread of its own: every interval, and when asked (RequestRefresh).
+  void Start();
+  void Stop();
+  // After a model was published: its newcomers are placed on the next pass of the thread.
+  void RequestRefresh();
+  // Reads the catalog and places the newcomers for the model serving now (one refresh at a time).
+  absl::Status RefreshNow();
+
+ private:
+  void Run();
+
+  const data::DataSourceConfig source_;
+  const ModelHolder& models_;
+  NewcomersHolder& out_;
+  const absl::Duration interval_;
+
+  std::mutex refresh_mutex_;  // one catalog read at a time
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool requested_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace vitrina::server

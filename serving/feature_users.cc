@@ -1,0 +1,58 @@
+#include "serving/feature_users.h"
+
+#include <algorithm>
+
+namespace vitrina::serving {
+
+FeatureUsers FeatureUsers::Build(const trainer::Model& model, std::span<const data::UserRecord> users) {
+  FeatureUsers built;
+  for (const data::UserRecord& user : users) built.Place(model, user);
+  return built;
+}
+
+bool FeatureUsers::Place(const trainer::Model& model, const data::UserRecord& user) {
+  if (model.UserIndex(user.id) || index_of_.contains(user.id)) return false;
+  const trainer::FeatureSpace& space = model.dataset().users();
+  std::vector<int32_t> known;
+  for (const std::string& name : user.features) {
+    if (std::optional<int32_t> feature = space.FeatureIndex(name)) known.push_back(*feature);
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  if (known.empty()) return false;
+  Placed placed{.begin = static_cast<int32_t>(features_.size()), .end = 0, .digest = 14695981039346656037ull};
+  for (int32_t feature : known) {
+    features_.push_back(feature);
+    for (int byte = 0; byte < 4; ++byte) {
+      placed.digest ^= (static_cast<uint32_t>(feature) >> (8 * byte)) & 0xff;
+      placed.digest *= 1099511628211ull;
+    }
+  }
+  placed.end = static_cast<int32_t>(features_.size());
+  index_of_.emplace(user.id, placed);
+  return true;
+}
+
+std::optional<std::vector<float>> FeatureUsers::Row(const trainer::Model& model, int64_t user_id) const {
+  auto found = index_of_.find(user_id);
+  if (found == index_of_.end()) return std::nullopt;
+  const trainer::EmbeddingTable& table = model.state().users;
+  const int d = table.no_components;
+  const int n = found->second.end - found->second.begin;
+  const float weight = model.dataset().normalize_features() ? 1.0f / static_cast<float>(n) : 1.0f;
+  std::vector<float> row(static_cast<size_t>(d) + 2, 0.0f);
+  for (int32_t i = found->second.begin; i < found->second.end; ++i) {
+    const float* embedding = table.Row(features_[i]);
+    for (int c = 0; c < d; ++c) row[c] += weight * embedding[c];
+    row[d + 1] += weight * embedding[table.bias_lane()];
+  }
+  row[d] = 1.0f;
+  return row;
+}
+
+uint64_t FeatureUsers::FeaturesDigest(int64_t user_id) const {
+  auto found = index_of_.find(user_id);
+  return found == index_of_.end() ? 0 : found->second.digest;
+}
+
+}  // namespace vitrina::serving
