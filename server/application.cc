@@ -356,7 +356,10 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
   AnswerLimits limits;
   limits.default_k = c.default_k;
   limits.max_k = c.max_k;
-  if (!c.is_replica() && c.new_titles_refresh_seconds > 0) {
+  // A replica places newcomers only from a catalog it shares with the primary (MySQL): its
+  // embedded default is a file of its own that no one fills.
+  const bool reads_catalog = !c.is_replica() || c.data_source.kind == data::DataSourceConfig::Kind::kMysql;
+  if (reads_catalog && c.new_titles_refresh_seconds > 0) {
     p->newcomers_refresher = std::make_unique<NewcomersRefresher>(c.data_source, p->holder, p->newcomers,
                                                                   absl::Seconds(c.new_titles_refresh_seconds));
   }
@@ -545,7 +548,8 @@ const NewcomersHolder& Application::newcomers() const { return parts_->newcomers
 absl::Status Application::RefreshNewcomers() {
   if (parts_->newcomers_refresher == nullptr) {
     return absl::FailedPreconditionError(
-        "new titles and users are not refreshed here (a read replica, or serving.new_titles_refresh_seconds is 0)");
+        "new titles and users are not refreshed here (a read replica without a MySQL catalog, or "
+        "serving.new_titles_refresh_seconds is 0)");
   }
   return parts_->newcomers_refresher->RefreshNow();
 }

@@ -46,10 +46,11 @@ class NewcomersHolder {
 };
 
 // How the serving side learns of titles and users added to the catalog after a training: the
-// primary reads the catalog's titles and users (the data source trainings read; a replica never
-// reads the catalog) every `interval` and right after a model is published, and places the
-// available titles the served model does not hold by their genres and creators, and the users it
-// does not hold by their features. Only those are kept, so a refresh holds no copy of the catalog.
+// primary reads the catalog's titles and users (the data source trainings read; a replica only
+// when it shares the primary's MySQL catalog) every `interval` and right after a model is
+// published, and places the available titles the served model does not hold by their genres and
+// creators, and the users it does not hold by their features. Only those are kept, so a refresh
+// holds no copy of the catalog.
 class NewcomersRefresher {
  public:
   NewcomersRefresher(data::DataSourceConfig source, const ModelHolder& models, NewcomersHolder& out,

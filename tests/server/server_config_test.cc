@@ -278,6 +278,20 @@ TEST(ServerConfigTest, TheComposeConfigWithItsEnvironmentReadsMysqlAndRedis) {
   EXPECT_EQ(config->data_dir, "/var/lib/vitrina");
 }
 
+TEST(ServerConfigTest, TheComposeReplicaConfigFollowsThePrimaryAndReadsItsCatalog) {
+  auto config = ServerConfig::Load(VITRINA_SOURCE_DIR "/deploy/vitrina-replica.compose.yaml",
+                                   Environment({{"VITRINA_ADMIN_TOKEN", "t0ken"},
+                                                {"VITRINA_MYSQL_URL", "mysql://vitrina_ro:pw@mysql:3306/vitrina"}}));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->is_replica());
+  EXPECT_FALSE(config->jobs_enabled);
+  EXPECT_EQ(config->replication.primary, "vitrina:50051");
+  // The shared catalog places titles and users added after the training (server/catalog_newcomers.h).
+  EXPECT_EQ(config->data_source.kind, data::DataSourceConfig::Kind::kMysql);
+  EXPECT_EQ(config->data_source.mysql.url, "mysql://vitrina_ro:pw@mysql:3306/vitrina");
+  EXPECT_TRUE(config->Finalize().ok());
+}
+
 TEST(ServerConfigTest, EnvironmentOverridesTheFileAndImpliesTheBackend) {
   auto config = ServerConfig::Parse("listen: 127.0.0.1:1\ncache: {backend: none}\n",
                                     Environment({{"VITRINA_LISTEN", "127.0.0.1:2"},

@@ -261,5 +261,54 @@ TEST(MysqlEndToEndTest, DatabaseOutageFailsTheTrainingKeepsServingAndRecoversWhe
   EXPECT_EQ(Recommend(*server, 7, 5).model_id(), trained.model_id());
 }
 
+// A read replica given the catalog's MySQL (the read-only account) places what was added after the
+// primary's training as the primary does: the new title answers GetTitleRelevant and the new user
+// with features gets the model's answer, the same on both instances.
+TEST(MysqlEndToEndTest, AReplicaOnTheSharedCatalogPlacesNewTitlesAndUsersAsThePrimaryDoes) {
+  auto database = StartCatalogDatabase();
+  ASSERT_NE(database, nullptr);
+  TempDir primary_dir;
+  auto primary = TestServer::Start(MysqlServerConfig(primary_dir.path(), database->port()));
+  ASSERT_NE(primary, nullptr);
+  TempDir replica_dir;
+  ServerConfig replica_config = MysqlServerConfig(replica_dir.path(), database->port());
+  replica_config.jobs_enabled = false;
+  replica_config.replication.primary = fmt::format("127.0.0.1:{}", primary->app().grpc_port());
+  auto replica = TestServer::Start(replica_config);
+  ASSERT_NE(replica, nullptr);
+
+  // Cluster 3's signature genre and creators in the demo generator (data/demo_data_source.cc).
+  constexpr int64_t kNewTitle = 500'001;
+  constexpr int64_t kNewUser = 600'001;
+  auto inserted = database->RunSql(fmt::format(
+      "USE vitrina;"
+      "INSERT INTO titles (id, name, available) VALUES ({title}, 'Added after training', 1);"
+      "INSERT INTO title_genres (title_id, genre) VALUES ({title}, 'fantasy');"
+      "INSERT INTO title_creators (title_id, creator) VALUES ({title}, '37'), ({title}, '38');"
+      "INSERT INTO users (id) VALUES ({user});"
+      "INSERT INTO user_features (user_id, feature) VALUES ({user}, 'signup_genre:fantasy'), ({user}, 'country:de');",
+      fmt::arg("title", kNewTitle), fmt::arg("user", kNewUser)));
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  ASSERT_TRUE(primary->app().RefreshNewcomers().ok());
+  ASSERT_TRUE(replica->app().RefreshNewcomers().ok());
+
+  for (TestServer* server : {primary.get(), replica.get()}) {
+    grpc::ClientContext context;
+    v1::GetTitleRelevantRequest request;
+    request.set_title_id(kNewTitle);
+    request.set_k(5);
+    v1::RecommendationsResponse similar;
+    grpc::Status status = server->recommender().GetTitleRelevant(&context, request, &similar);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(similar.items_size(), 5);
+  }
+  const v1::RecommendationsResponse on_primary = Recommend(*primary, kNewUser, 10);
+  const v1::RecommendationsResponse on_replica = Recommend(*replica, kNewUser, 10);
+  EXPECT_EQ(on_primary.source(), v1::MODEL);
+  EXPECT_EQ(on_replica.source(), v1::MODEL);
+  EXPECT_EQ(on_replica.model_id(), on_primary.model_id());
+  EXPECT_EQ(Titles(on_replica), Titles(on_primary));
+}
+
 }  // namespace
 }  // namespace vitrina::server::testing
