@@ -121,15 +121,17 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
   const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &blacklisted};
-  // A user adapted since the snapshot or placed by features is ranked by that row (exactly: the
-  // index's graph was built for the trained rows' queries, and such a user is one query among many).
+  // A user adapted since the snapshot or placed by features is ranked by that row (from the graph
+  // when the model has one: it indexes the titles, whatever the query).
   const std::span<const float> user_row = adapted    ? std::span<const float>(adapted->row)
                                           : featured ? std::span<const float>(*featured)
                                                      : Row(model.serving().users(), *user);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,
       WithNewTitles(
-          !user || adapted ? serving::UserRowRankingSource(model, user_row).Fetch(computed_length, filters)
+          !user || adapted
+              ? (served->ann ? serving::AnnUserRowSource(model, served->ann->personal(), user_row).Fetch(computed_length, filters)
+                             : serving::UserRowRankingSource(model, user_row).Fetch(computed_length, filters))
           : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
                         : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters),
           new_titles.get(), user_row, serving::FeatureTitlesSource::Space::kScore, std::nullopt, computed_length, filters));

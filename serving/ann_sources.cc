@@ -65,6 +65,20 @@ absl::StatusOr<std::vector<Candidate>> AnnPersonalSource::Fetch(int limit, const
   return ToCandidates(model_, *ranked, kName);
 }
 
+absl::StatusOr<std::vector<Candidate>> AnnUserRowSource::Fetch(int limit, const CandidateFilter& filter) const {
+  if (limit <= 0) return std::vector<Candidate>();
+  const trainer::ServingIndex& serving = model_.serving();
+  if (user_row_.size() != static_cast<size_t>(serving.items().cols())) {
+    return UserRowRankingSource(model_, user_row_).Fetch(limit, filter);
+  }
+  const trainer::IdMap& ids = model_.dataset().items().ids();
+  std::optional<std::vector<trainer::ScoredIndex>> ranked =
+      OverFetch(graph_, serving.items(), user_row_.data(), limit, policy_,
+                [&](int32_t index) { return filter.Rejects(ids.IdAt(index)); });
+  if (!ranked) return UserRowRankingSource(model_, user_row_).Fetch(limit, filter);
+  return ToCandidates(model_, *ranked, kName);
+}
+
 absl::StatusOr<std::vector<Candidate>> AnnSimilarSource::Fetch(int limit, const CandidateFilter& filter) const {
   if (limit <= 0) return std::vector<Candidate>();
   const trainer::ServingIndex& serving = model_.serving();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "serving/candidate_source.h"
 #include "serving/hnsw_index.h"
@@ -39,6 +40,28 @@ class AnnPersonalSource final : public CandidateSource {
   const trainer::Model& model_;
   const HnswIndex& graph_;
   int32_t user_;
+  OverFetchPolicy policy_;
+};
+
+// The same over a user row given by the caller (ServingIndex::users() layout) instead of a trained
+// one: a user whose vector moved since the training, or one placed by their features. The graph
+// indexes the title vectors whatever the query; UserRowRankingSource is the fallback.
+class AnnUserRowSource final : public CandidateSource {
+ public:
+  static constexpr std::string_view kName = "realtime_ann";
+
+  // `user_row` must outlive the source and have the width of the model's item rows.
+  AnnUserRowSource(const trainer::Model& model, const HnswIndex& graph, std::span<const float> user_row,
+                   OverFetchPolicy policy = {})
+      : model_(model), graph_(graph), user_row_(user_row), policy_(policy) {}
+
+  std::string_view name() const override { return kName; }
+  absl::StatusOr<std::vector<Candidate>> Fetch(int limit, const CandidateFilter& filter) const override;
+
+ private:
+  const trainer::Model& model_;
+  const HnswIndex& graph_;
+  std::span<const float> user_row_;
   OverFetchPolicy policy_;
 };
 
