@@ -23,6 +23,7 @@ user_id=42
 k=10
 with_redis=1
 ready_timeout=1800
+ann_ef_search=""
 
 usage() {
   cat <<EOF
@@ -55,6 +56,8 @@ Options (defaults in brackets):
   --user ID               the user asked for (must be in the catalog) [$user_id]
   --k N                   titles per answer [$k]
   --no-redis              skip the Redis scenario
+  --ann-ef-search N       serving.ann.ef_search (catalogs from serving.ann.min_titles titles are
+                          answered from the HNSW graph the training builds) [the server's default]
   --ready-timeout SEC     how long a server may take to serve (first training) [$ready_timeout]
   -h, --help              this text
 
@@ -78,7 +81,8 @@ while [ $# -gt 0 ]; do
     -h | --help) usage; exit 0 ;;
     --no-redis) with_redis=0; shift; continue ;;
     --bin-dir | --work-dir | --users | --titles | --interactions | --seed | --components | --epochs | \
-      --serial-requests | --requests | --clients | --streams | --user | --k | --ready-timeout)
+      --serial-requests | --requests | --clients | --streams | --user | --k | --ready-timeout | \
+      --ann-ef-search)
       [ $# -ge 2 ] || die "$1 needs a value (see --help)" ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -98,6 +102,7 @@ while [ $# -gt 0 ]; do
     --user) user_id="$2" ;;
     --k) k="$2" ;;
     --ready-timeout) ready_timeout="$2" ;;
+    --ann-ef-search) ann_ef_search="$2" ;;
   esac
   shift 2
 done
@@ -114,6 +119,7 @@ require_count --streams "$streams"
 require_count --user "$user_id"
 require_count --k "$k"
 require_count --ready-timeout "$ready_timeout"
+[ -z "$ann_ef_search" ] || require_count --ann-ef-search "$ann_ef_search"
 [[ "$seed" =~ ^[0-9]{1,9}$ ]] || die "--seed must be a non-negative integer, got '$seed'"
 [ "$components" -le 4096 ] || die "--components must be at most 4096 (the server's limit)"
 [ "$k" -le 1000 ] || die "--k must be at most 1000 (the server's max_k)"
@@ -208,6 +214,7 @@ write_config() {
     echo "  epochs: $epochs"
     echo "  threads: 2"
     echo "schedule: {nightly: \"\"}"
+    [ -z "$ann_ef_search" ] || echo "serving: {ann: {ef_search: $ann_ef_search}}"
   } >"$file"
 }
 
