@@ -45,6 +45,22 @@ absl::StatusOr<std::vector<serving::Candidate>> WithNewTitles(
   return main;
 }
 
+// The model's titles for a user: for `trained_user` by their trained row, else by `row` (a user
+// adapted since the snapshot or placed by their features); from the graph when the model has one
+// (it indexes the titles, whatever the query).
+absl::StatusOr<std::vector<serving::Candidate>> RankedForUser(const ServedModel& served,
+                                                              std::optional<int32_t> trained_user,
+                                                              std::span<const float> row, int limit,
+                                                              const serving::CandidateFilter& filters) {
+  const trainer::Model& model = *served.model;
+  if (trained_user) {
+    if (served.ann) return serving::AnnPersonalSource(model, served.ann->personal(), *trained_user).Fetch(limit, filters);
+    return serving::PersonalRankingSource(model, *trained_user).Fetch(limit, filters);
+  }
+  if (served.ann) return serving::AnnUserRowSource(model, served.ann->personal(), row).Fetch(limit, filters);
+  return serving::UserRowRankingSource(model, row).Fetch(limit, filters);
+}
+
 }  // namespace
 
 absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
@@ -121,20 +137,15 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
   const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &blacklisted};
-  // A user adapted since the snapshot or placed by features is ranked by that row (from the graph
-  // when the model has one: it indexes the titles, whatever the query).
+  // A user adapted since the snapshot or placed by features is ranked by that row.
   const std::span<const float> user_row = adapted    ? std::span<const float>(adapted->row)
                                           : featured ? std::span<const float>(*featured)
                                                      : Row(model.serving().users(), *user);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,
-      WithNewTitles(
-          !user || adapted
-              ? (served->ann ? serving::AnnUserRowSource(model, served->ann->personal(), user_row).Fetch(computed_length, filters)
-                             : serving::UserRowRankingSource(model, user_row).Fetch(computed_length, filters))
-          : served->ann ? serving::AnnPersonalSource(model, served->ann->personal(), *user).Fetch(computed_length, filters)
-                        : serving::PersonalRankingSource(model, *user).Fetch(computed_length, filters),
-          new_titles.get(), user_row, serving::FeatureTitlesSource::Space::kScore, std::nullopt, computed_length, filters));
+      WithNewTitles(RankedForUser(*served, adapted ? std::nullopt : user, user_row, computed_length, filters),
+                    new_titles.get(), user_row, serving::FeatureTitlesSource::Space::kScore, std::nullopt,
+                    computed_length, filters));
   return CacheAndCut(cache_, key, served->model_id, serving::RankAndCut(std::move(ranked), computed_length), *k);
 }
 

@@ -14,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "bench/ann/planted_factors.h"
+#include "trainer/model_file.h"
 #include "fmt/format.h"
 #include "serving/ann_sources.h"
 #include "serving/filter_chain.h"
@@ -85,6 +86,11 @@ int main(int argc, char** argv) {
   std::string load_index;
   vitrina::serving::OverFetchPolicy over_fetch;
   CLI::App app("vitrina-bench-ann: HNSW retrieval vs the exact pass on a planted model");
+  std::string model_path;
+  app.add_option("--model", model_path,
+                 "a trained model file to search instead of the planted one (its first --queries users are "
+                 "the queries; the generator options are then ignored; --load-index FILE.ann/personal.hnsw "
+                 "reads the graph its training built)");
   app.add_option("--titles", spec.titles, "titles in the planted model");
   app.add_option("--users", spec.users, "users (query subjects)");
   app.add_option("--dim", spec.dim, "factor dimension");
@@ -103,17 +109,31 @@ int main(int argc, char** argv) {
   app.add_option("--threads", caller_threads, "concurrent callers of the throughput run");
   app.add_option("--throughput-seconds", throughput_seconds, "length of each throughput run");
   CLI11_PARSE(app, argc, argv);
-  queries = std::min(queries, spec.users);
 
   fmt::print("# vitrina-bench-ann --titles {} --dim {} --clusters {} --m {} --ef-construction {} --build-threads {} "
              "--queries {} --fetch {} --min-extra {} --threads {}{}\n",
              spec.titles, spec.dim, spec.clusters, build.m, build.ef_construction, build.threads, queries,
-             fetch, over_fetch.min_extra, caller_threads, load_index.empty() ? "" : " --load-index " + load_index);
+             fetch, over_fetch.min_extra, caller_threads,
+             (model_path.empty() ? "" : " --model " + model_path) +
+                 (load_index.empty() ? "" : " --load-index " + load_index));
   fmt::print("# load average at start: {} ({} cores)\n", LoadAverage(), std::thread::hardware_concurrency());
   auto started = Clock::now();
-  const vitrina::trainer::Model model = vitrina::bench::MakePlantedModel(spec);
-  fmt::print("planted model: {} titles x {} generated in {:.1f} s, RSS {:.0f} MB\n", model.n_items(), spec.dim,
-             Seconds(started), ResidentMegabytes());
+  absl::StatusOr<vitrina::trainer::Model> loaded =
+      model_path.empty() ? vitrina::bench::MakePlantedModel(spec) : vitrina::trainer::LoadModel(model_path);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "{}: {}\n", model_path, std::string(loaded.status().message()));
+    return 1;
+  }
+  const vitrina::trainer::Model model = *std::move(loaded);
+  queries = std::min(queries, model.n_users());
+  if (model_path.empty()) {
+    fmt::print("planted model: {} titles x {} generated in {:.1f} s, RSS {:.0f} MB\n", model.n_items(), spec.dim,
+               Seconds(started), ResidentMegabytes());
+  } else {
+    fmt::print("trained model {}: {} titles x {}, {} users, loaded in {:.1f} s, RSS {:.0f} MB\n", model_path,
+               model.n_items(), model.hyperparameters().no_components, model.n_users(), Seconds(started),
+               ResidentMegabytes());
+  }
 
   const auto& items = model.serving().items();
   const double rss_before = ResidentMegabytes();

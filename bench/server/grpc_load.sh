@@ -281,14 +281,16 @@ metrics_delta() {
       if (file == 1) before[$1] = $2; else after[$1] = $2
     }
     END {
-      method = "transport=\"grpc\",method=\"GetUserRecommendations\","
       for (series in after) {
         delta = after[series] - before[series]
-        if (index(series, "vitrina_requests_total{" method) == 1) {
-          if (series ~ /code="OK"/) ok += delta; else other += delta
-        } else if (index(series, "vitrina_request_duration_seconds_sum{" method "code=\"OK\"") == 1) {
+        # Labels in any order (the server renders them sorted by name).
+        ours = index(series, "method=\"GetUserRecommendations\"") > 0 && index(series, "transport=\"grpc\"") > 0
+        answered_ok = index(series, "code=\"OK\"") > 0
+        if (ours && index(series, "vitrina_requests_total{") == 1) {
+          if (answered_ok) ok += delta; else other += delta
+        } else if (ours && answered_ok && index(series, "vitrina_request_duration_seconds_sum{") == 1) {
           seconds = delta
-        } else if (index(series, "vitrina_request_duration_seconds_bucket{" method "code=\"OK\"") == 1) {
+        } else if (ours && answered_ok && index(series, "vitrina_request_duration_seconds_bucket{") == 1) {
           le = series; sub(/.*le="/, "", le); sub(/".*/, "", le)
           if (le != "+Inf") below[le + 0] = delta
         } else if (series ~ /^vitrina_cache_requests_total\{.*result="hit"/) {
