@@ -387,7 +387,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Create(ServerConfig co
       std::make_unique<SessionFeedback>(*p->hot_interactions, p->recent, *p->cache, c.sessions.feedback_type,
                                         p->realtime.get());
   p->sessions = std::make_unique<SessionService>(p->holder, p->next_titles, *p->blacklist, *p->policies,
-                                                 *p->session_store, *p->session_feedback);
+                                                 *p->session_store, *p->session_feedback, &p->newcomers);
   p->experiment_store = std::make_unique<registry::ExperimentStore>(*p->database);
   p->experiments =
       std::make_unique<ExperimentManager>(*p->experiment_store, *p->registry, *p->models, p->holder, *p->policies);

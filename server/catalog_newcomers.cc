@@ -8,6 +8,17 @@
 
 namespace vitrina::server {
 
+WithdrawnTitles::WithdrawnTitles(std::vector<int64_t> title_ids) : filter(title_ids) {
+  if (filter.sorted_ids().empty()) return;
+  digest = 14695981039346656037ull;
+  for (int64_t id : filter.sorted_ids()) {
+    for (int byte = 0; byte < 8; ++byte) {
+      digest ^= (static_cast<uint64_t>(id) >> (8 * byte)) & 0xff;
+      digest *= 1099511628211ull;
+    }
+  }
+}
+
 void NewcomersRefresher::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
@@ -55,10 +66,19 @@ absl::Status NewcomersRefresher::RefreshNow() {
   ASSIGN_OR_RETURN(std::unique_ptr<data::DataSource> source, data::OpenDataSource(source_));
   const trainer::Model& model = *served->model;
   std::vector<data::TitleRecord> added;
+  std::vector<int64_t> withdrawn_ids;
   RETURN_IF_ERROR(source->ReadTitles([&](const data::TitleRecord& title) {
-    if (title.available && !model.ItemIndex(title.id)) added.push_back(title);
+    const bool held = model.ItemIndex(title.id).has_value();
+    if (title.available && !held) added.push_back(title);
+    if (!title.available && held) withdrawn_ids.push_back(title.id);
     return absl::OkStatus();
   }));
+  auto withdrawn = std::make_shared<const WithdrawnTitles>(std::move(withdrawn_ids));
+  std::shared_ptr<const WithdrawnTitles> withdrawn_before = out_.WithdrawnFor(served->model_id);
+  if (withdrawn_before == nullptr || withdrawn_before->digest != withdrawn->digest) {
+    spdlog::info("withdrawn titles: {} title(s) of the served model {} are now unavailable in the catalog and "
+                 "left out of its answers", withdrawn->filter.sorted_ids().size(), served->model_id);
+  }
   auto placed = std::make_shared<const serving::FeatureTitles>(serving::FeatureTitles::Build(model, added));
   std::shared_ptr<const serving::FeatureTitles> before = out_.TitlesFor(served->model_id);
   if (before == nullptr || before->size() != placed->size() || before->digest() != placed->digest()) {
@@ -81,7 +101,7 @@ absl::Status NewcomersRefresher::RefreshNow() {
     spdlog::info("new users: {} catalog user(s) the served model {} was not trained on are placed by their "
                  "features ({} users read)", users->size(), served->model_id, read);
   }
-  out_.Set(served->model_id, std::move(placed), std::move(users));
+  out_.Set(served->model_id, std::move(placed), std::move(users), std::move(withdrawn));
   return absl::OkStatus();
 }
 

@@ -2,22 +2,34 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "data/data_source_config.h"
 #include "server/served_model.h"
+#include "serving/excluded_titles_filter.h"
 #include "serving/feature_titles.h"
 #include "serving/feature_users.h"
 
 namespace vitrina::server {
 
+// The served model's titles that the catalog marked unavailable after its snapshot: left out of
+// every answer until a training leaves them out of the model.
+struct WithdrawnTitles {
+  explicit WithdrawnTitles(std::vector<int64_t> title_ids);
+
+  serving::ExcludedTitlesFilter filter;
+  uint64_t digest = 0;  // of the sorted ids, for cache keys; 0 when there are none
+};
+
 // Catalog titles added after the served model's training and catalog users it was not trained on,
-// placed by their features (serving::FeatureTitles, serving::FeatureUsers), for one model: answers
-// of another model never see them.
+// placed by their features (serving::FeatureTitles, serving::FeatureUsers), and the model's titles
+// withdrawn since, for one model: answers of another model never see them.
 class NewcomersHolder {
  public:
   // The titles / users placed for `model_id`; null when the last refresh placed them for another
@@ -30,9 +42,13 @@ class NewcomersHolder {
     std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
     return entry && entry->model_id == model_id ? entry->users : nullptr;
   }
+  std::shared_ptr<const WithdrawnTitles> WithdrawnFor(int64_t model_id) const {
+    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
+    return entry && entry->model_id == model_id ? entry->withdrawn : nullptr;
+  }
   void Set(int64_t model_id, std::shared_ptr<const serving::FeatureTitles> titles,
-           std::shared_ptr<const serving::FeatureUsers> users) {
-    current_.store(std::make_shared<const Entry>(Entry{model_id, std::move(titles), std::move(users)}),
+           std::shared_ptr<const serving::FeatureUsers> users, std::shared_ptr<const WithdrawnTitles> withdrawn) {
+    current_.store(std::make_shared<const Entry>(Entry{model_id, std::move(titles), std::move(users), std::move(withdrawn)}),
                    std::memory_order_release);
   }
 
@@ -41,6 +57,7 @@ class NewcomersHolder {
     int64_t model_id = 0;
     std::shared_ptr<const serving::FeatureTitles> titles;
     std::shared_ptr<const serving::FeatureUsers> users;
+    std::shared_ptr<const WithdrawnTitles> withdrawn;
   };
   std::atomic<std::shared_ptr<const Entry>> current_;
 };
@@ -49,8 +66,9 @@ class NewcomersHolder {
 // primary reads the catalog's titles and users (the data source trainings read; a replica only
 // when it shares the primary's MySQL catalog) every `interval` and right after a model is
 // published, and places the available titles the served model does not hold by their genres and
-// creators, and the users it does not hold by their features. Only those are kept, so a refresh
-// holds no copy of the catalog.
+// creators, and the users it does not hold by their features; the model's titles the catalog now
+// marks unavailable are withdrawn from its answers. Only those are kept, so a refresh holds no
+// copy of the catalog.
 class NewcomersRefresher {
  public:
   NewcomersRefresher(data::DataSourceConfig source, const ModelHolder& models, NewcomersHolder& out,

@@ -33,6 +33,12 @@ std::string NewTitlesVariant(const serving::FeatureTitles* new_titles) {
   return new_titles ? fmt::format(":n{:016x}", new_titles->digest()) : "";
 }
 
+// The withdrawn titles' part of a cache key: answers computed before a refresh withdrew titles
+// are not read back after it.
+std::string WithdrawnVariant(const WithdrawnTitles& withdrawn) {
+  return withdrawn.digest == 0 ? "" : fmt::format(":w{:016x}", withdrawn.digest);
+}
+
 // The main source's candidates and the new titles' (when there are any), ranked together.
 absl::StatusOr<std::vector<serving::Candidate>> WithNewTitles(
     absl::StatusOr<std::vector<serving::Candidate>> main, const serving::FeatureTitles* new_titles,
@@ -77,6 +83,13 @@ std::shared_ptr<const serving::FeatureTitles> RecommendationEngine::NewTitlesOf(
   return titles && !titles->empty() ? titles : nullptr;
 }
 
+std::shared_ptr<const WithdrawnTitles> RecommendationEngine::WithdrawnOf(const ServedModel& served) const {
+  static const auto* const kNone = new std::shared_ptr<const WithdrawnTitles>(
+      std::make_shared<const WithdrawnTitles>(std::vector<int64_t>()));
+  std::shared_ptr<const WithdrawnTitles> withdrawn = newcomers_ ? newcomers_->WithdrawnFor(served.model_id) : nullptr;
+  return withdrawn ? withdrawn : *kNone;
+}
+
 std::shared_ptr<const serving::FeatureUsers> RecommendationEngine::NewUsersOf(const ServedModel& served) const {
   if (newcomers_ == nullptr) return nullptr;
   std::shared_ptr<const serving::FeatureUsers> users = newcomers_->UsersFor(served.model_id);
@@ -98,6 +111,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, user_id);
   const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesOf(*served);
+  const std::shared_ptr<const WithdrawnTitles> withdrawn = WithdrawnOf(*served);
   const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
   const trainer::Model& model = *served->model;
   // Read only when an answer is computed: recording an interaction already drops cached answers.
@@ -115,7 +129,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     const serving::SeenFilter seen = serving::SeenFilter::ForColdUser(
         exclude_seen ? served->cold_consumed->TitlesOf(user_id) : std::span<const int64_t>(), recent_titles());
-    const serving::FilterChain filters{&excluded, &attribute_filter, &seen, &blacklisted};
+    const serving::FilterChain filters{&excluded, &attribute_filter, &seen, &withdrawn->filter, &blacklisted};
     ASSIGN_OR_RETURN(std::vector<serving::Candidate> popular,
                      serving::PopularSource(served->popular->ranking()).Fetch(*k, filters));
     return ToResponse(serving::RankAndCut(std::move(popular), *k), v1::POPULAR, served->model_id);
@@ -123,8 +137,8 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
 
   const int n_titles = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0);
   const int computed_length = std::min(*k + limits_.overfetch, n_titles);
-  std::string variant =
-      AnswerVariant(*k, exclude_seen, excluded.sorted_ids()) + FilterVariant(attributes) + NewTitlesVariant(new_titles.get());
+  std::string variant = AnswerVariant(*k, exclude_seen, excluded.sorted_ids()) + FilterVariant(attributes) +
+                        NewTitlesVariant(new_titles.get()) + WithdrawnVariant(*withdrawn);
   // The row's revision keys the answer: one computed from an older row (a request racing an
   // update) is cached under a key no later read asks for.
   if (adapted) variant += fmt::format(":r{}", adapted->revision);
@@ -136,7 +150,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       !exclude_seen ? serving::SeenFilter::ForColdUser({}, {})
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
-  const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &blacklisted};
+  const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &withdrawn->filter, &blacklisted};
   // A user adapted since the snapshot or placed by features is ranked by that row.
   const std::span<const float> user_row = adapted    ? std::span<const float>(adapted->row)
                                           : featured ? std::span<const float>(*featured)
@@ -167,15 +181,16 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, std::nullopt);
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
+  const std::shared_ptr<const WithdrawnTitles> withdrawn = WithdrawnOf(*served);
   const int n_others = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0) - 1;
   const int computed_length = std::min(*k + limits_.overfetch, n_others);
   cache::CacheKey key{cache::kSimilarTitleAnswers, served->model_id, request.title_id(),
                       AnswerVariant(*k, false, excluded.sorted_ids()) + FilterVariant(attributes) +
-                          NewTitlesVariant(new_titles.get())};
+                          NewTitlesVariant(new_titles.get()) + WithdrawnVariant(*withdrawn)};
   if (auto cached = ReadCachedAnswer(cache_, key, blacklisted, *k, computed_length)) return *std::move(cached);
 
   const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
-  const serving::FilterChain filters{&excluded, &attribute_filter, &blacklisted};
+  const serving::FilterChain filters{&excluded, &attribute_filter, &withdrawn->filter, &blacklisted};
   const std::span<const float> unit_row = item ? Row(model.serving().unit_items(), *item) : new_titles->UnitRow(*new_title);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,

@@ -26,7 +26,8 @@ struct AnswerLimits {
 // the ranking step, then the cache (server/answer_cache.h). Titles added to the catalog after the
 // training (NewcomersHolder) are ranked beside the model's by their feature-placed rows, and a
 // user the model was not trained on is ranked by their features' row when the catalog gives them
-// features the model knows (POPULAR otherwise). The blacklist runs again on every cache read, so
+// features the model knows (POPULAR otherwise); titles the catalog withdrew since the training
+// (made unavailable) are left out like blacklisted ones. The blacklist runs again on every cache read, so
 // a change to it takes effect at once.
 class RecommendationEngine {
  public:
@@ -50,6 +51,8 @@ class RecommendationEngine {
   absl::StatusOr<int> ValidK(int requested) const;
   std::shared_ptr<const serving::FeatureTitles> NewTitlesOf(const ServedModel& served) const;
   std::shared_ptr<const serving::FeatureUsers> NewUsersOf(const ServedModel& served) const;
+  // The served model's titles the catalog withdrew since its snapshot; never null (none: empty).
+  std::shared_ptr<const WithdrawnTitles> WithdrawnOf(const ServedModel& served) const;
 
   const ModelHolder& models_;
   cache::ResultCache& cache_;

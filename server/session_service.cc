@@ -6,6 +6,7 @@
 #include "fmt/format.h"
 #include "server/call_next_titles.h"
 #include "server/title_filter.h"
+#include "serving/filter_chain.h"
 
 namespace vitrina::server {
 namespace {
@@ -90,7 +91,15 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
   next.k = k;
   next.exclude_title_ids.assign(request.exclude_title_ids().begin(), request.exclude_title_ids().end());
   const RequestAttributeFilter attribute_filter(*served, attributes);
-  if (!attributes.empty()) next.attributes = &attribute_filter;
+  // Hard constraints, kept by the last resorts too: the request's attributes and the titles the
+  // catalog withdrew since the model's snapshot.
+  const std::shared_ptr<const WithdrawnTitles> withdrawn =
+      newcomers_ != nullptr ? newcomers_->WithdrawnFor(served->model_id) : nullptr;
+  const bool any_withdrawn = withdrawn != nullptr && withdrawn->digest != 0;
+  serving::FilterChain constraints;
+  if (!attributes.empty()) constraints.Add(&attribute_filter);
+  if (any_withdrawn) constraints.Add(&withdrawn->filter);
+  if (!attributes.empty() || any_withdrawn) next.attributes = &constraints;
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const sessions::SessionModel& parts = *served->sessions;
   // The learned next-title model when one is active, kept alive for the call if it is swapped meanwhile.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "blacklist/blacklist_manager.h"
+#include "server/catalog_newcomers.h"
 #include "server/served_model.h"
 #include "server/session_feedback.h"
 #include "sessions/next_title_service.h"
@@ -16,11 +17,13 @@ class SessionService {
  public:
   static constexpr size_t kMaxSessionIdLength = 128;
 
+  // `newcomers` (optional): the titles the catalog withdrew since the served model's snapshot,
+  // never answered.
   SessionService(const ModelHolder& models, const NextTitleHolder& learned_next_titles,
                  const blacklist::BlacklistManager& blacklist, const sessions::PolicySet& policies,
-                 sessions::SessionStore& store, SessionFeedback& feedback)
+                 sessions::SessionStore& store, SessionFeedback& feedback, const NewcomersHolder* newcomers = nullptr)
       : models_(models), learned_next_titles_(learned_next_titles), blacklist_(blacklist), policies_(policies),
-        store_(store), next_(policies, store), feedback_(feedback) {}
+        store_(store), next_(policies, store), feedback_(feedback), newcomers_(newcomers) {}
 
   // `served`: the personal model an experiment arm chose; null: the active one.
   absl::StatusOr<v1::GetNextTitleResponse> GetNextTitle(const v1::GetNextTitleRequest& request,
@@ -35,6 +38,7 @@ class SessionService {
   sessions::SessionStore& store_;
   sessions::NextTitleService next_;
   SessionFeedback& feedback_;
+  const NewcomersHolder* newcomers_;
 };
 
 }  // namespace vitrina::server

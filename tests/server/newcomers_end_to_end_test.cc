@@ -16,6 +16,7 @@
 
 #include "SQLiteCpp/SQLiteCpp.h"
 #include "data/demo_data_source.h"
+#include "fmt/format.h"
 #include "server/catalog_newcomers.h"
 #include "server/demo_catalog_spec.h"
 #include "server/served_model.h"
@@ -204,6 +205,61 @@ TEST_F(NewcomersEndToEndTest, TitlesThatCannotBePlacedStayUnknown) {
   v1::RecommendationsResponse response;
   EXPECT_EQ(Relevant(100'002, 5, &response).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Relevant(100'003, 5, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// Last in the file: it changes the catalog for the tests after it in the same process.
+TEST_F(NewcomersEndToEndTest, ATitleTheCatalogWithdrawsLeavesEveryAnswer) {
+  const int64_t withdrawn = server_->app().models().Current()->popular->ranking().front().title_id;
+  constexpr int64_t kOutsider = 900'010;  // in no catalog table: the popular answer
+  int sessions = 0;
+  // top_popular with k 100: the 100 most popular titles the session may show.
+  auto next_titles = [&] {
+    grpc::ClientContext context;
+    v1::GetNextTitleRequest request;
+    request.set_user_id(kOutsider);
+    request.set_session_id(fmt::format("withdrawn-{}", ++sessions));
+    request.set_k(100);
+    request.set_policy("top_popular");
+    v1::GetNextTitleResponse response;
+    grpc::Status status = server_->recommender().GetNextTitle(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<int64_t> ids;
+    for (const auto& item : response.items()) ids.push_back(item.title_id());
+    return ids;
+  };
+  v1::RecommendationsResponse response;
+  ASSERT_TRUE(Relevant(withdrawn, 1, &response).ok());
+  const int64_t neighbour = response.items(0).title_id();
+  ASSERT_TRUE(Recommend(kOutsider, 10, &response).ok());
+  EXPECT_THAT(TitleIds(response), ::testing::Contains(withdrawn)) << "the most popular title, before";
+  ASSERT_TRUE(Relevant(neighbour, 200, &response).ok());
+  EXPECT_THAT(TitleIds(response), ::testing::Contains(withdrawn));
+  EXPECT_THAT(next_titles(), ::testing::Contains(withdrawn));
+
+  {
+    SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(10'000);
+    SQLite::Statement update(catalog, "UPDATE titles SET available = 0 WHERE id = ?");
+    update.bind(1, withdrawn);
+    ASSERT_EQ(update.exec(), 1);
+  }
+  ASSERT_TRUE(server_->app().RefreshNewcomers().ok());
+  ASSERT_TRUE(Recommend(kOutsider, 10, &response).ok());
+  EXPECT_EQ(response.items_size(), 10);
+  EXPECT_THAT(TitleIds(response), ::testing::Not(::testing::Contains(withdrawn)));
+  ASSERT_TRUE(Relevant(neighbour, 200, &response).ok());
+  EXPECT_THAT(TitleIds(response), ::testing::Not(::testing::Contains(withdrawn)));
+  EXPECT_THAT(next_titles(), ::testing::Not(::testing::Contains(withdrawn)));
+  // A user of the model, every title ranked.
+  const int64_t user = *server_->app().models().Current()->model->UserId(0);
+  grpc::ClientContext context;
+  v1::GetUserRecommendationsRequest request;
+  request.set_user_id(user);
+  request.set_k(300);
+  request.set_exclude_seen(false);
+  ASSERT_TRUE(server_->recommender().GetUserRecommendations(&context, request, &response).ok());
+  EXPECT_GT(response.items_size(), 200);
+  EXPECT_THAT(TitleIds(response), ::testing::Not(::testing::Contains(withdrawn)));
 }
 
 }  // namespace
