@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/serving/tiny_model.h"
+#include "tests/sessions/six_titles_model.h"
 
 namespace vitrina::sessions {
 namespace {
@@ -12,14 +13,7 @@ namespace {
 class SessionFiltersTest : public ::testing::Test {
  protected:
   SessionFiltersTest() {
-    serving::testing::TinyModelSpec spec;
-    spec.user_ids = {1};
-    spec.user_vectors = {{1, 0}};
-    spec.title_ids = {1, 2, 3, 4, 5, 6};
-    spec.title_vectors = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.3f}, {0, 1}, {0.2f, -0.4f}, {0.5f, -0.2f}};
-    spec.creators = {{1, {"a"}}, {2, {"b"}}, {3, {"b", "a"}}, {4, {"a"}}, {5, {"c"}}};
-    spec.creator_vectors = {{"a", {0, 1}}, {"b", {1, 0}}, {"c", {-1, 0.5f}}};
-    model_ = std::make_unique<trainer::Model>(serving::testing::MakeTinyModel(spec));
+    model_ = std::make_unique<trainer::Model>(serving::testing::MakeTinyModel(testing::SixTitlesByThreeCreators()));
     creators_ = std::make_unique<CreatorIndex>(*model_);
   }
 
