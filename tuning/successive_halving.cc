@@ -28,6 +28,7 @@ struct Trial {
   int epochs_trained = 0;
   double last_score = -std::numeric_limits<double>::infinity();  // at its previous rung
   std::optional<double> seconds_per_epoch;                       // at its previous rung
+  bool shortened = false;  // trained only the part of a rung the budget afforded: its last rung
 };
 
 // Trains `trial` up to `epochs` (a fresh fit on the first rung, fit_partial after) and scores it.
@@ -171,7 +172,8 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
       options.clock ? options.clock : std::make_shared<SteadySearchClock>();
   const double start = clock->Seconds();
   ASSIGN_OR_RETURN(const ValidationSplit split,
-                   SplitPerUser(train, options.validation_fraction, options.seed));
+                   SplitPerUser(train, options.validation_fraction, options.seed,
+                                /*max_per_user=*/options.k));
   if (split.validation.size() == 0) {
     return absl::FailedPreconditionError(
         "no user has two positive interactions: nothing to carve a validation split from");
@@ -207,13 +209,20 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
                              static_cast<double>(std::max<size_t>(split.fit.size(), 1));
   TimeBudget time_budget(options.budget.max_seconds.value_or(0), result.rung_epochs, options.eta,
                          options.threads, refit_scale);
-  auto may_start = [&](int rung, size_t slot, const Trial& trial) {
-    if (!options.budget.max_seconds) return true;
+  // The epochs `trial` may train to at `rung`: the rung's when the budget affords it and what it
+  // commits the search to, else as many as the budget affords for this trial alone (a continuing
+  // trial only; it then stops there), else none.
+  auto epochs_allowed = [&](int rung, size_t slot, const Trial& trial) -> std::optional<int> {
+    const int rung_epochs = result.rung_epochs[rung];
+    // The very first trial runs whatever the budget, so a search always has a winner.
+    if (!options.budget.max_seconds || (rung == 0 && slot == 0)) return rung_epochs;
     const std::lock_guard lock(mutex);
-    return time_budget.MayStart(clock->Seconds() - start,
-                                {.rung = rung,
-                                 .slot = static_cast<int>(slot),
-                                 .trial_seconds_per_epoch = trial.seconds_per_epoch});
+    const double elapsed = clock->Seconds() - start;
+    const RungStart rung_start{.rung = rung,
+                               .slot = static_cast<int>(slot),
+                               .trial_seconds_per_epoch = trial.seconds_per_epoch};
+    if (time_budget.MayStart(elapsed, rung_start)) return rung_epochs;
+    return time_budget.AffordableEpochs(elapsed, rung_start, trial.epochs_trained);
   };
   int last_measured_rung = -1;
   for (int rung = 0; rung < static_cast<int>(result.rung_epochs.size()) && !alive.empty(); ++rung) {
@@ -221,18 +230,17 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
     std::atomic<size_t> next = 0;
     auto work = [&] {
       for (size_t slot = next++; slot < alive.size() && !cancelled; slot = next++) {
-        // The very first trial runs whatever the budget, so a search always has a winner.
         Trial& trial = trials[alive[slot]];
-        if (!(rung == 0 && slot == 0) && !may_start(rung, slot, trial)) {
-          out_of_time = true;
-          return;
-        }
+        const std::optional<int> epochs_to = epochs_allowed(rung, slot, trial);
+        if (epochs_to != result.rung_epochs[rung]) out_of_time = true;
+        if (!epochs_to) return;
+        trial.shortened = *epochs_to < result.rung_epochs[rung];
         const int epochs_before = trial.epochs_trained;
-        TrialRecord record = RunRung(trial, alive[slot], rung, result.rung_epochs[rung], dataset,
-                                     split, fit_csr, validation_csr, options, *clock);
+        TrialRecord record = RunRung(trial, alive[slot], rung, *epochs_to, dataset, split, fit_csr,
+                                     validation_csr, options, *clock);
         const std::lock_guard lock(mutex);
         if (record.error.empty()) {
-          const int epochs = result.rung_epochs[rung] - epochs_before;
+          const int epochs = *epochs_to - epochs_before;
           time_budget.Record(record.seconds, epochs);
           trial.seconds_per_epoch = record.seconds / epochs;
         }
@@ -275,7 +283,10 @@ absl::StatusOr<SearchResult> RunSearch(const trainer::Dataset& dataset,
       Trial& trial = trials[measured[position]];
       // A trial whose score fell since its previous rung has passed its best epochs (it overfits):
       // its best measurement stays a candidate, more epochs would only spend the budget.
-      if (!std::isnan(score) && score >= trial.last_score) promoted.push_back(measured[position]);
+      // A shortened trial spent what the budget had for it.
+      if (!std::isnan(score) && score >= trial.last_score && !trial.shortened) {
+        promoted.push_back(measured[position]);
+      }
       trial.last_score = score;
     }
     for (int t : alive) {  // free the dropped trials' models

@@ -21,10 +21,13 @@ namespace vitrina::tuning {
 // The search stops at whichever comes first. max_seconds covers the search and the winner's refit
 // on all the training data: before a trial starts a rung, the rung, the later rungs it commits the
 // search to and the refit are estimated from the dearest epoch measured so far (TimeBudget), and
-// the trial starts only if they end within the budget. The first trial always runs.
+// the trial starts only if they end within the budget; a continuing trial that may not then trains
+// as many of the rung's epochs as the budget affords it (TimeBudget::AffordableEpochs) and stops
+// there. The first trial always runs.
 struct SearchBudget {
-  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost about four to
-  // five default trainings (bench/README.md).
+  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost six to eight
+  // default trainings on ml-100k (WARP d 30, 30 epochs; bench/README.md): max_seconds is the bound
+  // to set when the time matters.
   int max_trials = 5;
   std::optional<double> max_seconds;
 };
@@ -37,6 +40,11 @@ struct SearchOptions {
   int eta = 3;   // each rung keeps the best 1/eta of its trials and trains them eta times longer
   int threads = 1;  // trials trained at once (each on one thread)
   uint64_t seed = 0;  // sampling, validation split and every trial's random_state
+  // Of each user's training positives, this share is held out for validation, at most k of them:
+  // a user with many more held-out items than k scores a high precision@k under any model that
+  // ranks popular titles first, so uncapped heavy users made the validation prefer under-trained,
+  // popularity-led models (ml-100k: the split's precision@10 peaked at 9 epochs where ua.test's
+  // peaked at 18-27; capped at 10, at 18-27 too).
   double validation_fraction = 0.2;
   // Everything the space does not choose (learning schedule, k-OS's k and n, ...).
   trainer::Hyperparameters base;

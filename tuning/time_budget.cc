@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "tuning/successive_halving.h"
@@ -43,9 +44,29 @@ double TimeBudget::CommittedSeconds(const RungStart& start, double seconds_per_e
   // rung rarely is, and costing its refit refused rungs that fitted). It trains Hogwild on all the
   // threads where a trial had one of them, but on the shared 2-vCPU machine (load 8-10) its epoch
   // took 0.6-1.2x a trial's epoch scaled to its data, 0.8x typically: that much is counted on.
-  const double refit_share = threads_ > 1 ? kRefitEpochShareWithThreads : 1.0;
-  seconds += rung_epochs_.back() * own_seconds_per_epoch * refit_scale_ * refit_share;
+  seconds += rung_epochs_.back() * own_seconds_per_epoch * refit_scale_ * RefitEpochShare();
   return seconds;
+}
+
+double TimeBudget::RefitEpochShare() const { return threads_ > 1 ? kRefitEpochShareWithThreads : 1.0; }
+
+std::optional<int> TimeBudget::AffordableEpochs(double elapsed, const RungStart& start,
+                                                int epochs_trained) const {
+  const int n_rungs = static_cast<int>(rung_epochs_.size());
+  if (start.rung <= 0 || start.rung >= n_rungs || !seconds_per_epoch_) return std::nullopt;
+  const double own = start.trial_seconds_per_epoch.value_or(*seconds_per_epoch_);
+  if (!(own > 0)) return std::nullopt;
+  // n more epochs cost n * own, and the refit then trains (epochs_trained + n) epochs at
+  // own * refit_scale_ * RefitEpochShare() each.
+  const double refit_per_epoch = refit_scale_ * RefitEpochShare();
+  const double available = kPlannedShare * budget_seconds_ - elapsed;
+  // (The tolerance keeps an exact fit from losing an epoch to rounding.)
+  const double extra = std::floor(
+      (available / own - epochs_trained * refit_per_epoch) / (1 + refit_per_epoch) + 1e-9);
+  const int rung_length = rung_epochs_[start.rung] - epochs_trained;
+  const int fewest = std::max(1, rung_length / eta_);
+  if (!(extra >= fewest)) return std::nullopt;
+  return epochs_trained + std::min(static_cast<int>(extra), rung_length);
 }
 
 bool TimeBudget::MayStart(double elapsed, const RungStart& start) const {

@@ -47,12 +47,22 @@ class TimeBudget {
   // and logs.
   double CommittedSeconds(const RungStart& start, double seconds_per_epoch) const;
 
+  // For a trial continuing into `start.rung` that MayStart refused: the most epochs in all it can
+  // reach instead, as its last measurement, so that those epochs at its own cost and its refit at
+  // that many epochs end within kPlannedShare of the budget. nullopt when that adds fewer than
+  // 1/eta of the rung's epochs (too few to tell from where it was), and on the first rung (a
+  // shortened first rung would compare trials at different epochs).
+  std::optional<int> AffordableEpochs(double elapsed, const RungStart& start,
+                                      int epochs_trained) const;
+
  private:
   double budget_seconds_;
   std::vector<int> rung_epochs_;
   int eta_;
   int threads_;
   double refit_scale_;
+  double RefitEpochShare() const;
+
   std::optional<double> seconds_per_epoch_;
 };
 

@@ -13,10 +13,14 @@
 namespace vitrina::tuning {
 
 absl::StatusOr<ValidationSplit> SplitPerUser(const trainer::Interactions& train, double fraction,
-                                             uint64_t seed) {
+                                             uint64_t seed, int max_per_user) {
   if (!(fraction > 0 && fraction < 1)) {
     return absl::InvalidArgumentError(
         fmt::format("validation fraction must be in (0, 1) (got {})", fraction));
+  }
+  if (max_per_user < 0) {
+    return absl::InvalidArgumentError(
+        fmt::format("validation max_per_user must be >= 0 (got {})", max_per_user));
   }
   RETURN_IF_ERROR(train.Validate());
   std::vector<std::vector<int32_t>> positives(train.n_users);
@@ -32,9 +36,10 @@ absl::StatusOr<ValidationSplit> SplitPerUser(const trainer::Interactions& train,
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
     if (items.size() < 2) continue;
-    const auto n_held = std::clamp<size_t>(
+    auto n_held = std::clamp<size_t>(
         static_cast<size_t>(std::lround(fraction * static_cast<double>(items.size()))), 1,
         items.size() - 1);
+    if (max_per_user > 0) n_held = std::min(n_held, static_cast<size_t>(max_per_user));
     // Each user's own stream: the split of one user does not depend on the others'.
     trainer::Pcg32 rng(seed, static_cast<uint64_t>(user));
     for (size_t i = 0; i < n_held; ++i) {  // partial Fisher-Yates

@@ -344,18 +344,49 @@ TEST(RunSearchBudgetTest, TheFirstRungLeavesRoomForTheLastRungAndTheRefit) {
       result.winner_epochs * kSecondsPerEpoch / (1 - options.validation_fraction);
   EXPECT_LE(result.seconds + refit_seconds, *options.budget.max_seconds)
       << result.trials.size() << " measurements, winner at " << result.winner_epochs << " epochs";
-  const absl::StatusOr<trainer::Model> winner =
+  const absl::StatusOr<TrainedWinner> winner =
       TrainWinner(result, data.dataset, data.train, {.threads = 1});
   EXPECT_TRUE(winner.ok()) << winner.status();
 }
 
+// A budget that cannot afford the last rung but can afford some of it: the continuing trial trains
+// as many epochs as fit with its refit, is measured there, and the run still ends within the budget.
+TEST(RunSearchBudgetTest, ALastRungTheBudgetCannotAffordInFullIsTrainedAsFarAsItCan) {
+  const trainer::testing::PlantedData data = trainer::testing::MakePlantedData();
+  constexpr double kSecondsPerEpoch = 0.5;
+  auto clock = std::make_shared<EpochCountingClock>(kSecondsPerEpoch);
+  SearchOptions options;
+  options.space.min_components = options.space.max_components = 8;
+  options.space.min_epochs = 3;
+  options.space.max_epochs = 9;  // rungs 3 and 9
+  options.seed = 3;
+  options.budget.max_trials = 1;
+  // After the first rung (1.5 s) the second (3 s) and a 9-epoch refit (~5.6 s) do not fit in 95% of
+  // 8.5 s; 4 more epochs and a 7-epoch refit do.
+  options.budget.max_seconds = 8.5;
+  options.clock = clock;
+  const SearchResult result = *RunSearch(data.dataset, data.train, options);
+
+  ASSERT_EQ(result.trials.size(), 2u);
+  EXPECT_EQ(result.trials[0].epochs, 3);
+  EXPECT_GT(result.trials[1].epochs, 3);
+  EXPECT_LT(result.trials[1].epochs, 9);
+  EXPECT_EQ(result.trials[1].rung, 1);
+  EXPECT_TRUE(result.stopped_by_time);
+  const double refit_seconds =
+      result.winner_epochs * kSecondsPerEpoch / (1 - options.validation_fraction);
+  EXPECT_LE(result.seconds + refit_seconds, *options.budget.max_seconds)
+      << "winner at " << result.winner_epochs << " epochs";
+}
+
 TEST_F(RunSearchTest, TheWinnerIsRetrainedOnEverything) {
   const SearchResult result = *RunSearch(data_.dataset, data_.train, SmallSearch());
-  const absl::StatusOr<trainer::Model> model =
+  const absl::StatusOr<TrainedWinner> trained =
       TrainWinner(result, data_.dataset, data_.train, {.epochs = 1000, .threads = 1});
-  ASSERT_TRUE(model.ok()) << model.status();
-  EXPECT_EQ(model->hyperparameters().no_components, result.winner.no_components);
-  EXPECT_GT(trainer::testing::TestAuc(*model, data_), 0.8);
+  ASSERT_TRUE(trained.ok()) << trained.status();
+  EXPECT_EQ(trained->epochs, result.winner_epochs);
+  EXPECT_EQ(trained->model.hyperparameters().no_components, result.winner.no_components);
+  EXPECT_GT(trainer::testing::TestAuc(trained->model, data_), 0.8);
 }
 
 TEST_F(RunSearchTest, BadOptionsNameTheField) {

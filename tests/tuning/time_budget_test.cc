@@ -61,5 +61,24 @@ TEST(TimeBudgetTest, ARungStartsOnlyIfWhatItCommitsToEndsWithinTheBudget) {
                                {.rung = 0, .slot = 5, .trial_seconds_per_epoch = {}}));
 }
 
+// A continuing trial refused its whole rung trains what the budget affords it alone: n more epochs
+// at its cost, then the refit at 9 + n epochs (0.1 s each here: 0.1 * 1.25 * 0.8), within 95%.
+TEST(TimeBudgetTest, ARefusedContinuationTrainsTheEpochsTheBudgetAffordsIt) {
+  TimeBudget budget = NineAndTwentySeven(10);
+  const RungStart second_rung{.rung = 1, .slot = 0, .trial_seconds_per_epoch = 0.1};
+  EXPECT_FALSE(budget.AffordableEpochs(6, second_rung, 9).has_value()) << "nothing measured yet";
+  budget.Record(0.9, 9);
+  ASSERT_FALSE(budget.MayStart(6, second_rung));
+  // 6 s + 13 x 0.1 s + the refit's 22 x 0.1 s = 9.5 s.
+  EXPECT_EQ(budget.AffordableEpochs(6, second_rung, 9), 22);
+  EXPECT_EQ(budget.AffordableEpochs(7.2, second_rung, 9), 16);  // 7 more, the fewest worth it: 18 / 3
+  EXPECT_FALSE(budget.AffordableEpochs(7.5, second_rung, 9).has_value()) << "5 more are too few";
+  // Never beyond the rung, and never a shortened first rung (its trials would be compared at
+  // different epochs).
+  EXPECT_EQ(budget.AffordableEpochs(0, second_rung, 9), 27);
+  EXPECT_FALSE(budget.AffordableEpochs(0, {.rung = 0, .slot = 3, .trial_seconds_per_epoch = {}}, 0)
+                   .has_value());
+}
+
 }  // namespace
 }  // namespace vitrina::tuning

@@ -57,6 +57,33 @@ TEST(SplitPerUserTest, HoldsOutTheFractionOfEveryUsersPositivesAndLosesNothing) 
   }
 }
 
+// A heavy user's held-out items beyond the cap stay in fit; a light user's share is unchanged.
+TEST(SplitPerUserTest, HoldsOutAtMostMaxPerUser) {
+  const trainer::testing::PlantedData data =
+      trainer::testing::MakePlantedData({.positives_per_user = 40});  // 30 train positives each
+  const absl::StatusOr<ValidationSplit> capped = SplitPerUser(data.train, 0.3, 5, 4);
+  const absl::StatusOr<ValidationSplit> uncapped = SplitPerUser(data.train, 0.3, 5, 0);
+  ASSERT_TRUE(capped.ok()) << capped.status();
+  ASSERT_TRUE(uncapped.ok()) << uncapped.status();
+  std::map<int32_t, int> capped_held;
+  std::map<int32_t, int> uncapped_held;
+  for (size_t e = 0; e < capped->validation.size(); ++e) capped_held[capped->validation.users[e]]++;
+  for (size_t e = 0; e < uncapped->validation.size(); ++e) {
+    uncapped_held[uncapped->validation.users[e]]++;
+  }
+  for (int32_t user = 0; user < data.train.n_users; ++user) {
+    EXPECT_EQ(uncapped_held[user], 9) << "user " << user;  // 0.3 of 30
+    EXPECT_EQ(capped_held[user], 4) << "user " << user;
+  }
+  EXPECT_EQ(capped->fit.size() + capped->validation.size(), data.train.size());
+  // Under the cap, the cap changes nothing.
+  const absl::StatusOr<ValidationSplit> loose = SplitPerUser(data.train, 0.3, 5, 9);
+  ASSERT_TRUE(loose.ok());
+  EXPECT_EQ(Entries(loose->validation), Entries(uncapped->validation));
+  EXPECT_EQ(SplitPerUser(data.train, 0.3, 5, -1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(SplitPerUserTest, IsSeeded) {
   const trainer::testing::PlantedData data = trainer::testing::MakePlantedData();
   const std::vector<Entry> first = Entries(SplitPerUser(data.train, 0.2, 5)->validation);

@@ -15,6 +15,7 @@
 #include "trainer/triplet_file.h"
 #include "tuning/search_space.h"
 #include "tuning/successive_halving.h"
+#include "tuning/time_budget.h"
 #include "tuning/winner_training.h"
 
 namespace vitrina::tools {
@@ -143,10 +144,26 @@ absl::Status RunSearchCommand(const TrainFlags& flags) {
     ASSIGN_OR_RETURN(final_data, trainer::BuildTrainTestSet(train_rows, test_rows, row_options));
   }
   const Clock::time_point refit_start = Clock::now();
-  ASSIGN_OR_RETURN(const trainer::Model model,
+  // --search-seconds bounds the refit too: the search planned for it from the trials' epochs, but an
+  // epoch can cost more than planned (another process on a core stalls a Hogwild epoch), so the
+  // refit stops before an epoch that is expected to end past the share of the budget the search
+  // plans for (what follows it, the test evaluation and the exit, is not estimated).
+  const tuning::KeepTraining within_budget = [&](const trainer::EpochReport& report) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double per_epoch =
+        std::chrono::duration<double>(Clock::now() - refit_start).count() / (report.epoch + 1);
+    return elapsed + per_epoch <= tuning::TimeBudget::kPlannedShare * *options.budget.max_seconds;
+  };
+  ASSIGN_OR_RETURN(const tuning::TrainedWinner refit,
                    tuning::TrainWinner(search, final_data.dataset, final_data.train,
-                                       {.threads = flags.threads}));
+                                       {.threads = flags.threads},
+                                       options.budget.max_seconds ? within_budget : nullptr));
   const double refit_seconds = std::chrono::duration<double>(Clock::now() - refit_start).count();
+  if (refit.epochs < search.winner_epochs) {
+    spdlog::warn("the winner's refit stopped after {} of its {} epochs: --search-seconds ({} s) ran out",
+                 refit.epochs, search.winner_epochs, *options.budget.max_seconds);
+  }
+  const trainer::Model& model = refit.model;
   if (!flags.output.empty()) {
     ASSIGN_OR_RETURN(const trainer::ModelFileInfo info, trainer::SaveModel(model, flags.output));
     spdlog::info("wrote {} ({} bytes, crc32 {})", flags.output, info.size_bytes, info.checksum_hex);
@@ -173,7 +190,7 @@ absl::Status RunSearchCommand(const TrainFlags& flags) {
         summary.precision_at_k, summary.recall_at_k, summary.auc, summary.reciprocal_rank,
         flags.k, trainer::LossName(search.winner.loss), search.winner.no_components,
         search.winner.learning_rate, search.winner.item_alpha, search.winner.user_alpha,
-        search.winner.max_sampled, search.winner_epochs, search.winner_validation_metric,
+        search.winner.max_sampled, refit.epochs, search.winner_validation_metric,
         search.trials.size(), search.seconds, refit_seconds, total_seconds);
   } else {
     fmt::print("test: P@{k} {:.4f}  R@{k} {:.4f}  AUC {:.4f}  RR {:.4f}  ({} users evaluated)\n",
