@@ -16,13 +16,13 @@ using ::testing::HasSubstr;
 // to training.limits, and a bound the request sets above a limit is refused, naming both.
 TEST(SearchJobTest, DefaultRangesAreCutDownToTheTrainingLimits) {
   TrainingLimits limits;
-  limits.max_no_components = 20;
+  limits.max_no_components = 48;
   limits.max_epochs = 9;
-  limits.max_sampled = 4;  // below the default range's minimum (5): the range becomes 4..4
+  limits.max_sampled = 4;  // below the default range's minimum (10): the range becomes 4..4
   const auto options = SearchOptionsFromRequest(v1::StartSearchRequest(), DefaultTrainingParams(), limits, 10);
   ASSERT_TRUE(options.ok()) << options.status();
-  EXPECT_EQ(options->space.min_components, 16);
-  EXPECT_EQ(options->space.max_components, 20);
+  EXPECT_EQ(options->space.min_components, 32);
+  EXPECT_EQ(options->space.max_components, 48);
   EXPECT_EQ(options->space.min_epochs, 9);
   EXPECT_EQ(options->space.max_epochs, 9);
   EXPECT_EQ(options->space.min_max_sampled, 4);
@@ -30,9 +30,9 @@ TEST(SearchJobTest, DefaultRangesAreCutDownToTheTrainingLimits) {
 
   const auto unlimited = SearchOptionsFromRequest(v1::StartSearchRequest(), DefaultTrainingParams(), TrainingLimits(), 10);
   ASSERT_TRUE(unlimited.ok()) << unlimited.status();
-  EXPECT_EQ(unlimited->space.max_components, 40) << "the defaults fit the default limits";
+  EXPECT_EQ(unlimited->space.max_components, 96) << "the defaults fit the default limits";
   EXPECT_EQ(unlimited->space.max_epochs, 27);
-  EXPECT_EQ(unlimited->space.max_max_sampled, 15);
+  EXPECT_EQ(unlimited->space.max_max_sampled, 40);
 }
 
 TEST(SearchJobTest, BoundsAboveTheTrainingLimitsAreRefusedNamingTheFieldAndTheLimit) {

@@ -142,7 +142,7 @@ void AddSearchOptions(CLI::App& app, TrainFlags& flags) {
       ->expected(2)
       ->capture_default_str();
   app.add_option("--search-learning-rate", flags.search_learning_rate,
-                 "--search: MIN MAX learning rate (log-uniform; default per loss: 0.04-0.1 for "
+                 "--search: MIN MAX learning rate (log-uniform; default per loss: 0.03-0.08 for "
                  "warp and warp-kos, 0.01-0.2 for bpr and logistic)")
       ->expected(2);
   app.add_option("--search-alpha", flags.search_alpha,
@@ -159,7 +159,8 @@ void AddSearchOptions(CLI::App& app, TrainFlags& flags) {
   app.add_option("--search-eta", flags.search_eta, "--search: halving rate between rungs")
       ->capture_default_str();
   app.add_option("--search-validation-fraction", flags.search_validation_fraction,
-                 "--search: share of each user's training positives held out for validation")
+                 "--search: share of each user's training positives held out for validation (at most --k "
+                 "per user)")
       ->capture_default_str();
 }
 

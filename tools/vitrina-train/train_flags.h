@@ -5,11 +5,14 @@
 #include <vector>
 
 #include "trainer/hyperparameters.h"
+#include "tuning/search_space.h"
 
 namespace vitrina::tools {
 
 // vitrina-train's command line.
 struct TrainFlags {
+  static inline const tuning::SearchSpace kSpace;  // the search flags' defaults
+
   std::string train_path;
   std::string test_path;
   std::optional<float> min_rating;
@@ -30,12 +33,12 @@ struct TrainFlags {
   std::optional<double> search_seconds;
   std::string search_metric = "precision@k";
   std::vector<std::string> search_losses = {"warp"};
-  std::vector<int> search_components = {16, 40};
-  std::vector<int> search_epochs = {9, 27};
+  std::vector<int> search_components = {kSpace.min_components, kSpace.max_components};
+  std::vector<int> search_epochs = {kSpace.min_epochs, kSpace.max_epochs};
   std::vector<double> search_learning_rate;  // empty: each loss's default range
-  std::vector<double> search_alpha = {3e-4, 3e-3};
-  double search_zero_alpha = 0.05;
-  std::vector<int> search_max_sampled = {5, 15};
+  std::vector<double> search_alpha = {kSpace.alpha.min, kSpace.alpha.max};
+  double search_zero_alpha = kSpace.zero_alpha_probability;
+  std::vector<int> search_max_sampled = {kSpace.min_max_sampled, kSpace.max_max_sampled};
   int search_eta = 3;
   double search_validation_fraction = 0.2;
 };
