@@ -2,29 +2,13 @@
 
 #include <algorithm>
 
+#include "common/stable_hash.h"
 #include "fmt/format.h"
 
 namespace vitrina::server {
-namespace {
-
-// FNV-1a over the ids: unlike absl's hashes (seeded per process) it is the same in every process,
-// so replicas sharing Redis, and a restarted server, find each other's entries.
-uint64_t StableHash(std::span<const int64_t> ids) {
-  uint64_t hash = 14695981039346656037ull;
-  for (int64_t id : ids) {
-    for (int byte = 0; byte < 8; ++byte) {
-      hash ^= (static_cast<uint64_t>(id) >> (8 * byte)) & 0xff;
-      hash *= 1099511628211ull;
-    }
-  }
-  return hash;
-}
-
-}  // namespace
-
 std::string AnswerVariant(int k, bool exclude_seen, std::span<const int64_t> excluded) {
   if (excluded.empty()) return fmt::format("k{}:s{:d}", k, exclude_seen);
-  return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, StableHash(excluded));
+  return fmt::format("k{}:s{:d}:x{:016x}", k, exclude_seen, StableHashOfIds(excluded));
 }
 
 std::optional<v1::RecommendationsResponse> ReadCachedAnswer(cache::ResultCache& cache, const cache::CacheKey& key,

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/stable_hash.h"
 #include "common/status_macros.h"
 #include "data/open_data_source.h"
 #include "spdlog/spdlog.h"
@@ -9,14 +10,7 @@
 namespace vitrina::server {
 
 WithdrawnTitles::WithdrawnTitles(std::vector<int64_t> title_ids) : filter(title_ids) {
-  if (filter.sorted_ids().empty()) return;
-  digest = 14695981039346656037ull;
-  for (int64_t id : filter.sorted_ids()) {
-    for (int byte = 0; byte < 8; ++byte) {
-      digest ^= (static_cast<uint64_t>(id) >> (8 * byte)) & 0xff;
-      digest *= 1099511628211ull;
-    }
-  }
+  if (!filter.sorted_ids().empty()) digest = StableHashOfIds(filter.sorted_ids());
 }
 
 void NewcomersRefresher::Start() {

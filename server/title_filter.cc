@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/echo_for_message.h"
+#include "common/stable_hash.h"
 #include "common/status_macros.h"
 #include "fmt/format.h"
 
@@ -36,21 +37,10 @@ absl::StatusOr<std::vector<std::string>> ValidNames(std::string_view field,
   return valid;
 }
 
-// FNV-1a: the same in every process, unlike absl's per-process seeded hashes.
-void Mix(uint64_t& hash, std::string_view bytes) {
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-}
-
-void MixList(uint64_t& hash, std::string_view tag, const std::vector<std::string>& names) {
+void MixList(StableHash& hash, std::string_view tag, const std::vector<std::string>& names) {
   // Each name carries its length, so ("ab") and ("a", "b") never hash alike.
-  Mix(hash, tag);
-  for (const std::string& name : names) {
-    Mix(hash, fmt::format("{}:", name.size()));
-    Mix(hash, name);
-  }
+  hash.Bytes(tag);
+  for (const std::string& name : names) hash.Bytes(fmt::format("{}:", name.size())).Bytes(name);
 }
 
 }  // namespace
@@ -66,12 +56,12 @@ absl::StatusOr<serving::AttributeSpec> ValidAttributeSpec(const v1::TitleFilter&
 
 std::string FilterVariant(const serving::AttributeSpec& spec) {
   if (spec.empty()) return "";
-  uint64_t hash = 14695981039346656037ull;
+  StableHash hash;
   MixList(hash, "ga", spec.genres_any);
   MixList(hash, "gn", spec.genres_none);
   MixList(hash, "ca", spec.creators_any);
   MixList(hash, "cn", spec.creators_none);
-  return fmt::format(":f{:016x}", hash);
+  return fmt::format(":f{:016x}", hash.value());
 }
 
 RequestAttributeFilter::RequestAttributeFilter(const ServedModel& served, const serving::AttributeSpec& spec,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/stable_hash.h"
 #include "fmt/format.h"
 #include "trainer/top_k_by_dot.h"
 
@@ -31,7 +32,7 @@ FeatureTitles FeatureTitles::Build(const trainer::Model& model, std::span<const 
   const int d = table.no_components;
   built.score_width_ = d + 2;
   built.unit_width_ = d;
-  built.digest_ = 14695981039346656037ull;
+  StableHash digest;
   const trainer::FeatureSpace& items = model.dataset().items();
   for (const data::TitleRecord& title : titles) {
     if (!title.available || model.ItemIndex(title.id) || built.index_of_.contains(title.id)) continue;
@@ -58,11 +59,9 @@ FeatureTitles FeatureTitles::Build(const trainer::Model& model, std::span<const 
     for (float value : embedding) built.unit_rows_.push_back(value * scale);
     built.features_.insert(built.features_.end(), features.begin(), features.end());
     built.feature_offsets_.push_back(static_cast<int32_t>(built.features_.size()));
-    for (int byte = 0; byte < 8; ++byte) {
-      built.digest_ ^= (static_cast<uint64_t>(title.id) >> (8 * byte)) & 0xff;
-      built.digest_ *= 1099511628211ull;
-    }
+    digest.Int64(title.id);
   }
+  built.digest_ = digest.value();
   return built;
 }
 

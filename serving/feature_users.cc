@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/stable_hash.h"
+
 namespace vitrina::serving {
 
 FeatureUsers FeatureUsers::Build(const trainer::Model& model, std::span<const data::UserRecord> users) {
@@ -20,15 +22,14 @@ bool FeatureUsers::Place(const trainer::Model& model, const data::UserRecord& us
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
   if (known.empty()) return false;
-  Placed placed{.begin = static_cast<int32_t>(features_.size()), .end = 0, .digest = 14695981039346656037ull};
+  Placed placed{.begin = static_cast<int32_t>(features_.size()), .end = 0, .digest = 0};
+  StableHash digest;
   for (int32_t feature : known) {
     features_.push_back(feature);
-    for (int byte = 0; byte < 4; ++byte) {
-      placed.digest ^= (static_cast<uint32_t>(feature) >> (8 * byte)) & 0xff;
-      placed.digest *= 1099511628211ull;
-    }
+    digest.Int32(feature);
   }
   placed.end = static_cast<int32_t>(features_.size());
+  placed.digest = digest.value();
   index_of_.emplace(user.id, placed);
   return true;
 }
