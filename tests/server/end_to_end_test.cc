@@ -409,6 +409,7 @@ TEST(EndToEndColdStartTest, PopularAnswersLeaveOutWhatAUserOutsideTheModelConsum
   std::set<int64_t> disliked;
   {
     SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     catalog.exec(fmt::format("INSERT INTO users(id) VALUES ({})", kColdUser));
     SQLite::Statement titles(catalog, "SELECT id FROM titles ORDER BY id LIMIT 60");
     while (titles.executeStep()) disliked.insert(titles.getColumn(0).getInt64());
@@ -447,6 +448,7 @@ TEST(EndToEndColdStartTest, PopularAnswersLeaveOutWhatAUserOutsideTheModelConsum
   // An incremental training (new interactions of another user) keeps the cold user's consumption.
   {
     SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     const int64_t newest = catalog.execAndGet("SELECT MAX(created_at) FROM interactions").getInt64();
     catalog.exec(fmt::format("INSERT INTO interactions(user_id, title_id, type, value, created_at) "
                              "VALUES (1, {}, 'rating', 5, {})", *disliked.rbegin() + 1, newest + 1));
@@ -469,6 +471,7 @@ TEST(EndToEndColdStartTest, PopularAnswersLeaveOutWhatAUserOutsideTheModelConsum
   const int64_t liked = *disliked.rbegin() + 2;
   {
     SQLite::Database catalog(config.data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     const int64_t newest = catalog.execAndGet("SELECT MAX(created_at) FROM interactions").getInt64();
     catalog.exec(fmt::format("INSERT INTO interactions(user_id, title_id, type, value, created_at) "
                              "VALUES ({}, {}, 'rating', 5, {})", kColdUser, liked, newest + 1));

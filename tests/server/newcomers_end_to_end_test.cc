@@ -62,6 +62,7 @@ class NewcomersEndToEndTest : public SharedServerTest {
   static void AddTitle(int64_t id, const std::vector<std::string>& genres, const std::vector<std::string>& creators,
                        bool available = true) {
     SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     // The server reads the catalog in the background (the refresh after its first activation):
     // wait for its read lock instead of failing with SQLITE_BUSY.
     catalog.setBusyTimeout(10'000);
@@ -87,6 +88,7 @@ class NewcomersEndToEndTest : public SharedServerTest {
   // Adds a user with `features` and no interaction to the embedded catalog.
   static void AddUser(int64_t id, const std::vector<std::string>& features) {
     SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     catalog.setBusyTimeout(10'000);
     SQLite::Statement user(catalog, "INSERT INTO users (id) VALUES (?)");
     user.bind(1, id);
@@ -238,6 +240,7 @@ TEST_F(NewcomersEndToEndTest, ATitleTheCatalogWithdrawsLeavesEveryAnswer) {
 
   {
     SQLite::Database catalog(server_->app().config().data_source.embedded_path, SQLite::OPEN_READWRITE);
+    catalog.setBusyTimeout(kCatalogBusyTimeoutMs);
     catalog.setBusyTimeout(10'000);
     SQLite::Statement update(catalog, "UPDATE titles SET available = 0 WHERE id = ?");
     update.bind(1, withdrawn);

@@ -43,6 +43,12 @@ class TestServer {
 
 using ::vitrina::testing::TempDir;
 
+// How long a test that writes the embedded catalog behind a running server waits for the server's
+// readers (the newcomers refresher reads it in the background, and under SQLite's rollback journal
+// a reader holds off a commit): without it the write fails with "database is locked" now and then,
+// as vitrina-import would without its own busy timeout.
+inline constexpr int kCatalogBusyTimeoutMs = 30'000;
+
 // A test suite whose tests share one server on a small demo catalog, started once per suite
 // (gtest runs suites one after the other, so the suites deriving from this one never overlap).
 class SharedServerTest : public ::testing::Test {
