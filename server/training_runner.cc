@@ -19,7 +19,10 @@
 #include "spdlog/spdlog.h"
 #include "trainer/evaluation.h"
 #include "trainer/model_file.h"
+#include "tuning/refit_deadline.h"
+#include "tuning/search_clock.h"
 #include "tuning/successive_halving.h"
+#include "tuning/time_budget.h"
 
 namespace vitrina::server {
 namespace {
@@ -242,16 +245,33 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
                input.dataset.items().n_entities(), prepare_seconds);
 
   RETURN_IF_ERROR(deadline.CheckBeforeFirstEpoch());
+  const tuning::SteadySearchClock clock;
+  std::optional<tuning::RefitDeadline> refit_deadline;
   if (search) {
     // The search stops at the job's deadline at the latest; the winner's training is then checked
-    // like any other.
+    // like any other, and stopped early rather than overrun a budget the request set.
     const double remaining = deadline.RemainingSeconds();
+    const bool budget_requested = search_options->budget.max_seconds.has_value();
     search_options->budget.max_seconds = std::min(search_options->budget.max_seconds.value_or(remaining), remaining);
+    const double search_started = clock.Seconds();
     ASSIGN_OR_RETURN(params, SearchWinner(job, *search_options, input.dataset, train, params, search_trials_, on_epoch));
     RETURN_IF_ERROR(deadline.Check("after the search, before the winner's training"));
+    if (budget_requested) {
+      refit_deadline.emplace(clock, search_started + tuning::TimeBudget::kPlannedShare * *search_options->budget.max_seconds);
+    }
   }
 
-  const trainer::FitOptions options = deadline.FitOptions(params.epochs(), params.threads(), on_epoch);
+  trainer::FitOptions options = deadline.FitOptions(params.epochs(), params.threads(), on_epoch);
+  int epochs_trained = 0;
+  bool out_of_budget = false;
+  if (refit_deadline) {
+    options.on_epoch = [&, within_deadline = options.on_epoch](const trainer::EpochReport& report) {
+      if (!within_deadline(report)) return false;
+      epochs_trained = report.epoch + 1;
+      out_of_budget = epochs_trained < report.epochs && !refit_deadline->MayContinue(epochs_trained);
+      return !out_of_budget;
+    };
+  }
   absl::StatusOr<trainer::Model> model = absl::UnknownError("unset");
   if (incremental) {
     model = *parent->model;
@@ -261,6 +281,13 @@ absl::StatusOr<TrainingOutcome> TrainingRunner::Run(const registry::JobRecord& j
   absl::Status fitted =
       incremental ? model->FitPartial(input.dataset, train, options) : model->Fit(input.dataset, train, options);
   RETURN_IF_ERROR(deadline.StoppedFit());
+  if (out_of_budget && absl::IsCancelled(fitted)) {
+    // The model trained so far is the winner's; the registry records the epochs it had.
+    spdlog::warn("job {}: the winner's training stopped after {} of its {} epochs: the search's budget ran out",
+                 job.id, epochs_trained, params.epochs());
+    params.set_epochs(epochs_trained);
+    fitted = absl::OkStatus();
+  }
   RETURN_IF_ERROR(fitted);
   RETURN_IF_ERROR(model->SetConsumedItems(incremental ? MergeConsumed(*parent->model, input.consumed)
                                                       : input.consumed.ToCsr()));

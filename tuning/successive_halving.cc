@@ -108,13 +108,13 @@ std::optional<size_t> PickWinner(std::span<const TrialRecord> trials,
       return !(finished_only && static_cast<size_t>(record.trial) < cut_by_time.size() &&
                cut_by_time[record.trial]);
     };
-    int most_epochs = 0;
+    int last_rung = 0;
     for (const TrialRecord& record : trials) {
-      if (candidate(record)) most_epochs = std::max(most_epochs, record.epochs);
+      if (candidate(record)) last_rung = std::max(last_rung, record.rung);
     }
     auto judged = [&](const TrialRecord& record) {
-      return record.epochs == most_epochs ? record.validation_metric
-                                          : record.validation_metric / (1 + fewer_epochs_margin);
+      return record.rung == last_rung ? record.validation_metric
+                                      : record.validation_metric / (1 + fewer_epochs_margin);
     };
     std::optional<size_t> winner;
     for (size_t i = 0; i < trials.size(); ++i) {

@@ -105,10 +105,12 @@ std::vector<int> KeepBest(std::span<const double> scores, size_t count);
 // The winning measurement's index in `trials` (nullopt when every one failed). The winner is the
 // best measurement of any rung, with the epochs it had then: a trial that scored better at 9
 // epochs than at 27 is overfitting, and its 9-epoch model is the one to keep. But
-// - a measurement at fewer epochs than the most any candidate trained must beat it by
+// - a measurement at an earlier rung than the last any candidate reached must beat it by
 //   `fewer_epochs_margin` (relative): a validation split of ~900 users tells 0.176 from 0.175 no
 //   better than chance, and on ml-100k the regularised trials' 9-epoch models, refitted, scored no
-//   better than the default on the test split where their 27-epoch models beat it;
+//   better than the default on the test split where their 27-epoch models beat it. Measurements
+//   of one rung compare as they are, also when the budget shortened some of them (25 epochs and
+//   27 are the same stage of training);
 // - a trial the time budget stopped before a rung it had earned (cut_by_time[trial]) was never
 //   judged at the epochs halving meant for it: it wins only when no other trial has a measurement.
 // Ties go to the earlier measurement.

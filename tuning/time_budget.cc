@@ -42,8 +42,10 @@ double TimeBudget::CommittedSeconds(const RungStart& start, double seconds_per_e
   // The winner's refit on all the training data, at the longest it can be, costed as this trial's
   // should it win (a later rung's trials are the likely winners; the dearest trial of the first
   // rung rarely is, and costing its refit refused rungs that fitted). It trains Hogwild on all the
-  // threads where a trial had one of them, but on the shared 2-vCPU machine (load 8-10) its epoch
-  // took 0.6-1.2x a trial's epoch scaled to its data, 0.8x typically: that much is counted on.
+  // threads where a trial had one of them: on ml-100k on 2 vCPUs its epoch took 0.55-0.7x a
+  // trial's epoch scaled to its data when the machine was otherwise idle, 0.6-1.2x under a load of
+  // 8-10. The typical idle figure is counted on; when an epoch costs more, the refit's own stop
+  // (vitrina-train) or the job's deadline (server) bounds the run.
   seconds += rung_epochs_.back() * own_seconds_per_epoch * refit_scale_ * RefitEpochShare();
   return seconds;
 }

@@ -21,7 +21,7 @@ class TimeBudget {
   // refit (the test evaluation, the process's exit) is not estimated.
   static constexpr double kPlannedShare = 0.95;
   // A refit epoch on more than one thread over a trial's epoch on one, scaled to the refit's data.
-  static constexpr double kRefitEpochShareWithThreads = 0.8;
+  static constexpr double kRefitEpochShareWithThreads = 0.65;
 
   // `rung_epochs` as RungEpochs gives them; `refit_scale` is how much longer a winner's epoch on
   // all the training data takes than a trial's epoch on the fit split (their size ratio); the

@@ -117,6 +117,30 @@ TEST(SearchEndToEndTest, TrialsAreListedAndTheWinnerIsRegisteredGatedAndActivate
   EXPECT_EQ(models.active_model_id(), job.activated() ? model.id() : first.id());
 }
 
+// The budget covers the winner's training too: one already spent by the first trial (which always
+// runs) stops that training after its first epoch instead of letting it overrun, and the model is
+// registered with the epochs it had.
+TEST(SearchEndToEndTest, TheWinnersTrainingStopsEarlyRatherThanOverrunTheBudget) {
+  TempDir dir;
+  auto server = TestServer::Start(TestServer::SmallConfig(dir.path()));
+  ASSERT_NE(server, nullptr);
+  grpc::ClientContext context;
+  v1::StartSearchRequest request = TinySearch();
+  request.mutable_space()->set_min_epochs(3);  // rungs of 3 and 9 epochs
+  request.mutable_budget()->set_max_seconds(0.001);
+  v1::Job queued;
+  ASSERT_TRUE(server->admin().StartSearch(&context, request, &queued).ok());
+  const v1::Job job = WaitForJob(*server, queued.id());
+  ASSERT_EQ(job.status(), v1::SUCCEEDED) << job.error();
+  // The first trial, and the second when the job's other thread started it before any time had
+  // passed: their first rung only.
+  ASSERT_GE(job.trials_size(), 1);
+  ASSERT_LE(job.trials_size(), 2);
+  for (const v1::SearchTrial& trial : job.trials()) EXPECT_EQ(trial.epochs(), 3);
+  const v1::Model model = GetModel(*server, job.model_id());
+  EXPECT_EQ(model.params().epochs(), 1) << "the winner's 3 epochs, stopped after the first";
+}
+
 TEST(SearchEndToEndTest, BadRequestsNameTheFieldAndOtherJobsHaveNoTrials) {
   TempDir dir;
   auto server = TestServer::Start(TestServer::SmallConfig(dir.path()));

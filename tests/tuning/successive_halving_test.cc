@@ -294,6 +294,14 @@ TEST(PickWinnerTest, FewerEpochsMustWinByTheMargin) {
   EXPECT_EQ(PickWinner(trials, {false, false}, 0.0), 1u);  // without a margin, the best score
 }
 
+// The budget shortened trial 0's last rung to 25 epochs: it is still the last rung, and its better
+// score wins over trial 1's full 27 epochs without a margin to clear.
+TEST(PickWinnerTest, AShortenedRungIsJudgedWithItsRung) {
+  const std::vector<TrialRecord> trials = {Measured(0, 0, 9, 0.1196), Measured(1, 0, 9, 0.1130),
+                                           Measured(1, 1, 27, 0.1239), Measured(0, 1, 25, 0.1251)};
+  EXPECT_EQ(PickWinner(trials, {false, false}, 0.02), 3u);
+}
+
 // A clock that advances by a fixed cost per epoch trained: the budget's decisions then follow the
 // epochs alone, not the machine's load (a fresh-machine CI run once made an epoch 3x dearer halfway
 // through and left no trial at the last rung).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "trainer/model_file.h"
 #include "trainer/train_test_set.h"
 #include "trainer/triplet_file.h"
+#include "tuning/refit_deadline.h"
+#include "tuning/search_clock.h"
 #include "tuning/search_space.h"
 #include "tuning/successive_halving.h"
 #include "tuning/time_budget.h"
@@ -144,20 +147,21 @@ absl::Status RunSearchCommand(const TrainFlags& flags) {
     ASSIGN_OR_RETURN(final_data, trainer::BuildTrainTestSet(train_rows, test_rows, row_options));
   }
   const Clock::time_point refit_start = Clock::now();
-  // --search-seconds bounds the refit too: the search planned for it from the trials' epochs, but an
-  // epoch can cost more than planned (another process on a core stalls a Hogwild epoch), so the
-  // refit stops before an epoch that is expected to end past the share of the budget the search
-  // plans for (what follows it, the test evaluation and the exit, is not estimated).
-  const tuning::KeepTraining within_budget = [&](const trainer::EpochReport& report) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    const double per_epoch =
-        std::chrono::duration<double>(Clock::now() - refit_start).count() / (report.epoch + 1);
-    return elapsed + per_epoch <= tuning::TimeBudget::kPlannedShare * *options.budget.max_seconds;
-  };
+  // --search-seconds bounds the refit too (tuning/refit_deadline.h), by the share of the budget
+  // the search planned for: what follows, the test evaluation and the exit, is not estimated.
+  const tuning::SteadySearchClock clock;
+  std::optional<tuning::RefitDeadline> refit_deadline;
+  if (options.budget.max_seconds) {
+    const double process_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    refit_deadline.emplace(clock, clock.Seconds() - process_seconds +
+                                      tuning::TimeBudget::kPlannedShare * *options.budget.max_seconds);
+  }
   ASSIGN_OR_RETURN(const tuning::TrainedWinner refit,
                    tuning::TrainWinner(search, final_data.dataset, final_data.train,
                                        {.threads = flags.threads},
-                                       options.budget.max_seconds ? within_budget : nullptr));
+                                       [&](const trainer::EpochReport& report) {
+                                         return !refit_deadline || refit_deadline->MayContinue(report.epoch + 1);
+                                       }));
   const double refit_seconds = std::chrono::duration<double>(Clock::now() - refit_start).count();
   if (refit.epochs < search.winner_epochs) {
     spdlog::warn("the winner's refit stopped after {} of its {} epochs: --search-seconds ({} s) ran out",
