@@ -25,7 +25,7 @@ namespace vitrina::tuning {
 // as many of the rung's epochs as the budget affords it (TimeBudget::AffordableEpochs) and stops
 // there. The first trial always runs.
 struct SearchBudget {
-  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost six to eight
+  // 5 trials (9 epochs each, the best continued to 27) and the winner's refit cost five to eight
   // default trainings on ml-100k (WARP d 30, 30 epochs; bench/README.md): max_seconds is the bound
   // to set when the time matters.
   int max_trials = 5;
