@@ -13,43 +13,10 @@ WithdrawnTitles::WithdrawnTitles(std::vector<int64_t> title_ids) : filter(title_
   if (!filter.sorted_ids().empty()) digest = StableHashOfIds(filter.sorted_ids());
 }
 
-void NewcomersRefresher::Start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  requested_ = true;  // the served model's newcomers at once, not an interval later
-  thread_ = std::thread([this] { Run(); });
-}
-
-void NewcomersRefresher::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void NewcomersRefresher::RequestRefresh() {
-  {
-    std::lock_guard lock(mutex_);
-    requested_ = true;
-  }
-  wake_.notify_all();
-}
-
-void NewcomersRefresher::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, absl::ToChronoSeconds(interval_), [this] { return stopping_ || requested_; });
-    if (stopping_) break;
-    requested_ = false;
-    lock.unlock();
-    if (absl::Status refreshed = RefreshNow(); !refreshed.ok()) {
-      // The titles and users placed before stay; the next pass tries again.
-      spdlog::warn("newcomers: cannot read the catalog: {}", std::string(refreshed.message()));
-    }
-    lock.lock();
+void NewcomersRefresher::RefreshOrWarn() {
+  if (absl::Status refreshed = RefreshNow(); !refreshed.ok()) {
+    // The titles and users placed before stay; the next pass tries again.
+    spdlog::warn("newcomers: cannot read the catalog: {}", std::string(refreshed.message()));
   }
 }
 

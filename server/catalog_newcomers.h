@@ -1,15 +1,14 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/periodic_task.h"
 #include "data/data_source_config.h"
 #include "server/served_model.h"
 #include "serving/excluded_titles_filter.h"
@@ -73,31 +72,28 @@ class NewcomersRefresher {
  public:
   NewcomersRefresher(data::DataSourceConfig source, const ModelHolder& models, NewcomersHolder& out,
                      absl::Duration interval)
-      : source_(std::move(source)), models_(models), out_(out), interval_(interval) {}
+      : source_(std::move(source)),
+        models_(models),
+        out_(out),
+        task_([this] { RefreshOrWarn(); }, absl::ToChronoMilliseconds(interval)) {}
   ~NewcomersRefresher() { Stop(); }
 
-  // Refreshes in a thread of its own: every interval, and when asked (RequestRefresh).
-  void Start();
-  void Stop();
+  // Refreshes in a thread of its own: at once, every interval, and when asked (RequestRefresh).
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
   // After a model was published: its newcomers are placed on the next pass of the thread.
-  void RequestRefresh();
+  void RequestRefresh() { task_.RunSoon(); }
   // Reads the catalog and places the newcomers for the model serving now (one refresh at a time).
   absl::Status RefreshNow();
 
  private:
-  void Run();
+  void RefreshOrWarn();
 
   const data::DataSourceConfig source_;
   const ModelHolder& models_;
   NewcomersHolder& out_;
-  const absl::Duration interval_;
-
   std::mutex refresh_mutex_;  // one catalog read at a time
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool requested_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask task_;         // last: its thread stops before the members it uses go
 };
 
 }  // namespace vitrina::server

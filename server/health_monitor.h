@@ -1,11 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
+#include <optional>
 
+#include "common/periodic_task.h"
 #include "server/health_report.h"
 
 namespace vitrina::server {
@@ -19,23 +18,20 @@ class HealthMonitor {
   using OnChange = std::function<void(const HealthReport&)>;
 
   HealthMonitor(Evaluate evaluate, OnChange on_change, std::chrono::milliseconds interval)
-      : evaluate_(std::move(evaluate)), on_change_(std::move(on_change)), interval_(interval) {}
+      : evaluate_(std::move(evaluate)), on_change_(std::move(on_change)), task_([this] { Check(); }, interval) {}
   ~HealthMonitor() { Stop(); }
 
   // Reports the current state at once, then on every change.
-  void Start();
-  void Stop();
+  void Start() { task_.Start(); }
+  void Stop() { task_.Stop(); }
 
  private:
-  void Loop();
+  void Check();
 
   Evaluate evaluate_;
   OnChange on_change_;
-  std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<HealthReport> last_;  // the task's thread alone reads and writes it
+  PeriodicTask task_;                 // last: its thread stops before the members it uses go
 };
 
 }  // namespace vitrina::server
