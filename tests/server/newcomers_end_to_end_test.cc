@@ -15,10 +15,8 @@
 #include <vector>
 
 #include "SQLiteCpp/SQLiteCpp.h"
-#include "data/demo_data_source.h"
 #include "fmt/format.h"
 #include "server/catalog_newcomers.h"
-#include "server/demo_catalog_spec.h"
 #include "server/served_model.h"
 #include "tests/server/test_server.h"
 
@@ -47,15 +45,6 @@ class NewcomersEndToEndTest : public SharedServerTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ASSERT_NE(server_->app().newcomers().UsersFor(model_id), nullptr) << "the refresh after the activation did not run";
-    const ServerConfig& config = server_->app().config();
-    auto source = data::DemoDataSource::Create(DemoSpecOf(config.demo));
-    ASSERT_TRUE(source.ok()) << source.status();
-    truth_ = new data::PlantedTruth((*source)->truth());
-  }
-  static void TearDownTestSuite() {
-    delete truth_;
-    truth_ = nullptr;
-    SharedServerTest::TearDownTestSuite();
   }
 
   // Adds a title to the embedded catalog, as the catalog's owner would after the training.
@@ -125,10 +114,8 @@ class NewcomersEndToEndTest : public SharedServerTest {
     return ids;
   }
 
-  static data::PlantedTruth* truth_;
 };
 
-data::PlantedTruth* NewcomersEndToEndTest::truth_ = nullptr;
 
 TEST_F(NewcomersEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
   constexpr int64_t kNew = 100'001;
@@ -144,7 +131,7 @@ TEST_F(NewcomersEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
   ASSERT_EQ(response.items_size(), 10);
   const std::vector<int64_t> neighbours = TitleIds(response);
   const auto in_cluster = std::count_if(neighbours.begin(), neighbours.end(),
-                                        [](int64_t title) { return truth_->TitleCluster(title) == kCluster; });
+                                        [](int64_t title) { return DemoTruth().TitleCluster(title) == kCluster; });
   EXPECT_GE(in_cluster, 8) << "neighbours of a title with cluster " << kCluster << "'s features: "
                            << ::testing::PrintToString(neighbours);
   EXPECT_THAT(neighbours, ::testing::Not(::testing::Contains(kNew)));
@@ -161,7 +148,7 @@ TEST_F(NewcomersEndToEndTest, ANewTitleIsPlacedByItsFeaturesAmongItsCluster) {
   const trainer::Model& model = *server_->app().models().Current()->model;
   int64_t user = -1;
   for (int32_t index = 0; index < model.n_users() && user < 0; ++index) {
-    if (truth_->UserPrefers(*model.UserId(index), kCluster)) user = *model.UserId(index);
+    if (DemoTruth().UserPrefers(*model.UserId(index), kCluster)) user = *model.UserId(index);
   }
   ASSERT_GE(user, 0);
   grpc::ClientContext context;
@@ -191,7 +178,7 @@ TEST_F(NewcomersEndToEndTest, AUserOutsideTheModelIsPlacedByTheirFeatures) {
   ASSERT_EQ(response.items_size(), 10);
   const std::vector<int64_t> answer = TitleIds(response);
   const auto in_cluster =
-      std::count_if(answer.begin(), answer.end(), [](int64_t title) { return truth_->TitleCluster(title) == kCluster; });
+      std::count_if(answer.begin(), answer.end(), [](int64_t title) { return DemoTruth().TitleCluster(title) == kCluster; });
   EXPECT_GE(in_cluster, 7) << "the answer of a user who signed up with cluster " << kCluster << "'s genre: "
                            << ::testing::PrintToString(answer);
 

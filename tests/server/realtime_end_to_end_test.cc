@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "data/demo_data_source.h"
-#include "server/demo_catalog_spec.h"
 #include "tests/server/test_server.h"
 
 namespace vitrina::server::testing {
@@ -17,15 +15,6 @@ class RealtimeEndToEndTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     StartSharedServer([](ServerConfig& config) { config.demo.titles = 240; });  // 30 titles per cluster
-    const ServerConfig& config = server_->app().config();
-    auto source = data::DemoDataSource::Create(DemoSpecOf(config.demo));
-    ASSERT_TRUE(source.ok()) << source.status();
-    truth_ = new data::PlantedTruth((*source)->truth());
-  }
-  static void TearDownTestSuite() {
-    delete truth_;
-    truth_ = nullptr;
-    SharedServerTest::TearDownTestSuite();
   }
 
   static v1::RecommendationsResponse Recommend(int64_t user, int k = 10) {
@@ -53,20 +42,18 @@ class RealtimeEndToEndTest : public SharedServerTest {
   static std::vector<int64_t> ClusterTitles(int cluster, size_t n) {
     std::vector<int64_t> titles;
     for (int64_t id = 1; id <= server_->app().config().demo.titles && titles.size() < n; ++id) {
-      if (truth_->TitleCluster(id) == cluster) titles.push_back(id);
+      if (DemoTruth().TitleCluster(id) == cluster) titles.push_back(id);
     }
     return titles;
   }
   static int InCluster(const v1::RecommendationsResponse& answer, int cluster) {
     return static_cast<int>(std::count_if(answer.items().begin(), answer.items().end(), [&](const v1::ScoredTitle& item) {
-      return truth_->TitleCluster(item.title_id()) == cluster;
+      return DemoTruth().TitleCluster(item.title_id()) == cluster;
     }));
   }
 
-  static data::PlantedTruth* truth_;
 };
 
-data::PlantedTruth* RealtimeEndToEndTest::truth_ = nullptr;
 
 TEST_F(RealtimeEndToEndTest, ANewUserWhoConsumesFiveTitlesOfAClusterGetsThatClusterNext) {
   for (int cluster : {1, 4, 6}) {
@@ -89,12 +76,13 @@ TEST_F(RealtimeEndToEndTest, ANewUserWhoConsumesFiveTitlesOfAClusterGetsThatClus
 
 TEST_F(RealtimeEndToEndTest, AKnownUsersCachedAnswerMovesWithTheirInteractions) {
   // A user of one cluster turns to another: the cached answer must not come back.
+  const data::PlantedTruth& truth = DemoTruth();
   int64_t user = 0;
   int preferred = 0;
   for (int64_t candidate = 1; candidate <= 300 && user == 0; ++candidate) {
-    for (int cluster = 0; cluster < truth_->clusters; ++cluster) {
-      if (truth_->UserPrefers(candidate, cluster) && !truth_->UserPrefers(candidate, (cluster + 3) % truth_->clusters) &&
-          !truth_->UserPrefers(candidate, (cluster + 1) % truth_->clusters)) {
+    for (int cluster = 0; cluster < truth.clusters; ++cluster) {
+      if (truth.UserPrefers(candidate, cluster) && !truth.UserPrefers(candidate, (cluster + 3) % truth.clusters) &&
+          !truth.UserPrefers(candidate, (cluster + 1) % truth.clusters)) {
         user = candidate;
         preferred = cluster;
         break;
@@ -102,7 +90,7 @@ TEST_F(RealtimeEndToEndTest, AKnownUsersCachedAnswerMovesWithTheirInteractions) 
     }
   }
   ASSERT_GT(user, 0);
-  const int turned_to = (preferred + 3) % truth_->clusters;
+  const int turned_to = (preferred + 3) % truth.clusters;
   v1::RecommendationsResponse before = Recommend(user);
   ASSERT_EQ(before.source(), v1::MODEL);
   ASSERT_TRUE(Recommend(user).from_cache());

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
+
+#include "server/demo_catalog_spec.h"
 
 namespace vitrina::server::testing {
 
@@ -55,6 +58,7 @@ TestServer::~TestServer() { Stop(); }
 
 TempDir* SharedServerTest::dir_ = nullptr;
 TestServer* SharedServerTest::server_ = nullptr;
+data::PlantedTruth* SharedServerTest::truth_ = nullptr;
 
 void SharedServerTest::StartSharedServer(const std::function<void(ServerConfig&)>& configure) {
   dir_ = new TempDir();
@@ -67,7 +71,19 @@ void SharedServerTest::StartSharedServer(const std::function<void(ServerConfig&)
   }
 }
 
+const data::PlantedTruth& SharedServerTest::DemoTruth() {
+  if (truth_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<data::DemoDataSource>> source =
+        data::DemoDataSource::Create(DemoSpecOf(server_->app().config().demo));
+    if (!source.ok()) ADD_FAILURE() << source.status();
+    truth_ = source.ok() ? new data::PlantedTruth((*source)->truth()) : new data::PlantedTruth();
+  }
+  return *truth_;
+}
+
 void SharedServerTest::TearDownTestSuite() {
+  delete truth_;
+  truth_ = nullptr;
   delete server_;
   server_ = nullptr;
   delete dir_;

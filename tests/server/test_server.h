@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "data/demo_data_source.h"
 #include "gtest/gtest.h"
 #include "server/application.h"
 #include "tests/testing/temp_dir.h"
@@ -59,8 +60,15 @@ class SharedServerTest : public ::testing::Test {
   // (`http_listen`), also checks that the gateway listens.
   static void StartSharedServer(const std::function<void(ServerConfig&)>& configure = {});
 
+  // The planted truth of the suite's demo catalog, generated again from the server's demo spec
+  // (the generator is seeded) on first use; valid until the suite ends.
+  static const data::PlantedTruth& DemoTruth();
+
   static TempDir* dir_;
   static TestServer* server_;
+
+ private:
+  static data::PlantedTruth* truth_;
 };
 
 }  // namespace vitrina::server::testing
