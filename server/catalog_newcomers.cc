@@ -34,15 +34,14 @@ absl::Status NewcomersRefresher::RefreshNow() {
     if (!title.available && held) withdrawn_ids.push_back(title.id);
     return absl::OkStatus();
   }));
+  const std::shared_ptr<const Newcomers> before = out_.For(served->model_id);
   auto withdrawn = std::make_shared<const WithdrawnTitles>(std::move(withdrawn_ids));
-  std::shared_ptr<const WithdrawnTitles> withdrawn_before = out_.WithdrawnFor(served->model_id);
-  if (withdrawn_before == nullptr || withdrawn_before->digest != withdrawn->digest) {
+  if (before == nullptr || before->withdrawn->digest != withdrawn->digest) {
     spdlog::info("withdrawn titles: {} title(s) of the served model {} are now unavailable in the catalog and "
                  "left out of its answers", withdrawn->filter.sorted_ids().size(), served->model_id);
   }
   auto placed = std::make_shared<const serving::FeatureTitles>(serving::FeatureTitles::Build(model, added));
-  std::shared_ptr<const serving::FeatureTitles> before = out_.TitlesFor(served->model_id);
-  if (before == nullptr || before->size() != placed->size() || before->digest() != placed->digest()) {
+  if (before == nullptr || before->titles->size() != placed->size() || before->titles->digest() != placed->digest()) {
     spdlog::info("new titles: {} catalog title(s) the served model {} was not trained on are placed by their "
                  "features ({} available ones have no genre or creator it knows)",
                  placed->size(), served->model_id, static_cast<int64_t>(added.size()) - placed->size());
@@ -57,12 +56,14 @@ absl::Status NewcomersRefresher::RefreshNow() {
     return absl::OkStatus();
   }));
   auto users = std::make_shared<const serving::FeatureUsers>(std::move(placed_users));
-  std::shared_ptr<const serving::FeatureUsers> users_before = out_.UsersFor(served->model_id);
-  if (users_before == nullptr || users_before->size() != users->size()) {
+  if (before == nullptr || before->users->size() != users->size()) {
     spdlog::info("new users: {} catalog user(s) the served model {} was not trained on are placed by their "
                  "features ({} users read)", users->size(), served->model_id, read);
   }
-  out_.Set(served->model_id, std::move(placed), std::move(users), std::move(withdrawn));
+  out_.Set({.model_id = served->model_id,
+            .titles = std::move(placed),
+            .users = std::move(users),
+            .withdrawn = std::move(withdrawn)});
   return absl::OkStatus();
 }
 

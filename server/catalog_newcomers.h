@@ -26,39 +26,32 @@ struct WithdrawnTitles {
   uint64_t digest = 0;  // of the sorted ids, for cache keys; 0 when there are none
 };
 
-// Catalog titles added after the served model's training and catalog users it was not trained on,
-// placed by their features (serving::FeatureTitles, serving::FeatureUsers), and the model's titles
-// withdrawn since, for one model: answers of another model never see them.
+// Catalog titles added after a model's training and catalog users it was not trained on, placed
+// by their features (serving::FeatureTitles, serving::FeatureUsers), and the model's titles
+// withdrawn since: what one refresh found for one model. Immutable; never null members.
+struct Newcomers {
+  int64_t model_id = 0;
+  std::shared_ptr<const serving::FeatureTitles> titles;
+  std::shared_ptr<const serving::FeatureUsers> users;
+  std::shared_ptr<const WithdrawnTitles> withdrawn;
+};
+
+// The last refresh's Newcomers, swapped atomically: a request takes one snapshot, and answers of
+// another model never see them.
 class NewcomersHolder {
  public:
-  // The titles / users placed for `model_id`; null when the last refresh placed them for another
-  // model (or none were placed yet).
-  std::shared_ptr<const serving::FeatureTitles> TitlesFor(int64_t model_id) const {
-    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
-    return entry && entry->model_id == model_id ? entry->titles : nullptr;
+  // What the last refresh placed for `model_id`; null when it placed them for another model (or
+  // none were placed yet).
+  std::shared_ptr<const Newcomers> For(int64_t model_id) const {
+    std::shared_ptr<const Newcomers> current = current_.load(std::memory_order_acquire);
+    return current && current->model_id == model_id ? current : nullptr;
   }
-  std::shared_ptr<const serving::FeatureUsers> UsersFor(int64_t model_id) const {
-    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
-    return entry && entry->model_id == model_id ? entry->users : nullptr;
-  }
-  std::shared_ptr<const WithdrawnTitles> WithdrawnFor(int64_t model_id) const {
-    std::shared_ptr<const Entry> entry = current_.load(std::memory_order_acquire);
-    return entry && entry->model_id == model_id ? entry->withdrawn : nullptr;
-  }
-  void Set(int64_t model_id, std::shared_ptr<const serving::FeatureTitles> titles,
-           std::shared_ptr<const serving::FeatureUsers> users, std::shared_ptr<const WithdrawnTitles> withdrawn) {
-    current_.store(std::make_shared<const Entry>(Entry{model_id, std::move(titles), std::move(users), std::move(withdrawn)}),
-                   std::memory_order_release);
+  void Set(Newcomers newcomers) {
+    current_.store(std::make_shared<const Newcomers>(std::move(newcomers)), std::memory_order_release);
   }
 
  private:
-  struct Entry {
-    int64_t model_id = 0;
-    std::shared_ptr<const serving::FeatureTitles> titles;
-    std::shared_ptr<const serving::FeatureUsers> users;
-    std::shared_ptr<const WithdrawnTitles> withdrawn;
-  };
-  std::atomic<std::shared_ptr<const Entry>> current_;
+  std::atomic<std::shared_ptr<const Newcomers>> current_;
 };
 
 // How the serving side learns of titles and users added to the catalog after a training: the

@@ -20,8 +20,8 @@ bool RealtimeUpdates::Record(int64_t user_id, int64_t title_id, std::string_view
   if (served == nullptr || served->overlay == nullptr) return false;
   std::optional<std::vector<float>> featured;
   if (newcomers_ != nullptr && !served->model->UserIndex(user_id)) {
-    if (std::shared_ptr<const serving::FeatureUsers> users = newcomers_->UsersFor(served->model_id)) {
-      featured = users->Row(*served->model, user_id);
+    if (std::shared_ptr<const Newcomers> newcomers = newcomers_->For(served->model_id)) {
+      featured = newcomers->users->Row(*served->model, user_id);
     }
   }
   return served->overlay->AddPositive(user_id, title_id,

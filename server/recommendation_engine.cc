@@ -67,6 +67,19 @@ absl::StatusOr<std::vector<serving::Candidate>> RankedForUser(const ServedModel&
   return serving::UserRowRankingSource(model, row).Fetch(limit, filters);
 }
 
+// The parts of a request's Newcomers snapshot (null: none were placed for the model) it answers
+// with: titles and users null when there are none; withdrawn titles never null (none: empty).
+std::shared_ptr<const serving::FeatureTitles> NewTitlesIn(const Newcomers* newcomers) {
+  return newcomers && !newcomers->titles->empty() ? newcomers->titles : nullptr;
+}
+std::shared_ptr<const serving::FeatureUsers> NewUsersIn(const Newcomers* newcomers) {
+  return newcomers && !newcomers->users->empty() ? newcomers->users : nullptr;
+}
+const WithdrawnTitles& WithdrawnIn(const Newcomers* newcomers) {
+  static const WithdrawnTitles* const kNone = new WithdrawnTitles(std::vector<int64_t>());
+  return newcomers ? *newcomers->withdrawn : *kNone;
+}
+
 }  // namespace
 
 absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
@@ -77,23 +90,8 @@ absl::StatusOr<int> RecommendationEngine::ValidK(int requested) const {
   return requested;
 }
 
-std::shared_ptr<const serving::FeatureTitles> RecommendationEngine::NewTitlesOf(const ServedModel& served) const {
-  if (newcomers_ == nullptr) return nullptr;
-  std::shared_ptr<const serving::FeatureTitles> titles = newcomers_->TitlesFor(served.model_id);
-  return titles && !titles->empty() ? titles : nullptr;
-}
-
-std::shared_ptr<const WithdrawnTitles> RecommendationEngine::WithdrawnOf(const ServedModel& served) const {
-  static const auto* const kNone = new std::shared_ptr<const WithdrawnTitles>(
-      std::make_shared<const WithdrawnTitles>(std::vector<int64_t>()));
-  std::shared_ptr<const WithdrawnTitles> withdrawn = newcomers_ ? newcomers_->WithdrawnFor(served.model_id) : nullptr;
-  return withdrawn ? withdrawn : *kNone;
-}
-
-std::shared_ptr<const serving::FeatureUsers> RecommendationEngine::NewUsersOf(const ServedModel& served) const {
-  if (newcomers_ == nullptr) return nullptr;
-  std::shared_ptr<const serving::FeatureUsers> users = newcomers_->UsersFor(served.model_id);
-  return users && !users->empty() ? users : nullptr;
+std::shared_ptr<const Newcomers> RecommendationEngine::NewcomersOf(const ServedModel& served) const {
+  return newcomers_ != nullptr ? newcomers_->For(served.model_id) : nullptr;
 }
 
 absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUser(
@@ -110,8 +108,9 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, user_id);
-  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesOf(*served);
-  const std::shared_ptr<const WithdrawnTitles> withdrawn = WithdrawnOf(*served);
+  const std::shared_ptr<const Newcomers> newcomers = NewcomersOf(*served);
+  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesIn(newcomers.get());
+  const WithdrawnTitles& withdrawn = WithdrawnIn(newcomers.get());
   const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
   const trainer::Model& model = *served->model;
   // Read only when an answer is computed: recording an interaction already drops cached answers.
@@ -121,7 +120,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   // A user whose interactions since the model's snapshot moved their vector (server/user_overlay.h).
   std::shared_ptr<const AdaptedUser> adapted = served->overlay ? served->overlay->Find(user_id) : nullptr;
   // A user the model was not trained on, placed by the features the catalog gives them.
-  const std::shared_ptr<const serving::FeatureUsers> new_users = !user && !adapted ? NewUsersOf(*served) : nullptr;
+  const std::shared_ptr<const serving::FeatureUsers> new_users = !user && !adapted ? NewUsersIn(newcomers.get()) : nullptr;
   const std::optional<std::vector<float>> featured =
       new_users ? new_users->Row(model, user_id) : std::optional<std::vector<float>>();
   if (!user && !adapted && !featured) {
@@ -129,7 +128,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
     // snapshot's users outside the model and from recorded interactions). Cheap enough not to cache.
     const serving::SeenFilter seen = serving::SeenFilter::ForColdUser(
         exclude_seen ? served->cold_consumed->TitlesOf(user_id) : std::span<const int64_t>(), recent_titles());
-    const serving::FilterChain filters{&excluded, &attribute_filter, &seen, &withdrawn->filter, &blacklisted};
+    const serving::FilterChain filters{&excluded, &attribute_filter, &seen, &withdrawn.filter, &blacklisted};
     ASSIGN_OR_RETURN(std::vector<serving::Candidate> popular,
                      serving::PopularSource(served->popular->ranking()).Fetch(*k, filters));
     return ToResponse(serving::RankAndCut(std::move(popular), *k), v1::POPULAR, served->model_id);
@@ -138,7 +137,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
   const int n_titles = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0);
   const int computed_length = std::min(*k + limits_.overfetch, n_titles);
   std::string variant = AnswerVariant(*k, exclude_seen, excluded.sorted_ids()) + FilterVariant(attributes) +
-                        NewTitlesVariant(new_titles.get()) + WithdrawnVariant(*withdrawn);
+                        NewTitlesVariant(new_titles.get()) + WithdrawnVariant(withdrawn);
   // The row's revision keys the answer: one computed from an older row (a request racing an
   // update) is cached under a key no later read asks for.
   if (adapted) variant += fmt::format(":r{}", adapted->revision);
@@ -150,7 +149,7 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::RecommendForUs
       !exclude_seen ? serving::SeenFilter::ForColdUser({}, {})
       : user        ? serving::SeenFilter::ForModelUser(model, *user, recent_titles())
                     : serving::SeenFilter::ForColdUser(served->cold_consumed->TitlesOf(user_id), recent_titles());
-  const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &withdrawn->filter, &blacklisted};
+  const serving::FilterChain filters{&seen, &excluded, &attribute_filter, &withdrawn.filter, &blacklisted};
   // A user adapted since the snapshot or placed by features is ranked by that row.
   const std::span<const float> user_row = adapted    ? std::span<const float>(adapted->row)
                                           : featured ? std::span<const float>(*featured)
@@ -173,7 +172,8 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   if (served == nullptr) return absl::UnavailableError(models_.NothingServesReason());
   const trainer::Model& model = *served->model;
   std::optional<int32_t> item = model.ItemIndex(request.title_id());
-  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesOf(*served);
+  const std::shared_ptr<const Newcomers> newcomers = NewcomersOf(*served);
+  const std::shared_ptr<const serving::FeatureTitles> new_titles = NewTitlesIn(newcomers.get());
   // A title added to the catalog after the training answers through its feature-placed row.
   const std::optional<int32_t> new_title = !item && new_titles ? new_titles->Index(request.title_id()) : std::nullopt;
   if (!item && !new_title) return absl::NotFoundError(fmt::format("unknown title {}", request.title_id()));
@@ -181,16 +181,16 @@ absl::StatusOr<v1::RecommendationsResponse> RecommendationEngine::SimilarTitles(
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const serving::BlacklistFilter blacklisted(*blacklist, std::nullopt);
   const serving::ExcludedTitlesFilter excluded(Ids(request.exclude_title_ids()));
-  const std::shared_ptr<const WithdrawnTitles> withdrawn = WithdrawnOf(*served);
+  const WithdrawnTitles& withdrawn = WithdrawnIn(newcomers.get());
   const int n_others = static_cast<int>(model.n_items()) + (new_titles ? new_titles->size() : 0) - 1;
   const int computed_length = std::min(*k + limits_.overfetch, n_others);
   cache::CacheKey key{cache::kSimilarTitleAnswers, served->model_id, request.title_id(),
                       AnswerVariant(*k, false, excluded.sorted_ids()) + FilterVariant(attributes) +
-                          NewTitlesVariant(new_titles.get()) + WithdrawnVariant(*withdrawn)};
+                          NewTitlesVariant(new_titles.get()) + WithdrawnVariant(withdrawn)};
   if (auto cached = ReadCachedAnswer(cache_, key, blacklisted, *k, computed_length)) return *std::move(cached);
 
   const RequestAttributeFilter attribute_filter(*served, attributes, new_titles.get());
-  const serving::FilterChain filters{&excluded, &attribute_filter, &withdrawn->filter, &blacklisted};
+  const serving::FilterChain filters{&excluded, &attribute_filter, &withdrawn.filter, &blacklisted};
   const std::span<const float> unit_row = item ? Row(model.serving().unit_items(), *item) : new_titles->UnitRow(*new_title);
   ASSIGN_OR_RETURN(
       std::vector<serving::Candidate> ranked,

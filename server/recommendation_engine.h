@@ -49,10 +49,9 @@ class RecommendationEngine {
 
  private:
   absl::StatusOr<int> ValidK(int requested) const;
-  std::shared_ptr<const serving::FeatureTitles> NewTitlesOf(const ServedModel& served) const;
-  std::shared_ptr<const serving::FeatureUsers> NewUsersOf(const ServedModel& served) const;
-  // The served model's titles the catalog withdrew since its snapshot; never null (none: empty).
-  std::shared_ptr<const WithdrawnTitles> WithdrawnOf(const ServedModel& served) const;
+  // What the last catalog refresh placed for the served model, one snapshot per request (null:
+  // nothing for this model).
+  std::shared_ptr<const Newcomers> NewcomersOf(const ServedModel& served) const;
 
   const ModelHolder& models_;
   cache::ResultCache& cache_;

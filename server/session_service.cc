@@ -93,12 +93,12 @@ absl::StatusOr<v1::GetNextTitleResponse> SessionService::GetNextTitle(const v1::
   const RequestAttributeFilter attribute_filter(*served, attributes);
   // Hard constraints, kept by the last resorts too: the request's attributes and the titles the
   // catalog withdrew since the model's snapshot.
-  const std::shared_ptr<const WithdrawnTitles> withdrawn =
-      newcomers_ != nullptr ? newcomers_->WithdrawnFor(served->model_id) : nullptr;
-  const bool any_withdrawn = withdrawn != nullptr && withdrawn->digest != 0;
+  const std::shared_ptr<const Newcomers> newcomers =
+      newcomers_ != nullptr ? newcomers_->For(served->model_id) : nullptr;
+  const bool any_withdrawn = newcomers != nullptr && newcomers->withdrawn->digest != 0;
   serving::FilterChain constraints;
   if (!attributes.empty()) constraints.Add(&attribute_filter);
-  if (any_withdrawn) constraints.Add(&withdrawn->filter);
+  if (any_withdrawn) constraints.Add(&newcomers->withdrawn->filter);
   if (!attributes.empty() || any_withdrawn) next.attributes = &constraints;
   std::shared_ptr<const blacklist::BlacklistSnapshot> blacklist = blacklist_.Snapshot();
   const sessions::SessionModel& parts = *served->sessions;

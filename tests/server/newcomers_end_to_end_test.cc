@@ -41,10 +41,10 @@ class NewcomersEndToEndTest : public SharedServerTest {
     // placed before the catalog is read again" holds only once it has run.
     const int64_t model_id = server_->app().models().Current()->model_id;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (server_->app().newcomers().UsersFor(model_id) == nullptr && std::chrono::steady_clock::now() < deadline) {
+    while (server_->app().newcomers().For(model_id) == nullptr && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    ASSERT_NE(server_->app().newcomers().UsersFor(model_id), nullptr) << "the refresh after the activation did not run";
+    ASSERT_NE(server_->app().newcomers().For(model_id), nullptr) << "the refresh after the activation did not run";
   }
 
   // Adds a title to the embedded catalog, as the catalog's owner would after the training.
