@@ -5,6 +5,7 @@
 
 #include "common/stable_hash.h"
 #include "fmt/format.h"
+#include "serving/feature_placement.h"
 #include "trainer/top_k_by_dot.h"
 
 namespace vitrina::serving {
@@ -38,16 +39,7 @@ FeatureTitles FeatureTitles::Build(const trainer::Model& model, std::span<const 
     if (!title.available || model.ItemIndex(title.id) || built.index_of_.contains(title.id)) continue;
     std::vector<int32_t> features = KnownFeatures(items, title);
     if (features.empty()) continue;
-    // LightFM's normalised feature rows sum to 1 (an entity's identity feature included; a title
-    // the model never saw has none).
-    const float weight = model.dataset().normalize_features() ? 1.0f / static_cast<float>(features.size()) : 1.0f;
-    std::vector<float> embedding(d, 0.0f);
-    float bias = 0;
-    for (int32_t feature : features) {
-      const float* row = table.Row(feature);
-      for (int c = 0; c < d; ++c) embedding[c] += weight * row[c];
-      bias += weight * row[table.bias_lane()];
-    }
+    const auto [embedding, bias] = PlaceByFeatures(table, features, model.dataset().normalize_features());
     built.index_of_[title.id] = built.size();
     built.ids_.push_back(title.id);
     built.score_rows_.insert(built.score_rows_.end(), embedding.begin(), embedding.end());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/stable_hash.h"
+#include "serving/feature_placement.h"
 
 namespace vitrina::serving {
 
@@ -37,17 +38,13 @@ bool FeatureUsers::Place(const trainer::Model& model, const data::UserRecord& us
 std::optional<std::vector<float>> FeatureUsers::Row(const trainer::Model& model, int64_t user_id) const {
   auto found = index_of_.find(user_id);
   if (found == index_of_.end()) return std::nullopt;
-  const trainer::EmbeddingTable& table = model.state().users;
-  const int d = table.no_components;
-  const int n = found->second.end - found->second.begin;
-  const float weight = model.dataset().normalize_features() ? 1.0f / static_cast<float>(n) : 1.0f;
-  std::vector<float> row(static_cast<size_t>(d) + 2, 0.0f);
-  for (int32_t i = found->second.begin; i < found->second.end; ++i) {
-    const float* embedding = table.Row(features_[i]);
-    for (int c = 0; c < d; ++c) row[c] += weight * embedding[c];
-    row[d + 1] += weight * embedding[table.bias_lane()];
-  }
-  row[d] = 1.0f;
+  const std::span<const int32_t> features(features_.data() + found->second.begin,
+                                          static_cast<size_t>(found->second.end - found->second.begin));
+  FeaturePlacement placed = PlaceByFeatures(model.state().users, features, model.dataset().normalize_features());
+  // [embedding, 1, bias], as trainer::ServingIndex lays out users.
+  std::vector<float> row = std::move(placed.embedding);
+  row.push_back(1.0f);
+  row.push_back(placed.bias);
   return row;
 }
 
